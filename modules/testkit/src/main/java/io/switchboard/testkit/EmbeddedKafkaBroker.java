@@ -1,0 +1,262 @@
+package io.switchboard.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+
+/**
+ * A real single-node Kafka broker (combined KRaft broker + controller) running in this JVM from
+ * Apache Kafka's own server classes, listening on {@code 127.0.0.1} only, with its data in a
+ * fresh temporary directory.
+ *
+ * <p>Settings are those a single node needs for consumer groups and transactions to work at once
+ * (replication factors 1, no initial rebalance delay) and a small log-cleaner buffer so compacted
+ * topics work without 128 MB of heap. Kafka's own {@code Exit} procedures are replaced so that a
+ * fatal broker error throws instead of silently killing the JVM.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class EmbeddedKafkaBroker implements KafkaBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path dataDir;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+        this.dataDir = dataDir;
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker with the default settings. */
+    public static EmbeddedKafkaBroker start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a broker; {@code overrides} are added to (and win over) the default server properties,
+     * e.g. {@code num.partitions} or {@code log.retention.ms}.
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        guardAgainstExit();
+        RuntimeException last = null;
+        // The controller's port must be known before start (it is written into the quorum
+        // configuration), so free ports are picked first; if another process takes one in the
+        // meantime the bind fails and we try again with new ports.
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Path dir = createTempDir();
+            try {
+                return startOnce(dir, overrides);
+            } catch (RuntimeException e) {
+                deleteRecursively(dir);
+                if (!isBindFailure(e)) {
+                    throw e;
+                }
+                last = e;
+                LOG.warn("embedded Kafka could not bind its ports (attempt {}), retrying with new ports", attempt);
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedKafkaBroker startOnce(Path dir, Map<String, String> overrides) {
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Map<String, String> props = new HashMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", dir.resolve("data").toString());
+        props.put("metadata.log.dir", dir.resolve("metadata").toString());
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("log.cleaner.dedupe.buffer.size", "2097152");
+        props.put("log.cleaner.backoff.ms", "1000");
+        props.put("auto.create.topics.enable", "false");
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "4");
+        props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        props.putAll(overrides);
+
+        Properties serverProps = new Properties();
+        serverProps.putAll(props);
+        KafkaConfig config = KafkaConfig.fromProps(serverProps, false);
+        try {
+            Formatter formatter = new Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(1)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(props.get("metadata.log.dir"))
+                    .setDirectories(List.of(props.get("log.dirs"), props.get("metadata.log.dir")));
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not format KRaft storage in " + dir + ": " + e.getMessage(), e);
+        }
+
+        long started = System.nanoTime();
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            safeShutdown(server);
+            throw e;
+        }
+        String bootstrap = HOST + ":" + brokerPort;
+        awaitReady(bootstrap, server);
+        LOG.info("embedded Kafka ready at {} in {} ms (data in {})", bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
+        return new EmbeddedKafkaBroker(dir, server, bootstrap);
+    }
+
+    /** Waits until the broker answers a metadata request, which means it is registered and unfenced. */
+    private static void awaitReady(String bootstrap, KafkaRaftServer server) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        safeShutdown(server);
+                        throw new IllegalStateException("embedded Kafka at " + bootstrap + " did not become ready within 60 s", e);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    safeShutdown(server);
+                    throw new IllegalStateException("embedded Kafka at " + bootstrap + " reported no live broker within 60 s");
+                }
+            }
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The directory holding this broker's logs and metadata (deleted on close). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        safeShutdown(server);
+        deleteRecursively(dataDir);
+    }
+
+    private static void safeShutdown(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("embedded Kafka did not shut down cleanly: {}", e.toString());
+        }
+    }
+
+    private static void guardAgainstExit() {
+        // An in-process broker that hits a fatal error calls Exit.exit/halt, which would end the
+        // whole test JVM without a word. Make it an exception the test reports instead.
+        Exit.setExitProcedure((status, message) -> {
+            throw new IllegalStateException("embedded Kafka asked to exit(" + status + "): " + message);
+        });
+        Exit.setHaltProcedure((status, message) -> {
+            throw new IllegalStateException("embedded Kafka asked to halt(" + status + "): " + message);
+        });
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + HOST, e);
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("switchboard-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp dir for embedded Kafka", e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}
