@@ -313,8 +313,10 @@ public final class Doctor {
 
     private static String endpointChange(CredentialSpec spec) {
         return switch (spec.provider()) {
-            case CredentialSpec.GENESYS_CLOUD -> "region: one of " + String.join(", ", CredentialsConfig.GENESYS_REGIONS)
-                    + " (or fix tokenUrl / loginBaseUrl)";
+            case CredentialSpec.GENESYS_CLOUD -> spec.region() != null
+                    && ("https://login." + spec.region() + "/oauth/token").equals(spec.tokenUrl())
+                    ? "region: one of " + String.join(", ", CredentialsConfig.GENESYS_REGIONS)
+                    : "loginBaseUrl: https://login.<region> (or tokenUrl: https://login.<region>/oauth/token), or drop both and set region";
             case CredentialSpec.NICE_CXONE -> "authBaseUrl: https://cxone.niceincontact.com (or fix tokenUrl)";
             case CredentialSpec.COGNOS_ANALYTICS -> "baseUrl: https://<cognos host>/ibmcognos (the URL before /api/v1)";
             case CredentialSpec.AUTH0 -> "domain: <your tenant's domain, e.g. login.open-cosmos.com>";
