@@ -283,6 +283,84 @@ class DoctorSimTest {
     }
 
     @Test
+    void rateLimitedVendorErrorAndUnreachable() {
+        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        CredentialSpec spec = specs("credentials:\n" + GENESYS.formatted("genesys-client", "GENESYS_SECRET")
+                .replace("{base}", sim.baseUrl()).indent(2), ENV).get("genesys");
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withTooManyRequests(1, 42));
+        CredentialReport limited = doctor.check(spec);
+        assertDecisive(limited, "rate-limited", "waits 42 s", "wait 42 s");
+
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withServerErrors(1.0, 502));
+        assertDecisive(doctor.check(spec), "vendor-error", "502", "try again later");
+
+        sim.close();
+        CredentialReport down = doctor.check(spec);
+        sim = null;
+        assertDecisive(down, "vendor-unreachable", "was refused", "port");
+    }
+
+    @Test
+    void missingExpiresInAndNarrowedScopesAreWarnings() {
+        CredentialReport r = check(SimulatorConfig.builder().oauth2(o -> o.withOmitExpiresIn(true)).build(), """
+                - id: generic
+                  provider: oauth2
+                  issuer: {base}/oauth2
+                  scopes: [queues:read]
+                  clientId: oauth2-client
+                  clientSecret: ${env:OAUTH2_SECRET}
+                  defaultLifetime: PT15M
+                """);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.codes()).containsExactly("login-ok", "lifetime-unknown");
+        assertThat(r.find("lifetime-unknown").orElseThrow().sentence()).contains("assumes defaultLifetime 15 min");
+        assertThat(r.grantedScopes()).containsExactly("queues:read");
+
+        sim.close();
+        CredentialReport narrowed = check(SimulatorConfig.defaults(), """
+                - id: datacosmos
+                  provider: auth0
+                  tokenUrl: {base}/auth0/oauth/token
+                  audience: https://beeapp.open-cosmos.com
+                  scopes: [read:stats, write:stats]
+                  clientId: auth0-client
+                  clientSecret: ${env:AUTH0_SECRET}
+                """);
+        assertThat(narrowed.ok()).isTrue();
+        assertThat(narrowed.find("scopes-narrowed").orElseThrow().sentence()).contains("write:stats missing");
+    }
+
+    @Test
+    void cxoneWrongAccessKeyAndWorkingTenantDiscovery() {
+        CredentialReport bad = check(SimulatorConfig.defaults(), """
+                - id: cxone
+                  provider: nice-cxone
+                  authBaseUrl: {base}/cxone
+                  apiHostTemplate: {base}/cxone/api-{area}
+                  clientId: cxone-client
+                  clientSecret: ${env:CXONE_SECRET}
+                  accessKeyId: cxone-key-id
+                  accessKeySecret: ${env:GENESYS_SECRET}
+                """);
+        assertDecisive(bad, "access-key-wrong", "access key id 'cxone-key-id'", "accessKeySecret");
+        sim.close();
+        CredentialReport ok = check(SimulatorConfig.defaults(), """
+                - id: cxone
+                  provider: nice-cxone
+                  authBaseUrl: {base}/cxone
+                  apiHostTemplate: {base}/cxone/api-{area}
+                  clientId: cxone-client
+                  clientSecret: ${env:CXONE_SECRET}
+                  accessKeyId: cxone-key-id
+                  accessKeySecret: ${env:CXONE_KEY_SECRET}
+                """);
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.tenantId()).isEqualTo("tenant-1");
+        assertThat(ok.apiBaseUrl()).startsWith(sim.baseUrl() + "/cxone/api-");
+        assertThat(ok.diagnoses().get(0).sentence()).contains("tenant tenant-1").contains("the token lives 1 h");
+    }
+
+    @Test
     void commandPrintsHumanAndJsonAndExitsOneOnAFailure() throws Exception {
         sim = VendorSimulator.start(SimulatorConfig.defaults());
         Path file = dir.resolve("switchboard.yaml");

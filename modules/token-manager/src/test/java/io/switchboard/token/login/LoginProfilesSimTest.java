@@ -148,6 +148,16 @@ class LoginProfilesSimTest {
         assertThat(down.kind()).isEqualTo(Kind.TRANSIENT);
         assertThat(down.httpStatus()).isEqualTo(503);
 
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withMalformedJson(1.0));
+        LoginException garbled = failure(login.login(null));
+        assertThat(garbled.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(garbled.getMessage()).contains("without an access_token");
+
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withConnectionResets(1.0));
+        LoginException reset = failure(login.login(null));
+        assertThat(reset.kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(reset.httpStatus()).isNull();
+
         sim.faults().clearAll();
         assertThat(await(login.login(null)).headers()).containsKey("Authorization");
     }
