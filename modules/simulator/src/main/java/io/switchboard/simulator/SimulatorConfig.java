@@ -414,38 +414,50 @@ public record SimulatorConfig(
      * @param tokenLifetime     token lifetime
      * @param issueRefreshToken whether a refresh token comes with client-credentials tokens
      * @param tenant            tenant name (for per-tenant faults)
+     * @param requiredParams    extra token-request parameters the server insists on (e.g. {@code resource} per
+     *                          RFC 8707, or a {@code namespace}), name to the one accepted value; missing is a
+     *                          400 {@code invalid_request}, another value a 400 {@code invalid_target}
      */
     public record OAuth2Client(String clientId, Secret secret, Set<String> authMethods, Set<String> grants,
-                               Set<String> scopes, Duration tokenLifetime, boolean issueRefreshToken, String tenant) {
+                               Set<String> scopes, Duration tokenLifetime, boolean issueRefreshToken, String tenant,
+                               Map<String, String> requiredParams) {
         public OAuth2Client {
             authMethods = Set.copyOf(authMethods);
             grants = Set.copyOf(grants);
             scopes = Set.copyOf(scopes);
+            requiredParams = requiredParams == null ? Map.of() : Map.copyOf(requiredParams);
+        }
+
+        /** Requires the token request to carry {@code name=value} (in addition to earlier required parameters). */
+        public OAuth2Client withRequiredParam(String name, String value) {
+            Map<String, String> p = new java.util.HashMap<>(requiredParams);
+            p.put(name, value);
+            return new OAuth2Client(clientId, secret, authMethods, grants, scopes, tokenLifetime, issueRefreshToken, tenant, p);
         }
 
         /** Basic and post, client_credentials, scopes {@code queues:read stats:read}, 1 h tokens, no refresh token. */
         public static OAuth2Client of(String clientId, String secret) {
             return new OAuth2Client(clientId, Secret.of(secret), Set.of("client_secret_basic", "client_secret_post"),
-                    Set.of("client_credentials"), Set.of("queues:read", "stats:read"), Duration.ofHours(1), false, "default");
+                    Set.of("client_credentials"), Set.of("queues:read", "stats:read"), Duration.ofHours(1), false, "default", Map.of());
         }
 
         public OAuth2Client withAuthMethods(String... methods) {
-            return new OAuth2Client(clientId, secret, Set.of(methods), grants, scopes, tokenLifetime, issueRefreshToken, tenant);
+            return new OAuth2Client(clientId, secret, Set.of(methods), grants, scopes, tokenLifetime, issueRefreshToken, tenant, requiredParams);
         }
 
         public OAuth2Client withScopes(String... s) {
-            return new OAuth2Client(clientId, secret, authMethods, grants, Set.of(s), tokenLifetime, issueRefreshToken, tenant);
+            return new OAuth2Client(clientId, secret, authMethods, grants, Set.of(s), tokenLifetime, issueRefreshToken, tenant, requiredParams);
         }
 
         public OAuth2Client withTokenLifetime(Duration d) {
-            return new OAuth2Client(clientId, secret, authMethods, grants, scopes, d, issueRefreshToken, tenant);
+            return new OAuth2Client(clientId, secret, authMethods, grants, scopes, d, issueRefreshToken, tenant, requiredParams);
         }
 
         /** Issues refresh tokens and allows the refresh_token grant. */
         public OAuth2Client withRefreshTokens() {
             Set<String> g = new HashSet<>(grants);
             g.add("refresh_token");
-            return new OAuth2Client(clientId, secret, authMethods, g, scopes, tokenLifetime, true, tenant);
+            return new OAuth2Client(clientId, secret, authMethods, g, scopes, tokenLifetime, true, tenant, requiredParams);
         }
     }
 

@@ -114,6 +114,17 @@ final class OAuth2Handlers {
             error(ctx, 400, "unauthorized_client", "The client is not allowed to use the " + grant + " grant");
             return;
         }
+        for (Map.Entry<String, String> required : client.requiredParams().entrySet()) {
+            String given = form.get(required.getKey());
+            if (given == null || given.isEmpty()) {
+                error(ctx, 400, "invalid_request", "Missing required parameter: " + required.getKey());
+                return;
+            }
+            if (!given.equals(required.getValue())) {
+                error(ctx, 400, "invalid_target", "The requested " + required.getKey() + " is not one this client may obtain a token for");
+                return;
+            }
+        }
         Set<String> allowed = client.scopes();
         if (grant.equals("refresh_token")) {
             TokenStore.RefreshGrant g = s.tokens.refresh(Vendor.OAUTH2, form.get("refresh_token"), false);

@@ -100,6 +100,14 @@ public final class YamlConfigReader {
         return Secret.of(text);
     }
 
+    private static Map<String, String> stringMap(JsonNode n) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (n != null && n.isObject()) {
+            n.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        }
+        return out;
+    }
+
     private static Set<String> strings(JsonNode n) {
         Set<String> out = new HashSet<>();
         if (n != null && n.isArray()) {
@@ -280,7 +288,7 @@ public final class YamlConfigReader {
                                 n.has("authMethods") ? strings(n.get("authMethods")) : d.authMethods(), grants,
                                 n.has("scopes") ? strings(n.get("scopes")) : d.scopes(),
                                 n.has("tokenLifetime") ? duration(n.get("tokenLifetime"), key + ".tokenLifetime") : d.tokenLifetime(),
-                                refresh, text(n, "tenant", d.tenant())));
+                                refresh, text(n, "tenant", d.tenant()), stringMap(n.get("requiredParams"))));
                     }
                 }
                 return new SimulatorConfig.OAuth2(clients, text(o, "protectedApiScope", x.protectedApiScope()),

@@ -138,6 +138,28 @@ class DoctorSimTest {
     }
 
     @Test
+    void serverThatNeedsAResourceParameterTheConfigDoesNotSend() {
+        SimulatorConfig config = SimulatorConfig.builder()
+                .oauth2Client(SimulatorConfig.OAuth2Client.of("needs-resource", "post-secret")
+                        .withRequiredParam("resource", "https://stats.example.com"))
+                .build();
+        String item = """
+                - id: generic
+                  provider: oauth2
+                  tokenUrl: {base}/oauth2/token
+                  clientId: needs-resource
+                  clientSecret: ${env:POST_SECRET}
+                """;
+        CredentialReport r = check(config, item);
+        assertDecisive(r, "missing-parameter", "resource", "extraParams: {resource:");
+
+        // With the parameter configured, the same credential logs in.
+        sim.close();
+        CredentialReport fixed = check(config, item + "  extraParams: {resource: https://stats.example.com}\n");
+        assertThat(fixed.ok()).as("report %s", fixed.diagnoses()).isTrue();
+    }
+
+    @Test
     void secretThatNeedsFormUrlEncodingInTheBasicHeader() {
         CredentialReport r = check(SimulatorConfig.defaults(), """
                 - id: generic
