@@ -1,6 +1,7 @@
 package io.switchboard.token.login;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.switchboard.core.SwitchboardException;
 
@@ -32,6 +33,8 @@ public class LoginException extends SwitchboardException {
     private final Integer httpStatus;
     private final String vendorCode;
     private final Duration retryAfter;
+    private final String vendorDescription;
+    private final Instant vendorDate;
 
     /**
      * @param message    what went wrong and what to change, never a secret
@@ -40,11 +43,32 @@ public class LoginException extends SwitchboardException {
      * @param retryAfter delay the vendor asked for, or {@code null}
      */
     public LoginException(Kind kind, String message, Integer httpStatus, String vendorCode, Duration retryAfter, Throwable cause) {
+        this(kind, message, httpStatus, vendorCode, retryAfter, null, null, cause);
+    }
+
+    /**
+     * @param vendorDescription the vendor's own error text (secrets scrubbed), or {@code null}
+     * @param vendorDate        the vendor's {@code Date} header, or {@code null}; the doctor compares it with the local clock
+     */
+    public LoginException(Kind kind, String message, Integer httpStatus, String vendorCode, Duration retryAfter,
+                          String vendorDescription, Instant vendorDate, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.vendorCode = vendorCode;
         this.retryAfter = retryAfter;
+        this.vendorDescription = vendorDescription;
+        this.vendorDate = vendorDate;
+    }
+
+    /** The vendor's own error text ({@code error_description}, Cognos message), secrets scrubbed, or {@code null}. */
+    public String vendorDescription() {
+        return vendorDescription;
+    }
+
+    /** The vendor's {@code Date} response header, or {@code null} when there was no answer or no header. */
+    public Instant vendorDate() {
+        return vendorDate;
     }
 
     public Kind kind() {

@@ -1,0 +1,125 @@
+package io.switchboard.token.login.internal;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.switchboard.token.login.CredentialSpec;
+import io.switchboard.token.login.LoginClientOptions;
+import io.switchboard.token.login.LoginException;
+import io.switchboard.token.login.LoginException.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+
+/**
+ * Sends one login-related request and turns transport failures (DNS, refused connection, timeout,
+ * TLS) into a {@link LoginException} that says what to do. HTTP statuses are returned as a
+ * {@link Reply}, never as failures. Thread-safe.
+ */
+public final class LoginHttp {
+
+    private final WebClient web;
+    private final LoginClientOptions options;
+
+    public LoginHttp(WebClient web, LoginClientOptions options) {
+        this.web = web;
+        this.options = options;
+    }
+
+    public LoginClientOptions options() {
+        return options;
+    }
+
+    /**
+     * Sends a request.
+     *
+     * @param headers request headers (may carry secrets: they go on the wire only)
+     * @param body    request body or {@code null}
+     */
+    public Future<Reply> send(CredentialSpec spec, HttpMethod method, String url, Map<String, String> headers, String body) {
+        HttpRequest<Buffer> request;
+        try {
+            request = web.requestAbs(method, url);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new LoginException(Kind.CONFIGURATION, VendorErrors.vendor(spec, url)
+                    + ": cannot send a request to " + url + " (" + e.getClass().getSimpleName()
+                    + ") — fix the URL in credential '" + spec.id() + "'", null, null, null, null));
+        }
+        request.timeout(options.requestTimeout().toMillis());
+        request.putHeader("Accept", "application/json");
+        headers.forEach(request::putHeader);
+        Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sent =
+                body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+        return sent.<Reply>map(r -> new Reply(url, r.statusCode(), r.headers(),
+                        r.body() == null ? "" : r.bodyAsString(), parseDate(r.getHeader("Date")), List.copyOf(r.cookies())))
+                .recover(t -> Future.failedFuture(transportFailure(spec, url, t)));
+    }
+
+    LoginException transportFailure(CredentialSpec spec, String url, Throwable t) {
+        String host = hostOf(url);
+        String vendor = VendorErrors.vendor(spec, url);
+        Throwable cause = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException) {
+                return new LoginException(Kind.CONFIGURATION, vendor + " cannot be reached: host " + host
+                        + " does not resolve (DNS) — " + VendorErrors.hostHint(spec), null, "dns", null, null, null, cause);
+            }
+            if (c instanceof ConnectException) {
+                return new LoginException(Kind.TRANSIENT, vendor + " cannot be reached: the connection to " + authority(url)
+                        + " was refused — the service or a proxy is down, or the port in the URL is wrong; Switchboard retries with backoff",
+                        null, "connection_refused", null, null, null, cause);
+            }
+            if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
+                return new LoginException(Kind.TRANSIENT, vendor + " did not answer within "
+                        + options.requestTimeout().toSeconds() + " s at " + authority(url) + " — the vendor is slow or a firewall drops the traffic; Switchboard retries with backoff",
+                        null, "timeout", null, null, null, cause);
+            }
+            if (c instanceof SSLException) {
+                return new LoginException(Kind.CONFIGURATION, vendor + " cannot be reached: the TLS handshake with " + authority(url)
+                        + " failed (" + c.getClass().getSimpleName() + ") — check that the URL's scheme (http/https) and host are right",
+                        null, "tls", null, null, null, cause);
+            }
+        }
+        return new LoginException(Kind.TRANSIENT, vendor + " cannot be reached at " + authority(url) + " ("
+                + t.getClass().getSimpleName() + ") — Switchboard retries with backoff", null, "io_error", null, null, null, cause);
+    }
+
+    static String hostOf(String url) {
+        try {
+            return URI.create(url).getHost();
+        } catch (RuntimeException e) {
+            return url;
+        }
+    }
+
+    static String authority(String url) {
+        try {
+            URI u = URI.create(url);
+            return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+        } catch (RuntimeException e) {
+            return url;
+        }
+    }
+
+    static Instant parseDate(String date) {
+        if (date == null) {
+            return null;
+        }
+        try {
+            return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.token.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.switchboard.core.SecretReferences;
+import picocli.CommandLine;
+
+class DoctorCommandConfigTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(Map<String, String> env, String configEnv, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new DoctorCommand(new SecretReferences(env), configEnv));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void invalidConfigExitsTwoListingEveryProblemWithoutSecrets() throws Exception {
+        Path f = dir.resolve("credentials.yaml");
+        Files.writeString(f, """
+                kafka: {bootstrap: localhost:9092}
+                credentials:
+                  - id: a
+                    provider: genesys-cloud
+                    region: mypurecloud.nowhere
+                    clientId: c
+                    clientSecret: inline-secret-value
+                  - id: b
+                    provider: nope
+                """);
+        Run r = run(Map.of(), null, "--config", f.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("credentials[0].region", "credentials[0].clientSecret", "credentials[1].provider");
+        assertThat(r.err() + r.out()).doesNotContain("inline-secret-value");
+
+        Run json = run(Map.of(), null, "--config", f.toString(), "--json");
+        assertThat(json.exit()).isEqualTo(2);
+        assertThat(json.out()).contains("\"configProblems\"", "credentials[1].provider").doesNotContain("inline-secret-value");
+    }
+
+    @Test
+    void missingFileAndUnknownCredentialAreConfigErrors() throws Exception {
+        Run missing = run(Map.of(), dir.resolve("nope.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.yaml").contains("SWITCHBOARD_CONFIG");
+
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, """
+                credentials:
+                  - id: a
+                    provider: oauth2
+                    tokenUrl: http://127.0.0.1:1/token
+                    clientId: c
+                    clientSecret: ${env:S}
+                """);
+        Run unknown = run(Map.of("S", "x"), f.toString(), "--credential", "zzz");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--credential").contains("configured: a");
+    }
+}
