@@ -1,0 +1,124 @@
+package io.switchboard.registry.server;
+
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.registry.server.internal.KafkaSchemaLog;
+import io.switchboard.registry.server.internal.RegistryHttpApi;
+import io.switchboard.registry.server.internal.RegistryService;
+import io.switchboard.registry.server.internal.RegistryState;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * A small schema registry speaking the Confluent REST API subset that clients and serdes use
+ * (register, ids, subjects, versions, lookup, compatibility, config), storing schemas in a
+ * compacted Kafka topic so it survives restarts and several instances agree on ids.
+ *
+ * <p><b>A development convenience</b> for the embedded demo and tests. In production point
+ * {@code schema.registry.url} at a real registry (Confluent, Apicurio, Karapace, Redpanda). Avro
+ * only, no schema references, no deletes, no auth. See docs/schema-registry.md for the storage
+ * model and its limits.
+ *
+ * <pre>{@code
+ * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers())) {
+ *     props.put("schema.registry.url", registry.url());
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final KafkaSchemaLog log;
+    private final RegistryHttpApi api;
+    private final String url;
+
+    private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, KafkaSchemaLog log, RegistryHttpApi api, String url) {
+        this.vertx = vertx;
+        this.server = server;
+        this.log = log;
+        this.api = api;
+        this.url = url;
+    }
+
+    /** Starts on 127.0.0.1, a free port, topic {@code _schemas}. */
+    public static EmbeddedSchemaRegistry start(String bootstrapServers) {
+        return start(EmbeddedSchemaRegistryOptions.defaults(bootstrapServers));
+    }
+
+    /**
+     * Starts with options: creates the topic if needed, replays it to the end, then listens.
+     *
+     * @throws IllegalStateException when Kafka or the port is not available, saying which
+     */
+    public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryOptions options) {
+        RegistryState state = new RegistryState(options.defaultCompatibility());
+        KafkaSchemaLog log = new KafkaSchemaLog(options.bootstrapServers(), options.topic(), options.kafkaProperties(), state, options.timeout());
+        RegistryHttpApi api = new RegistryHttpApi(new RegistryService(state, log));
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpServer server = vertx.createHttpServer()
+                    .requestHandler(api.router(vertx))
+                    .listen(options.port(), options.host())
+                    .await(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+            String url = "http://" + host + ":" + server.actualPort();
+            LOG.info("Embedded schema registry on {} storing schemas in topic {} at {}", url, options.topic(), options.bootstrapServers());
+            return new EmbeddedSchemaRegistry(vertx, server, log, api, url);
+        } catch (Exception e) {
+            vertx.close();
+            log.close();
+            throw new IllegalStateException("Cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
+                    + "); choose another --port or 0 for a free one", e);
+        }
+    }
+
+    /** Base URL for {@code schema.registry.url}, e.g. {@code http://127.0.0.1:40123}. */
+    public String url() {
+        return url;
+    }
+
+    /** Port listened on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** HTTP requests served so far. */
+    public long requestCount() {
+        return api.requestCount();
+    }
+
+    /**
+     * HTTP requests served by one route.
+     *
+     * @param method e.g. {@code GET}
+     * @param route  the route pattern, e.g. {@code /schemas/ids/:id} or {@code /subjects/:subject/versions}
+     */
+    public long requestCount(String method, String route) {
+        return api.requestCount(method, route);
+    }
+
+    /** Stops listening and closes the Kafka clients. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("Vert.x close: {}", e.toString());
+        }
+        log.close();
+    }
+
+    /** For log lines. */
+    @Override
+    public String toString() {
+        return "EmbeddedSchemaRegistry[" + url + "]";
+    }
+}
