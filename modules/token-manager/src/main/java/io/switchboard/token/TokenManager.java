@@ -26,6 +26,7 @@ import io.switchboard.token.internal.TokenMetrics;
 import io.switchboard.token.internal.TokenRefreshScheduler;
 import io.switchboard.token.internal.TopicSetup;
 import io.switchboard.token.login.CredentialLogin;
+import io.switchboard.token.login.LoginClient;
 import io.vertx.core.Vertx;
 
 /**
@@ -97,7 +98,26 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Starts an instance with credential logins bound elsewhere (embedded demo, tests, the CLI),
+     * Starts an instance that logs in with the configured credentials through the provider profiles
+     * ({@link LoginClient}), on its own {@link Vertx}.
+     *
+     * @throws SwitchboardException when Kafka cannot be reached to create the topics, or the ops port is taken
+     */
+    public static TokenManager start(TokenManagerConfig config) {
+        Vertx vertx = Vertx.vertx();
+        LoginClient client = new LoginClient(vertx);
+        try {
+            List<CredentialLogin> logins = config.credentials().stream().map(client::bind).toList();
+            return start(config, vertx, logins, client);
+        } catch (RuntimeException e) {
+            client.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts an instance with credential logins bound elsewhere (embedded demo, tests),
      * using {@code vertx} for HTTP; the caller keeps ownership of {@code vertx}.
      */
     public static TokenManager start(TokenManagerConfig config, Vertx vertx, List<CredentialLogin> logins) {

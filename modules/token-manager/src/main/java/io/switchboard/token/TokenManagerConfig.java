@@ -29,6 +29,8 @@ import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SecretReferences;
 import io.switchboard.core.Topics;
+import io.switchboard.token.login.CredentialSpec;
+import io.switchboard.token.login.CredentialsConfig;
 
 /**
  * Configuration of one token-manager instance, loaded from YAML with environment overrides.
@@ -68,7 +70,7 @@ import io.switchboard.core.Topics;
  * @param opsHost           interface of the /health, /ready, /metrics server
  * @param opsPort           port of that server; 0 = any free port, -1 = no server
  * @param requestPartitions partitions of the token-requests topic when this instance creates it
- * @param credentials       the {@code credentials:} list as given (parsed by the login side)
+ * @param credentials       the credentials this fleet logs in with (parsed by {@link CredentialsConfig})
  */
 public record TokenManagerConfig(
         String bootstrapServers,
@@ -81,7 +83,7 @@ public record TokenManagerConfig(
         String opsHost,
         int opsPort,
         int requestPartitions,
-        JsonNode credentials) {
+        List<CredentialSpec> credentials) {
 
     /** Prefix of environment variables that override keys. */
     public static final String ENV_PREFIX = "SWITCHBOARD_";
@@ -113,7 +115,7 @@ public record TokenManagerConfig(
             new Key("refresh.parkedRetry", "duration", "PT1H", "Wait before retrying a credential the vendor rejected (invalid_client, access_denied, ...)."),
             new Key("ops.host", "string", "127.0.0.1", "Interface of the /health, /ready, /metrics server; 0.0.0.0 for all."),
             new Key("ops.port", "int", "9401", "Port of the ops server; 0 = any free port, -1 = no server."),
-            new Key("credentials", "list", "[]", "Credentials this fleet logs in with (see docs/token-manager.md)."));
+            new Key("credentials", "list", null, "Credentials this fleet logs in with: id, provider and the provider's keys (see docs/token-manager.md). Required."));
 
     private static final Set<String> SECTIONS = Set.of("kafka", "schemaRegistry", "encryption", "refresh", "ops");
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
@@ -125,7 +127,7 @@ public record TokenManagerConfig(
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(refresh, "refresh");
-        credentials = credentials == null ? JsonNodeFactory.instance.arrayNode() : credentials.deepCopy();
+        credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
     /** Every key with type, default and documentation, in file order. */
@@ -219,12 +221,7 @@ public record TokenManagerConfig(
         }
         String opsHost = r.string("ops.host", s -> s.isBlank() ? "must not be blank; use 127.0.0.1 or 0.0.0.0" : null);
         int opsPort = r.integer("ops.port", -1, 65535);
-        JsonNode credentials = root.path("credentials");
-        if (credentials.isMissingNode() || credentials.isNull()) {
-            credentials = JsonNodeFactory.instance.arrayNode();
-        } else if (!credentials.isArray()) {
-            problems.add("credentials", null, "must be a list of credentials (`- id: ...`)");
-        }
+        List<CredentialSpec> credentials = CredentialsConfig.parse(root.get("credentials"), new SecretReferences(env), problems);
         problems.throwIfAny();
         return new TokenManagerConfig(bootstrap, prefix, kafkaProps, registry, instanceId, keys,
                 new RefreshSettings(share, jitter, minRemaining, defaultLifetime, backoffInitial, backoffMax, parkedRetry),
@@ -232,7 +229,7 @@ public record TokenManagerConfig(
     }
 
     /** A copy with other credentials (tests, embedded demo). */
-    public TokenManagerConfig withCredentials(JsonNode credentials) {
+    public TokenManagerConfig withCredentials(List<CredentialSpec> credentials) {
         return new TokenManagerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, instanceId, keys,
                 refresh, opsHost, opsPort, requestPartitions, credentials);
     }

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -318,7 +317,7 @@ public final class TokenTable implements AutoCloseable {
         TokenRecord token;
         try {
             token = recordDeserializer.deserialize(topic, record.value());
-        } catch (SerializationException e) {
+        } catch (RuntimeException e) { // SerializationException, or the registry cannot resolve the writer schema
             report(id, "record at " + topic + "-" + record.partition() + "@" + record.offset()
                     + " is not a TokenRecord this reader understands (" + e.getMessage() + "); skipped");
             return;

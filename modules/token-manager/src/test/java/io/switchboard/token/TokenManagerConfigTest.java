@@ -24,11 +24,17 @@ class TokenManagerConfigTest {
               activeKeyId: k1
               keys:
                 k1: ${env:SWITCHBOARD_TOKEN_KEY}
+            credentials:
+              - id: genesys-eu
+                provider: genesys-cloud
+                region: mypurecloud.ie
+                clientId: gen-client
+                clientSecret: ${env:GENESYS_SECRET}
             """;
 
     @Test
     void minimalFileGetsTheDocumentedDefaults() {
-        TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY));
+        TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret"));
         assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(c.topicPrefix()).isEqualTo("switchboard");
         assertThat(c.topics().tokens()).isEqualTo("switchboard.tokens");
@@ -38,13 +44,16 @@ class TokenManagerConfigTest {
         assertThat(c.requestPartitions()).isEqualTo(12);
         assertThat(c.keys().activeKeyId()).isEqualTo("k1");
         assertThat(c.instanceId()).isNotBlank();
-        assertThat(c.credentials().isArray()).isTrue();
+        assertThat(c.credentials()).singleElement().satisfies(spec -> {
+            assertThat(spec.id()).isEqualTo("genesys-eu");
+            assertThat(spec.tokenUrl()).isEqualTo("https://login.mypurecloud.ie/oauth/token");
+        });
     }
 
     @Test
     void environmentOverridesTheFile() {
         TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL + "refresh:\n  minRemaining: 5m\n", "tm.yaml", Map.of(
-                "SWITCHBOARD_TOKEN_KEY", KEY,
+                "SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret",
                 "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "broker-1:9093,broker-2:9093",
                 "SWITCHBOARD_REFRESH_LIFETIME_SHARE", "0.5",
                 "SWITCHBOARD_OPS_PORT", "-1"));
@@ -105,7 +114,8 @@ class TokenManagerConfigTest {
                 .hasMessageContaining("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS")
                 .hasMessageContaining("schemaRegistry.url: is required")
                 .hasMessageContaining("encryption.keys: at least one key is required")
-                .hasMessageContaining("encryption.activeKeyId: is required");
+                .hasMessageContaining("encryption.activeKeyId: is required")
+                .hasMessageContaining("credentials: is required");
     }
 
     @Test
@@ -117,9 +127,11 @@ class TokenManagerConfigTest {
                     sasl.jaas.config: ${env:JAAS}
                 schemaRegistry: {url: "http://r:1"}
                 encryption: {activeKeyId: k1, keys: {k1: "${env:SWITCHBOARD_TOKEN_KEY}"}}
-                """, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "JAAS", "PlainLoginModule password=hunter2"));
+                credentials:
+                  - {id: g, provider: genesys-cloud, region: mypurecloud.ie, clientId: c, clientSecret: "${env:GENESYS_SECRET}"}
+                """, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret", "JAAS", "PlainLoginModule password=hunter2"));
         assertThat(withJaas.kafkaClientProperties()).containsEntry("sasl.jaas.config", "PlainLoginModule password=hunter2");
-        assertThat(withJaas.toString()).doesNotContain("hunter2").contains("sasl.jaas.config=****");
+        assertThat(withJaas.toString()).doesNotContain("hunter2").doesNotContain("gen-secret").contains("sasl.jaas.config=****");
     }
 
     @Test

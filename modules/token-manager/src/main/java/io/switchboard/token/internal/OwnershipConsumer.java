@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -114,7 +113,7 @@ public final class OwnershipConsumer implements AutoCloseable {
                     }
                     try {
                         scheduler.onRequest(deserializer.deserialize(topic, record.value()));
-                    } catch (SerializationException e) {
+                    } catch (RuntimeException e) { // SerializationException, or the registry cannot resolve the writer schema
                         LOG.warn("skipping a record on {} partition {} offset {} that is not a TokenRefreshRequest: {}",
                                 topic, record.partition(), record.offset(), e.getMessage());
                     }

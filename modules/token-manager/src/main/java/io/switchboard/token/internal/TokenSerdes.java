@@ -2,6 +2,7 @@ package io.switchboard.token.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
 
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -15,9 +16,12 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
+import io.switchboard.registry.SchemaRegistryConfig;
+import io.switchboard.registry.serde.AvroSerdes;
+
 /**
  * The one place that decides how token records and refresh requests are encoded on Kafka.
- * Values use Avro; keys are plain UTF-8 credential ids (so the default partitioner places a
+ * Values use Avro in the Confluent wire format through the schema registry; keys are plain UTF-8 credential ids (so the default partitioner places a
  * request exactly where the owner expects it).
  */
 public final class TokenSerdes {
@@ -31,10 +35,11 @@ public final class TokenSerdes {
      * @param registryUrl schema registry URL
      */
     public static <T extends SpecificRecord> Serde<T> value(Class<T> type, String registryUrl) {
-        return plainAvro(type);
+        return AvroSerdes.specific(type, Map.of(SchemaRegistryConfig.URL, registryUrl), false);
     }
 
-    private static <T extends SpecificRecord> Serde<T> plainAvro(Class<T> type) {
+    /** Plain Avro binary without the registry (a fallback for tools that cannot reach one). */
+    static <T extends SpecificRecord> Serde<T> plainAvro(Class<T> type) {
         SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(type);
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
         Serializer<T> serializer = (topic, data) -> {
