@@ -73,6 +73,10 @@ public final class TokenMetrics {
     }
 
     void state(String id, TokenStatus.State state) {
+        Meter current = stateGauges.get(id);
+        if (current != null && state.name().equals(current.getId().getTag("state"))) {
+            return;
+        }
         remove(stateGauges.put(id, Gauge.builder("switchboard.token.state", () -> 1)
                 .description("1 for the current state of the credential").tags("credential", id, "state", state.name())
                 .register(registry)));
@@ -81,6 +85,11 @@ public final class TokenMetrics {
     void lastError(String id, String kind, String code) {
         if (kind == null) {
             remove(errorGauges.remove(id));
+            return;
+        }
+        Meter current = errorGauges.get(id);
+        if (current != null && kind.equals(current.getId().getTag("kind"))
+                && (code == null ? "none" : code).equals(current.getId().getTag("code"))) {
             return;
         }
         remove(errorGauges.put(id, Gauge.builder("switchboard.token.last.error", () -> 1)

@@ -89,7 +89,7 @@ public final class TokenRefreshScheduler {
     /** State of a credential as last decided (tests, status). */
     public Optional<TokenStatus.State> state(String credentialId) {
         Credential c = credentials.get(credentialId);
-        return c == null ? Optional.empty() : Optional.of(c.state);
+        return c == null ? Optional.empty() : Optional.ofNullable(c.state);
     }
 
     /** Starts managing {@code ids}: adopt or log in. Call once the local token table has caught up. */
