@@ -1,0 +1,160 @@
+package io.switchboard.simulator;
+
+import io.switchboard.simulator.internal.SimServer;
+import io.switchboard.simulator.internal.SimState;
+
+import java.time.Duration;
+
+/**
+ * A running vendor simulator: one real HTTP server on a real socket hosting Genesys Cloud, NICE CXone,
+ * IBM Cognos Analytics, an Auth0 tenant and a generic RFC 6749 server, each under its own path prefix.
+ *
+ * <pre>{@code
+ * try (VendorSimulator sim = VendorSimulator.start(SimulatorConfig.defaults())) {
+ *     String tokenUrl = sim.genesysLoginUrl() + "/oauth/token";
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the server and its Vert.x instance.
+ */
+public final class VendorSimulator implements AutoCloseable {
+
+    private final SimServer server;
+    private final SimState state;
+    private final String baseUrl;
+
+    private VendorSimulator(SimServer server) {
+        this.server = server;
+        this.state = server.state();
+        String host = state.config().host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        this.baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    }
+
+    /**
+     * Starts a simulator and blocks until it listens.
+     *
+     * @throws SimulatorException when the server cannot bind or start
+     */
+    public static VendorSimulator start(SimulatorConfig config) {
+        try {
+            return new VendorSimulator(SimServer.start(new SimState(config)));
+        } catch (Exception e) {
+            throw new SimulatorException("The vendor simulator could not start on " + config.host() + ":" + config.port()
+                    + " (" + e.getMessage() + "); choose another port or 0 for any free port", e);
+        }
+    }
+
+    /** Starts a simulator with {@link SimulatorConfig#defaults()}. */
+    public static VendorSimulator start() {
+        return start(SimulatorConfig.defaults());
+    }
+
+    /** e.g. {@code http://127.0.0.1:41234}, no trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The configuration it serves. */
+    public SimulatorConfig config() {
+        return state.config();
+    }
+
+    /** Genesys login host, e.g. {@code http://127.0.0.1:41234/genesys/login} (token URL = this + {@code /oauth/token}). */
+    public String genesysLoginUrl() {
+        return baseUrl + "/genesys/login";
+    }
+
+    /** Genesys API host, e.g. {@code http://127.0.0.1:41234/genesys/api} (paths {@code /api/v2/...} follow). */
+    public String genesysApiUrl() {
+        return baseUrl + "/genesys/api";
+    }
+
+    /** CXone auth host ({@code /auth/token}, {@code /.well-known/cxone-configuration} follow). */
+    public String cxoneAuthUrl() {
+        return baseUrl + "/cxone";
+    }
+
+    /** CXone API host of an area, e.g. {@code .../cxone/api-na1}. */
+    public String cxoneApiUrl(String area) {
+        return baseUrl + "/cxone/api-" + area;
+    }
+
+    /** Cognos server root ({@code /api/v1/session}, {@code /bi/v1/disp/rds/...} follow). */
+    public String cognosUrl() {
+        return baseUrl + "/cognos";
+    }
+
+    /** Auth0 tenant domain ({@code /oauth/token}, {@code /api/v1/queues/stats} follow). */
+    public String auth0Url() {
+        return baseUrl + "/auth0";
+    }
+
+    /** Issuer of the generic RFC 6749 server ({@code /token}, {@code /api/queues/stats} follow). */
+    public String oauth2Issuer() {
+        return baseUrl + "/oauth2";
+    }
+
+    /** Run-time fault switches and token revocation. */
+    public Faults faults() {
+        return state.faults();
+    }
+
+    /** Every request received (masked), for assertions. */
+    public RecordedRequests requests() {
+        return state.recorder();
+    }
+
+    /**
+     * How many tokens were issued to one client: Genesys/Auth0/OAuth2 client id, CXone access key id or application
+     * client id, Cognos user name (sessions). Refresh-grant tokens count too.
+     */
+    public long issuedTokenCount(Vendor vendor, String clientId) {
+        return state.tokens().issuedCount(vendor, clientId);
+    }
+
+    /** How many tokens (sessions) the vendor issued in total. */
+    public long issuedTokenCount(Vendor vendor) {
+        return state.tokens().issuedCount(vendor, null);
+    }
+
+    /**
+     * The per-queue observation counter: how many answers have included this queue so far (each live answer —
+     * Genesys observations, CXone skills/activity, Cognos report rows, Auth0/OAuth2 stats — takes the next value and
+     * reports it as {@code simSequence}). -1 for an unknown queue.
+     */
+    public long queueSequence(String queueId) {
+        return state.queues().sequence(queueId);
+    }
+
+    /** Ids of every queue served (configured then generated), in order. */
+    public java.util.List<String> queueIds() {
+        return state.queues().ids();
+    }
+
+    /**
+     * Moves the simulator's clock forward (tokens and sessions expire, rate windows reset, queues evolve) without waiting.
+     * The {@code Date} header follows.
+     */
+    public void advanceClock(Duration d) {
+        state.clock().advance(d.toMillis());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "VendorSimulator[" + baseUrl + "]";
+    }
+}

@@ -1,0 +1,139 @@
+package io.switchboard.simulator.internal;
+
+import io.switchboard.simulator.FaultSpec;
+import io.switchboard.simulator.RecordedRequest;
+import io.switchboard.simulator.Vendor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code /_admin}: faults, recorded requests, token revocation, clock, counters. For tests and the demo;
+ * admin requests are not recorded and no fault applies to them.
+ */
+final class AdminHandlers {
+
+    private final SimState s;
+    private final Http http;
+
+    AdminHandlers(SimState s, Http http) {
+        this.s = s;
+        this.http = http;
+    }
+
+    void mount(Router r) {
+        r.get("/_admin/requests").handler(this::requests);
+        r.delete("/_admin/requests").handler(ctx -> {
+            s.recorder.clear();
+            http.empty(ctx, 204);
+        });
+        r.get("/_admin/faults").handler(this::faults);
+        r.put("/_admin/faults/:vendor").handler(this::putFault);
+        r.delete("/_admin/faults/:vendor").handler(ctx -> withVendor(ctx, v -> {
+            s.faults.clear(v);
+            http.empty(ctx, 204);
+        }));
+        r.delete("/_admin/faults").handler(ctx -> {
+            s.faults.clearAll();
+            http.empty(ctx, 204);
+        });
+        r.post("/_admin/tokens/revoke").handler(ctx -> withVendor(ctx, v -> {
+            String client = ctx.request().getParam("clientId");
+            int n = client == null ? s.faults.revokeTokens(v) : s.faults.revokeTokens(v, client);
+            http.json(ctx, 200, new JsonObject().put("revoked", n));
+        }));
+        r.post("/_admin/clock/advance").handler(this::advance);
+        r.get("/_admin/state").handler(this::state);
+    }
+
+    private interface VendorAction {
+        void run(Vendor v);
+    }
+
+    private void withVendor(RoutingContext ctx, VendorAction action) {
+        String id = ctx.pathParam("vendor") != null ? ctx.pathParam("vendor") : ctx.request().getParam("vendor");
+        try {
+            action.run(Vendor.fromId(String.valueOf(id)));
+        } catch (IllegalArgumentException e) {
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description", e.getMessage()));
+        }
+    }
+
+    private void requests(RoutingContext ctx) {
+        JsonArray out = new JsonArray();
+        for (RecordedRequest r : s.recorder.all()) {
+            JsonObject h = new JsonObject();
+            r.headers().forEach(h::put);
+            out.add(new JsonObject().put("at", r.at().toString()).put("vendor", r.vendor() == null ? null : r.vendor().id())
+                    .put("method", r.method()).put("path", r.path()).put("query", r.query()).put("headers", h)
+                    .put("body", r.body()).put("status", r.status()));
+        }
+        http.json(ctx, 200, out.encode());
+    }
+
+    static JsonObject toJson(FaultSpec f) {
+        return new JsonObject().put("latencyMs", f.latency().toMillis()).put("serverErrorRate", f.serverErrorRate())
+                .put("serverErrorStatus", f.serverErrorStatus()).put("tooManyRequests", f.tooManyRequests())
+                .put("retryAfterSeconds", f.retryAfterSeconds()).put("clockSkewMs", f.clockSkew().toMillis())
+                .put("malformedJsonRate", f.malformedJsonRate()).put("truncatedJsonRate", f.truncatedJsonRate())
+                .put("connectionResetRate", f.connectionResetRate()).put("slowBodyMs", f.slowBody().toMillis());
+    }
+
+    static FaultSpec fromJson(JsonObject j) {
+        FaultSpec none = FaultSpec.none();
+        return new FaultSpec(Duration.ofMillis(j.getLong("latencyMs", 0L)), j.getDouble("serverErrorRate", 0.0),
+                j.getInteger("serverErrorStatus", none.serverErrorStatus()), j.getInteger("tooManyRequests", 0),
+                j.getInteger("retryAfterSeconds", none.retryAfterSeconds()), Duration.ofMillis(j.getLong("clockSkewMs", 0L)),
+                j.getDouble("malformedJsonRate", 0.0), j.getDouble("truncatedJsonRate", 0.0),
+                j.getDouble("connectionResetRate", 0.0), Duration.ofMillis(j.getLong("slowBodyMs", 0L)));
+    }
+
+    private void faults(RoutingContext ctx) {
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, FaultSpec> e : s.faults.snapshot().entrySet()) {
+            out.put(e.getKey(), toJson(e.getValue()));
+        }
+        http.json(ctx, 200, out);
+    }
+
+    private void putFault(RoutingContext ctx) {
+        withVendor(ctx, v -> {
+            FaultSpec spec;
+            try {
+                JsonObject body = ctx.body().asJsonObject();
+                spec = fromJson(body == null ? new JsonObject() : body);
+            } catch (RuntimeException e) {
+                http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
+                        "Body must be a JSON fault spec (latencyMs, serverErrorRate, serverErrorStatus, tooManyRequests, "
+                                + "retryAfterSeconds, clockSkewMs, malformedJsonRate, truncatedJsonRate, connectionResetRate, "
+                                + "slowBodyMs): " + e.getMessage()));
+                return;
+            }
+            s.faults.set(v, ctx.request().getParam("tenant"), spec);
+            http.json(ctx, 200, toJson(spec));
+        });
+    }
+
+    private void advance(RoutingContext ctx) {
+        try {
+            long seconds = Long.parseLong(ctx.request().getParam("seconds"));
+            s.clock.advance(seconds * 1000);
+            http.json(ctx, 200, new JsonObject().put("advancedSeconds", seconds));
+        } catch (NumberFormatException e) {
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description", "seconds=<integer> is required"));
+        }
+    }
+
+    private void state(RoutingContext ctx) {
+        JsonObject issued = new JsonObject();
+        for (Vendor v : Vendor.values()) {
+            issued.put(v.id(), s.tokens.issuedCount(v, null));
+        }
+        http.json(ctx, 200, new JsonObject().put("issuedTokens", issued).put("liveTokens", s.tokens.size())
+                .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size()));
+    }
+}

@@ -1,0 +1,303 @@
+package io.switchboard.simulator.internal;
+
+import io.switchboard.simulator.RecordedRequest;
+import io.switchboard.simulator.Vendor;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The one way answers leave the simulator: records the request (masked) before the answer is written,
+ * sets {@code Date} (with clock skew), applies body faults (malformed, truncated, slow). Also the
+ * before-handler faults (latency, dropped connection, 5xx, 429 bursts). Thread-safe.
+ */
+public final class Http {
+
+    static final String VENDOR = "sim.vendor";
+    static final String FAULT = "sim.fault";
+    static final String CORRELATION = "sim.correlation";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final Pattern JSON_SECRET = Pattern.compile(
+            "(\"(?:client_secret|password|refresh_token|access_token)\"\\s*:\\s*)\"[^\"]*\"");
+    private static final Pattern COGNOS_SECRET = Pattern.compile(
+            "(\"name\"\\s*:\\s*\"(?:CAMPassword|CAMAPILoginKey)\"\\s*,\\s*\"value\"\\s*:\\s*)\"[^\"]*\"");
+    private static final Pattern FORM_SECRET = Pattern.compile("((?:^|&)(?:client_secret|password|refresh_token)=)[^&]*");
+
+    private final SimState state;
+    private final Vertx vertx;
+    private volatile long dateSecond = -1;
+    private volatile String dateText = "";
+
+    Http(SimState state, Vertx vertx) {
+        this.state = state;
+        this.vertx = vertx;
+    }
+
+    static Vendor vendorOf(String path) {
+        if (path.length() < 2) {
+            return null;
+        }
+        switch (path.charAt(1)) {
+            case 'g':
+                return path.startsWith("/genesys/") ? Vendor.GENESYS : null;
+            case 'c':
+                if (path.startsWith("/cxone/") || path.equals("/cxone")) {
+                    return Vendor.CXONE;
+                }
+                return path.startsWith("/cognos/") ? Vendor.COGNOS : null;
+            case 'a':
+                return path.startsWith("/auth0/") ? Vendor.AUTH0 : null;
+            case 'o':
+                return path.startsWith("/oauth2/") ? Vendor.OAUTH2 : null;
+            case '.':
+                return path.startsWith("/.well-known/oauth-authorization-server/oauth2") ? Vendor.OAUTH2 : null;
+            default:
+                return null;
+        }
+    }
+
+    static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+        long lo = (r.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+
+    // ------------------------------------------------------------------ before-handler faults
+
+    /** First handler of every request: vendor, correlation id, faults that act before the vendor logic. */
+    void prepare(RoutingContext ctx) {
+        String path = ctx.request().path();
+        Vendor vendor = vendorOf(path);
+        ctx.put(VENDOR, vendor);
+        if (vendor == Vendor.GENESYS) {
+            String id = newId();
+            ctx.put(CORRELATION, id);
+            ctx.response().putHeader("Inin-Correlation-Id", id);
+        }
+        if (vendor == null || !state.faults.any()) {
+            ctx.next();
+            return;
+        }
+        String tenant = state.faults.anyTenantScoped() ? Tenants.of(state, vendor, ctx) : null;
+        FaultRegistry.Active active = state.faults.lookup(vendor, tenant);
+        if (active == null) {
+            ctx.next();
+            return;
+        }
+        ctx.put(FAULT, active);
+        long latency = active.spec.latency().toMillis();
+        if (latency > 0) {
+            vertx.setTimer(latency, id -> applyBefore(ctx, vendor, active));
+        } else {
+            applyBefore(ctx, vendor, active);
+        }
+    }
+
+    private void applyBefore(RoutingContext ctx, Vendor vendor, FaultRegistry.Active active) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        if (active.spec.connectionResetRate() > 0 && r.nextDouble() < active.spec.connectionResetRate()) {
+            record(ctx, 0);
+            ctx.request().connection().close();
+            return;
+        }
+        if (active.spec.serverErrorRate() > 0 && r.nextDouble() < active.spec.serverErrorRate()) {
+            int status = active.spec.serverErrorStatus();
+            if (vendor == Vendor.GENESYS) {
+                GenesysErrors.send(this, ctx, status, status == 503 ? "service.unavailable" : "internal.server.error",
+                        status == 503 ? "The service is currently unavailable." : "The server encountered an internal error.", null);
+            } else {
+                json(ctx, status, new JsonObject().put("error", "server_error")
+                        .put("error_description", "simulated " + status + " (fault injection)"));
+            }
+            return;
+        }
+        if (active.spec.tooManyRequests() > 0 && active.burstLeft.getAndUpdate(x -> x > 0 ? x - 1 : 0) > 0) {
+            tooManyRequests(ctx, vendor, active.spec.retryAfterSeconds());
+            return;
+        }
+        ctx.next();
+    }
+
+    /** A 429 in the vendor's shape, with {@code Retry-After}. */
+    void tooManyRequests(RoutingContext ctx, Vendor vendor, long retryAfter) {
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+        if (vendor == Vendor.GENESYS) {
+            GenesysErrors.send(this, ctx, 429, "too.many.requests.retry.after",
+                    "Rate limit exceeded the maximum. Retry the request in [" + retryAfter + "] seconds",
+                    Map.of("retryAfterSeconds", Long.toString(retryAfter)));
+        } else {
+            json(ctx, 429, new JsonObject().put("error", "too_many_requests")
+                    .put("error_description", "Rate limit exceeded; retry after " + retryAfter + " s"));
+        }
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    void json(RoutingContext ctx, int status, JsonObject body) {
+        send(ctx, status, "application/json", body.encode());
+    }
+
+    void json(RoutingContext ctx, int status, String encodedJson) {
+        send(ctx, status, "application/json", encodedJson);
+    }
+
+    void empty(RoutingContext ctx, int status) {
+        send(ctx, status, null, null);
+    }
+
+    /** Records the request, then writes the answer with the faults that act on it. */
+    void send(RoutingContext ctx, int status, String contentType, String body) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        record(ctx, status);
+        FaultRegistry.Active active = ctx.get(FAULT);
+        long skewMs = active == null ? 0 : active.spec.clockSkew().toMillis();
+        resp.putHeader("Date", date(state.clock.nowMillis() + skewMs));
+        resp.setStatusCode(status);
+        if (contentType != null) {
+            resp.putHeader("Content-Type", contentType);
+        }
+        if (body == null) {
+            resp.end();
+            return;
+        }
+        if (active != null && contentType != null && contentType.contains("json")) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            if (active.spec.malformedJsonRate() > 0 && r.nextDouble() < active.spec.malformedJsonRate()) {
+                body = malformed(body);
+            } else if (active.spec.truncatedJsonRate() > 0 && r.nextDouble() < active.spec.truncatedJsonRate()) {
+                body = body.substring(0, body.length() / 2);
+            }
+        }
+        if (active != null && !active.spec.slowBody().isZero()) {
+            writeSlowly(resp, Buffer.buffer(body), active.spec.slowBody().toMillis());
+            return;
+        }
+        resp.end(body);
+    }
+
+    private static String malformed(String body) {
+        int colon = body.indexOf(':');
+        if (colon > 0) {
+            return body.substring(0, colon) + ";" + body.substring(colon + 1);
+        }
+        return body + "{";
+    }
+
+    private void writeSlowly(HttpServerResponse resp, Buffer body, long totalMillis) {
+        int chunks = 10;
+        int len = body.length();
+        resp.putHeader("Content-Length", Integer.toString(len));
+        long step = Math.max(1, totalMillis / chunks);
+        writeChunk(resp, body, 0, Math.max(1, (len + chunks - 1) / chunks), step);
+    }
+
+    private void writeChunk(HttpServerResponse resp, Buffer body, int from, int size, long step) {
+        if (resp.closed()) {
+            return;
+        }
+        int to = Math.min(body.length(), from + size);
+        if (to >= body.length()) {
+            resp.end(body.slice(from, to));
+            return;
+        }
+        resp.write(body.slice(from, to));
+        vertx.setTimer(step, id -> writeChunk(resp, body, to, size, step));
+    }
+
+    private String date(long millis) {
+        long sec = millis / 1000;
+        if (sec == dateSecond) {
+            return dateText;
+        }
+        String text = HTTP_DATE.format(Instant.ofEpochSecond(sec));
+        dateText = text;
+        dateSecond = sec;
+        return text;
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    void record(RoutingContext ctx, int status) {
+        if (state.config.maxRecordedRequests() == 0) {
+            return;
+        }
+        HttpServerRequest req = ctx.request();
+        if (req.path().startsWith("/_admin")) {
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : req.headers()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            String value = mask(name, h.getValue());
+            headers.merge(name, value, (a, b) -> a + ", " + b);
+        }
+        Buffer buf = ctx.body() == null ? null : ctx.body().buffer();
+        String body = buf == null ? "" : maskBody(buf.toString(StandardCharsets.UTF_8));
+        String query = req.query();
+        state.recorder.add(new RecordedRequest(Instant.ofEpochMilli(state.clock.nowMillis()), ctx.get(VENDOR), req.method().name(),
+                req.path(), query == null ? "" : query, Map.copyOf(headers), body, status));
+    }
+
+    static String mask(String lowerName, String value) {
+        switch (lowerName) {
+            case "authorization": {
+                String[] basic = Forms.basic(value);
+                if (basic != null) {
+                    return "Basic " + basic[0] + ":****";
+                }
+                int sp = value.indexOf(' ');
+                return sp > 0 ? value.substring(0, sp) + " ****" : "****";
+            }
+            case "cookie": {
+                StringBuilder sb = new StringBuilder();
+                for (String c : value.split(";")) {
+                    int eq = c.indexOf('=');
+                    if (sb.length() > 0) {
+                        sb.append("; ");
+                    }
+                    sb.append(eq < 0 ? c.trim() : c.substring(0, eq).trim() + "=****");
+                }
+                return sb.toString();
+            }
+            case "x-xsrf-token":
+            case "ibm-ba-authorization":
+                return "****";
+            default:
+                return value;
+        }
+    }
+
+    static String maskBody(String body) {
+        if (body.isEmpty()) {
+            return body;
+        }
+        char first = body.charAt(0);
+        if (first == '{' || first == '[' || Character.isWhitespace(first)) {
+            if (body.indexOf("secret") < 0 && body.indexOf("password") < 0 && body.indexOf("token") < 0
+                    && body.indexOf("CAM") < 0) {
+                return body;
+            }
+            String s = JSON_SECRET.matcher(body).replaceAll("$1\"****\"");
+            return COGNOS_SECRET.matcher(s).replaceAll("$1\"****\"");
+        }
+        return FORM_SECRET.matcher(body).replaceAll("$1****");
+    }
+}
