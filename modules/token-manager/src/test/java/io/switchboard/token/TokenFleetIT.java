@@ -34,7 +34,7 @@ import io.switchboard.testkit.WithKafka;
  * embedded schema registry: publishing and refresh, ownership, failover, single flight, parking.
  * Each test uses its own topic prefix and its own simulator clients, so logins are counted per test.
  */
-@WithKafka
+@WithKafka(scope = WithKafka.Scope.JVM)
 class TokenFleetIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
@@ -77,7 +77,12 @@ class TokenFleetIT {
     record Cred(String id, String clientId, String secret) {
     }
 
-    static String yaml(String prefix, int opsPort, List<Cred> creds) {
+    private static String yaml(String prefix, int opsPort, List<Cred> creds) {
+        return yaml(broker.bootstrapServers(), registry.url(), sim, prefix, opsPort, creds);
+    }
+
+    /** A token-manager configuration file for {@code creds} on {@code sim}'s Genesys. */
+    static String yaml(String bootstrap, String registryUrl, VendorSimulator sim, String prefix, int opsPort, List<Cred> creds) {
         StringBuilder y = new StringBuilder("""
                 kafka:
                   bootstrapServers: %s
@@ -94,7 +99,7 @@ class TokenFleetIT {
                 ops:
                   port: %d
                 credentials:
-                """.formatted(broker.bootstrapServers(), prefix, registry.url(), opsPort));
+                """.formatted(bootstrap, prefix, registryUrl, opsPort));
         for (Cred c : creds) {
             y.append("""
                       - id: %s
