@@ -143,7 +143,7 @@ public final class Doctor {
         if (spec.isSession()) {
             return cognos(spec, e, out);
         }
-        if (code.equals("unauthorized_client")) {
+        if (code.equals("unauthorized_client") || desc.contains("not authorized to access resource server")) {
             out.add(0, Diagnosis.error("grant-not-allowed", e.getMessage(), grantChange(spec)));
             return failed(spec, out);
         }
@@ -154,22 +154,16 @@ public final class Doctor {
             out.add(0, Diagnosis.error("wrong-audience", e.getMessage(), "audience: <the API identifier, e.g. https://beeapp.open-cosmos.com>"));
             return failed(spec, out);
         }
-        if (spec.audience() == null && (desc.contains("audience") || desc.contains("non-global clients")
-                || (spec.provider().equals(CredentialSpec.AUTH0) && status == 403))) {
+        if (spec.audience() == null && (desc.contains("audience") || desc.contains("non-global clients"))) {
             out.add(0, Diagnosis.error("missing-audience", vendor(spec) + " answered " + status + " " + code
                     + (e.vendorDescription() != null ? " (" + e.vendorDescription() + ")" : "")
                     + ": the request carries no audience, and this server needs one to know which API the token is for",
                     "audience: <the API identifier, e.g. https://beeapp.open-cosmos.com>"));
             return failed(spec, out);
         }
-        if (desc.contains("namespace") || desc.contains("resource")) {
+        if ((code.equals("invalid_request") || code.equals("invalid_target")) && (desc.contains("namespace") || desc.contains("resource"))) {
             String param = desc.contains("namespace") ? "namespace" : "resource";
             out.add(0, Diagnosis.error("missing-parameter", e.getMessage(), "extraParams: {" + param + ": <value the server expects>}"));
-            return failed(spec, out);
-        }
-        if (spec.provider().equals(CredentialSpec.GENESYS_CLOUD) && desc.contains("not found")) {
-            out.add(0, Diagnosis.error("client-unknown", e.getMessage(), "check clientId, and region (one of "
-                    + String.join(", ", CredentialsConfig.GENESYS_REGIONS) + ")"));
             return failed(spec, out);
         }
         if (code.equals("invalid_client") || code.equals("access_denied") || code.equals("invalid_grant")
@@ -223,6 +217,12 @@ public final class Doctor {
                     return failedWith(spec, out, a);
                 }
             }
+        }
+        if (spec.provider().equals(CredentialSpec.GENESYS_CLOUD) && e.vendorDescription() != null
+                && e.vendorDescription().toLowerCase(Locale.ROOT).contains("not found")) {
+            out.add(0, Diagnosis.error("client-unknown", e.getMessage(), "check clientId, and region (one of "
+                    + String.join(", ", CredentialsConfig.GENESYS_REGIONS) + ")"));
+            return failed(spec, out);
         }
         String code = cxoneKey ? "access-key-wrong" : "secret-wrong";
         String sentence = e.getMessage();
@@ -313,8 +313,10 @@ public final class Doctor {
 
     private static String endpointChange(CredentialSpec spec) {
         return switch (spec.provider()) {
-            case CredentialSpec.GENESYS_CLOUD -> "region: one of " + String.join(", ", CredentialsConfig.GENESYS_REGIONS)
-                    + " (or fix tokenUrl / loginBaseUrl)";
+            case CredentialSpec.GENESYS_CLOUD -> spec.region() != null
+                    && ("https://login." + spec.region() + "/oauth/token").equals(spec.tokenUrl())
+                    ? "region: one of " + String.join(", ", CredentialsConfig.GENESYS_REGIONS)
+                    : "loginBaseUrl: https://login.<region> (or tokenUrl: https://login.<region>/oauth/token), or drop both and set region";
             case CredentialSpec.NICE_CXONE -> "authBaseUrl: https://cxone.niceincontact.com (or fix tokenUrl)";
             case CredentialSpec.COGNOS_ANALYTICS -> "baseUrl: https://<cognos host>/ibmcognos (the URL before /api/v1)";
             case CredentialSpec.AUTH0 -> "domain: <your tenant's domain, e.g. login.open-cosmos.com>";

@@ -81,6 +81,10 @@ public final class VendorErrors {
                 return scrub(v.asText(), spec);
             }
         }
+        JsonNode messages = json.get("messages"); // Cognos
+        if (messages != null && messages.isArray() && !messages.isEmpty()) {
+            return scrub(messages.get(0).asText(), spec);
+        }
         return null;
     }
 
@@ -188,6 +192,10 @@ public final class VendorErrors {
                 return ex(Kind.REJECTED, head + who(spec) + " is not allowed to use the " + grant + " grant — "
                         + grantFix(spec), reply, code, desc, null);
             case "access_denied":
+                if (lower.contains("audience") && spec.audience() == null) {
+                    return ex(Kind.CONFIGURATION, head + "the request carries no audience and the tenant has no default"
+                            + " — set audience to the API identifier (e.g. https://beeapp.open-cosmos.com)", reply, code, desc, null);
+                }
                 if (lower.contains("service not enabled")) {
                     return ex(Kind.CONFIGURATION, head + "audience '" + spec.audience() + "' is not an API of this tenant"
                             + " — set audience to the API identifier (Auth0 dashboard: Applications > APIs)", reply, code, desc, null);
