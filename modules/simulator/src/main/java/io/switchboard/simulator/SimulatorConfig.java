@@ -501,7 +501,7 @@ public record SimulatorConfig(
         private int port = 0;
         private long seed = 42L;
         private boolean allowShortLifetimes = false;
-        private int maxRecordedRequests = 10_000;
+        private int maxRecordedRequests = 2_000;
         private boolean sequenceField = true;
         private int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         private List<QueueSpec> queues = defaultQueues();
