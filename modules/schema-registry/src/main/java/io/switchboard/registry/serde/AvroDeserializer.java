@@ -48,6 +48,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private SchemaRegistryClient client;
     private AvroSerdeConfig config;
     private Class<? extends T> readerClass;
+    private Schema readerSchema;
     private final ConcurrentHashMap<Integer, Reader> readers = new ConcurrentHashMap<>();
     private volatile Reader last;
 
@@ -91,6 +92,17 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = AvroSerdeConfig.fromConfigs(configs);
         this.client = SharedClients.forConfig(config.registry());
+    }
+
+    /**
+     * A configured deserializer reading {@link org.apache.avro.generic.GenericRecord}s in a fixed
+     * reader schema: records of any writer schema that resolves to it (schema evolution) come back
+     * in {@code readerSchema}'s shape.
+     */
+    public AvroDeserializer(SchemaRegistryClient client, AvroSerdeConfig config, Schema readerSchema) {
+        this.client = client;
+        this.config = config;
+        this.readerSchema = readerSchema;
     }
 
     /** Sets the generated class to read into; for {@link AvroSerdes}. */
@@ -155,21 +167,25 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                         + " to read GenericRecords.");
             }
         }
-        if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+        if ((type == null || !SpecificRecord.class.isAssignableFrom(type)) && readerSchema == null) {
             return new Reader(id, writer, new GenericDatumReader<>(writer, writer, GenericData.get()), null);
         }
-        SpecificData model = SpecificData.getForClass(type);
-        Schema readerSchema = model.getSchema(type);
-        SchemaCompatibility.SchemaPairCompatibility pair = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        boolean specific = type != null && SpecificRecord.class.isAssignableFrom(type);
+        SpecificData model = specific ? SpecificData.getForClass(type) : null;
+        Schema reader = specific ? model.getSchema(type) : readerSchema;
+        String readerName = specific ? type.getName() : "reader schema " + reader.getFullName();
+        SchemaCompatibility.SchemaPairCompatibility pair = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (pair.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             StringBuilder why = new StringBuilder();
             pair.getResult().getIncompatibilities().forEach(i -> why.append(why.length() == 0 ? "" : "; ")
                     .append(i.getType()).append(" at ").append(i.getLocation()).append(": ").append(i.getMessage()));
             return new Reader(id, writer, null, "Writer schema id " + id + " (" + writer.getFullName() + ") cannot be read as "
-                    + type.getName() + ": " + why + ". Evolve the schema compatibly (new reader fields need defaults) or read with a"
+                    + readerName + ": " + why + ". Evolve the schema compatibly (new reader fields need defaults) or read with a"
                     + " matching class.");
         }
-        return new Reader(id, writer, (DatumReader<Object>) (DatumReader<?>) new SpecificDatumReader<>(writer, readerSchema, model), null);
+        DatumReader<?> datumReader = specific ? new SpecificDatumReader<>(writer, reader, model)
+                : new GenericDatumReader<>(writer, reader, GenericData.get());
+        return new Reader(id, writer, (DatumReader<Object>) datumReader, null);
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final KafkaSchemaLog log;
     private final RegistryHttpApi api;
     private final String url;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, KafkaSchemaLog log, RegistryHttpApi api, String url) {
         this.vertx = vertx;
@@ -108,6 +109,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** Stops listening and closes the Kafka clients. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -127,17 +128,33 @@ public final class KafkaSchemaLog implements AutoCloseable {
             throw new IllegalStateException("Kafka did not answer within " + timeout + " while creating the schema topic '" + topic
                     + "'; check --bootstrap-servers", e);
         }
-        try {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            if (d.partitions().size() != 1) {
-                throw new IllegalStateException("Schema topic '" + topic + "' has " + d.partitions().size()
-                        + " partitions; it needs exactly 1 so every instance sees one order. Use another --topic.");
+        // a topic just created (by us or another instance) may not be in every broker's metadata yet
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (d.partitions().size() != 1) {
+                    throw new IllegalStateException("Schema topic '" + topic + "' has " + d.partitions().size()
+                            + " partitions; it needs exactly 1 so every instance sees one order. Use another --topic.");
+                }
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Cannot describe the schema topic '" + topic + "': " + e.getCause(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("Kafka did not describe the schema topic '" + topic + "' within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + topic, e);
             }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot describe the schema topic '" + topic + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing " + topic, e);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + topic, e);
+            }
         }
     }
 
