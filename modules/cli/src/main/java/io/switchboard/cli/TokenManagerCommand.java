@@ -1,0 +1,84 @@
+package io.switchboard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.SwitchboardException;
+import io.switchboard.token.TokenManager;
+import io.switchboard.token.TokenManagerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code switchboard token-manager --config FILE}: runs one token-manager instance until SIGTERM or
+ * SIGINT, then hands its credentials over to the other instances (leaves the consumer group),
+ * flushes the producer and stops. Start more instances with the same file for a hot standby.
+ */
+@Command(name = "token-manager", mixinStandardHelpOptions = true,
+        description = {"Logs in to the vendors with the configured credentials, refreshes ahead of expiry and publishes",
+                "encrypted tokens to <prefix>.tokens. Any number of instances share the credentials through Kafka."})
+public final class TokenManagerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenManagerCommand.class);
+
+    /** Environment variable naming the configuration file when --config is not given. */
+    public static final String CONFIG_ENV = "SWITCHBOARD_CONFIG";
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: $SWITCHBOARD_CONFIG or ./switchboard.yaml).")
+    Path config;
+
+    @Option(names = "--print-config-reference", description = "Print every configuration key with its environment variable, default and meaning, and exit.")
+    boolean printReference;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (printReference) {
+            out.print(TokenManagerConfig.reference());
+            out.flush();
+            return 0;
+        }
+        String fromEnv = System.getenv(CONFIG_ENV);
+        Path file = config != null ? config : Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "switchboard.yaml");
+        TokenManagerConfig cfg;
+        try {
+            cfg = TokenManagerConfig.load(file);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.println("Run `switchboard token-manager --print-config-reference` for every key.");
+            err.flush();
+            return Switchboard.EXIT_USAGE;
+        }
+        TokenManager manager;
+        try {
+            manager = TokenManager.start(cfg);
+        } catch (SwitchboardException e) {
+            err.println("token-manager cannot start: " + e.getMessage());
+            err.flush();
+            return Switchboard.EXIT_FAILURE;
+        }
+        Thread hook = new Thread(() -> {
+            LOG.info("shutting down: handing credentials over to the other instances");
+            manager.close();
+            stop.countDown();
+        }, "switchboard-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        return 0;
+    }
+}

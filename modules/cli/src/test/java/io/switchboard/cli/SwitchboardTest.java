@@ -1,0 +1,74 @@
+package io.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+class SwitchboardTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Switchboard.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void helpListsTheRoles() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("token-manager").contains("doctor");
+    }
+
+    @Test
+    void anUnknownSubcommandIsAUsageError() {
+        assertThat(run("tokenmanager")).isEqualTo(Switchboard.EXIT_USAGE);
+        assertThat(err.toString()).contains("tokenmanager");
+    }
+
+    @Test
+    void tokenManagerReportsEveryConfigurationProblemAndExitsWithTwo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tm.yaml");
+        Files.writeString(file, """
+                kafka:
+                  bootstrapServers: nowhere
+                refresh:
+                  lifetimeShare: 2
+                credentials:
+                  - id: g
+                    provider: genesys-cloud
+                    region: mypurecloud.ie
+                    clientId: c
+                    clientSecret: inline-secret-value
+                """);
+        assertThat(run("token-manager", "--config", file.toString())).isEqualTo(Switchboard.EXIT_USAGE);
+        assertThat(err.toString())
+                .contains("kafka.bootstrapServers = nowhere")
+                .contains("schemaRegistry.url: is required")
+                .contains("refresh.lifetimeShare = 2")
+                .contains("credentials[0].clientSecret")
+                .doesNotContain("inline-secret-value");
+    }
+
+    @Test
+    void aMissingFileIsAUsageErrorNamingIt(@TempDir Path dir) {
+        assertThat(run("token-manager", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Switchboard.EXIT_USAGE);
+        assertThat(err.toString()).contains("nope.yaml").contains("cannot read the file");
+    }
+
+    @Test
+    void printsTheConfigurationReference() {
+        assertThat(run("token-manager", "--print-config-reference")).isZero();
+        assertThat(out.toString()).contains("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS").contains("refresh.minRemaining");
+    }
+}

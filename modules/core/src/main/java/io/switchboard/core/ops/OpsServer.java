@@ -1,0 +1,132 @@
+package io.switchboard.core.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The operations endpoint every role serves: {@code GET /health} (the process is alive),
+ * {@code GET /ready} (every readiness check passes; 503 with the failing checks otherwise) and
+ * {@code GET /metrics} (Prometheus text format from the role's {@link PrometheusMeterRegistry}).
+ *
+ * <p>Start one with {@link #builder()}; readiness checks are named {@link BooleanSupplier}s that
+ * must be cheap and thread-safe (they run on a Vert.x event loop). {@link #close()} stops the HTTP
+ * server but not the {@link Vertx} instance, which belongs to the caller. Thread-safe.
+ */
+public final class OpsServer implements AutoCloseable {
+
+    /** Content type of the Prometheus text exposition format 0.0.4. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+
+    private OpsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** A builder with host {@code 127.0.0.1} and port 0 (any free port). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the server listens on (the real one when 0 was asked for). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Stops listening; waits at most a few seconds. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // best effort: the process is going down anyway
+        }
+    }
+
+    /** Options of an {@link OpsServer}. Not thread-safe; build once. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port;
+        private PrometheusMeterRegistry registry;
+        private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** Interface to bind: {@code 127.0.0.1} (default) or {@code 0.0.0.0} for every interface. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port; 0 picks a free one (see {@link OpsServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("ops port " + port + " is not a port; use 0 for any free port, or 1-65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Registry whose meters {@code /metrics} serves; without one {@code /metrics} answers 404. */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Adds a readiness check; {@code /ready} answers 200 only when every check returns true. */
+        public Builder readiness(String name, BooleanSupplier check) {
+            readiness.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Starts listening. The future fails when the port cannot be bound. */
+        public Future<OpsServer> start(Vertx vertx) {
+            Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
+            PrometheusMeterRegistry metrics = registry;
+            Router router = Router.router(vertx);
+            router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+            router.get("/ready").handler(ctx -> ready(ctx, checks));
+            if (metrics != null) {
+                router.get("/metrics").handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
+                        .end(metrics.scrape()));
+            }
+            return vertx.createHttpServer()
+                    .requestHandler(router)
+                    .listen(port, host)
+                    .map(OpsServer::new);
+        }
+
+        private static void ready(RoutingContext ctx, Map<String, BooleanSupplier> checks) {
+            JsonObject results = new JsonObject();
+            boolean ready = true;
+            for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
+                boolean ok;
+                try {
+                    ok = check.getValue().getAsBoolean();
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                results.put(check.getKey(), ok ? "UP" : "DOWN");
+                ready &= ok;
+            }
+            json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results));
+        }
+
+        private static void json(RoutingContext ctx, int status, JsonObject body) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        }
+    }
+}

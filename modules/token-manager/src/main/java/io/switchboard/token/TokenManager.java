@@ -1,0 +1,231 @@
+package io.switchboard.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.ops.OpsServer;
+import io.switchboard.token.internal.KafkaPublications;
+import io.switchboard.token.internal.OwnershipConsumer;
+import io.switchboard.token.internal.PublishedTokens;
+import io.switchboard.token.internal.RefreshPolicy;
+import io.switchboard.token.internal.Tasks;
+import io.switchboard.token.internal.TokenCipher;
+import io.switchboard.token.internal.TokenMetrics;
+import io.switchboard.token.internal.TokenRefreshScheduler;
+import io.switchboard.token.internal.TopicSetup;
+import io.switchboard.token.login.CredentialLogin;
+import io.switchboard.token.login.LoginClient;
+import io.vertx.core.Vertx;
+
+/**
+ * One token-manager instance: owns its share of the credentials through the consumer group on
+ * {@code <prefix>.token-requests}, logs in when a token is due or a reader reports it rejected,
+ * and publishes encrypted {@code TokenRecord}s to the compacted {@code <prefix>.tokens}.
+ *
+ * <p>Start any number of instances with the same configuration (different {@code instanceId}s):
+ * each credential is owned by exactly one; when an instance stops, another takes its credentials
+ * over, adopting the tokens already published. Serves {@code /health}, {@code /ready} (assigned
+ * and token table loaded) and {@code /metrics} unless {@code ops.port} is -1.
+ *
+ * <p>Thread-safe. {@link #close()} hands credentials over (leaves the group), flushes the producer
+ * and stops every thread it started, including the {@link Vertx} instance if it created it.
+ */
+public final class TokenManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+
+    private final TokenManagerConfig config;
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final PrometheusMeterRegistry registry;
+    private final TokenMetrics metrics;
+    private final TokenTable table;
+    private final KafkaPublications publications;
+    private final Tasks.ExecutorTasks tasks;
+    private final TokenRefreshScheduler scheduler;
+    private final OwnershipConsumer ownership;
+    private final OpsServer ops;
+    private final AutoCloseable onClose;
+    private boolean closed;
+
+    private TokenManager(TokenManagerConfig config, Vertx vertx, boolean ownsVertx, List<CredentialLogin> logins,
+                         AutoCloseable onClose) {
+        this.config = config;
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.onClose = onClose;
+        TopicSetup.ensureTopics(config.kafkaClientProperties(), config.topics(), config.requestPartitions());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry.config().commonTags("instance", config.instanceId());
+        Clock clock = Clock.systemUTC();
+        this.metrics = new TokenMetrics(registry, clock);
+        this.table = TokenTable.start(TokenTableConfig.from(config));
+        this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+                config.instanceId());
+        this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());
+        PublishedTokens published = new PublishedTokens() {
+            @Override
+            public Optional<TokenView> current(String credentialId) {
+                return table.current(credentialId);
+            }
+
+            @Override
+            public OptionalLong latestVersion(String credentialId) {
+                return table.latestVersion(credentialId);
+            }
+        };
+        this.scheduler = new TokenRefreshScheduler(config.instanceId(), logins, tasks, new RefreshPolicy(config.refresh()),
+                published, publications, new TokenCipher(config.keys()), metrics, clock,
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.ownership = new OwnershipConsumer(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+                config.instanceId(), scheduler, table, publications);
+        this.ownership.start();
+        this.ops = config.opsPort() < 0 ? null : startOps();
+        LOG.info("token manager {} started: {} credential(s) configured, topics under '{}'{}", config.instanceId(),
+                logins.size(), config.topicPrefix(), ops == null ? "" : ", ops on " + config.opsHost() + ":" + ops.port());
+    }
+
+    /**
+     * Starts an instance that logs in with the configured credentials through the provider profiles
+     * ({@link LoginClient}), on its own {@link Vertx}.
+     *
+     * @throws SwitchboardException when Kafka cannot be reached to create the topics, or the ops port is taken
+     */
+    public static TokenManager start(TokenManagerConfig config) {
+        Vertx vertx = Vertx.vertx();
+        LoginClient client = new LoginClient(vertx);
+        try {
+            List<CredentialLogin> logins = config.credentials().stream().map(client::bind).toList();
+            return start(config, vertx, logins, client);
+        } catch (RuntimeException e) {
+            client.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts an instance with credential logins bound elsewhere (embedded demo, tests),
+     * using {@code vertx} for HTTP; the caller keeps ownership of {@code vertx}.
+     */
+    public static TokenManager start(TokenManagerConfig config, Vertx vertx, List<CredentialLogin> logins) {
+        return new TokenManager(config, vertx, false, List.copyOf(logins), null);
+    }
+
+    /**
+     * Starts an instance with credential logins bound elsewhere and its own {@link Vertx}, closed by
+     * {@link #close()} after {@code onClose} (e.g. the login client).
+     */
+    public static TokenManager start(TokenManagerConfig config, Vertx vertx, List<CredentialLogin> logins, AutoCloseable onClose) {
+        return new TokenManager(config, vertx, true, List.copyOf(logins), onClose);
+    }
+
+    private OpsServer startOps() {
+        try {
+            return OpsServer.builder().host(config.opsHost()).port(config.opsPort()).metrics(registry)
+                    .readiness("ownership-assigned", ownership::isAssigned)
+                    .readiness("token-table-loaded", table::isReady)
+                    .start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort()
+                    + " (" + (e.getCause() == null ? e : e.getCause()).getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
+        }
+    }
+
+    /** The configuration it runs with. */
+    public TokenManagerConfig config() {
+        return config;
+    }
+
+    /** Ready: the group assigned its partitions and the token table finished its first read. */
+    public boolean isReady() {
+        return ownership.isAssigned() && table.isReady();
+    }
+
+    /** Credentials this instance owns now. */
+    public Set<String> ownedCredentials() {
+        return scheduler.ownedIds();
+    }
+
+    /** State of a credential this instance has decided about. */
+    public Optional<TokenStatus.State> state(String credentialId) {
+        return scheduler.state(credentialId);
+    }
+
+    /** This instance's own view of the tokens topic. */
+    public TokenTable tokenTable() {
+        return table;
+    }
+
+    /** Meters of this instance ({@code /metrics}). */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Logins of a credential by outcome ({@code success}, {@code rejected}, ...) counted by this instance. */
+    public double logins(String credentialId, String outcome) {
+        return metrics.logins(credentialId, outcome);
+    }
+
+    /** Port of the ops server, or -1 when there is none. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** Hands credentials over, flushes, stops. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownership != null) {
+            ownership.close();
+        }
+        if (tasks != null) {
+            tasks.close();
+        }
+        if (publications != null) {
+            publications.close();
+        }
+        if (table != null) {
+            table.close();
+        }
+        if (ops != null) {
+            ops.close();
+        }
+        if (onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                LOG.warn("closing the login client: {}", e.toString());
+            }
+        }
+        if (ownsVertx) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing Vert.x: {}", e.toString());
+            }
+        }
+        LOG.info("token manager {} stopped", config.instanceId());
+    }
+
+    /** How long {@link #close()} may take at most, for shutdown hooks. */
+    public static Duration shutdownTimeout() {
+        return Duration.ofSeconds(60);
+    }
+}

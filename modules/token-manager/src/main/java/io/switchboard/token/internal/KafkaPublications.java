@@ -1,0 +1,90 @@
+package io.switchboard.token.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.Topics;
+import io.switchboard.events.token.TokenRecord;
+import io.switchboard.token.TokenStatus;
+
+/**
+ * Publishes tokens, tombstones and status events with one idempotent producer ({@code acks=all},
+ * no linger: a token is worth sending at once). Thread-safe.
+ */
+public final class KafkaPublications implements Publications, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPublications.class);
+
+    private final Topics topics;
+    private final Serializer<TokenRecord> serializer;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public KafkaPublications(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
+        this.topics = topics;
+        this.serializer = TokenSerdes.value(TokenRecord.class, schemaRegistryUrl).serializer();
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-tokens");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(TokenRecord record) {
+        return send(new ProducerRecord<>(topics.tokens(), record.getCredentialId(), serializer.serialize(topics.tokens(), record)));
+    }
+
+    @Override
+    public CompletableFuture<Void> tombstone(String credentialId) {
+        return send(new ProducerRecord<>(topics.tokens(), credentialId, null));
+    }
+
+    @Override
+    public void status(TokenStatus status) {
+        send(new ProducerRecord<>(topics.tokenStatus(), status.credentialId(), status.toJson().getBytes(StandardCharsets.UTF_8)))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not publish the status of {} to {}: {}", status.credentialId(), topics.tokenStatus(), e.toString());
+                    }
+                });
+    }
+
+    /** Waits until everything sent is acknowledged (or failed). */
+    public void flush() {
+        producer.flush();
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<String, byte[]> record) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

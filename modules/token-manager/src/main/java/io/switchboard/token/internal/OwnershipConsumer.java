@@ -1,0 +1,213 @@
+package io.switchboard.token.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.Topics;
+import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.token.TokenTable;
+
+/**
+ * Ownership of credentials through the consumer group {@code <prefix>.token-manager} on
+ * {@code <prefix>.token-requests}: the instance assigned the partition that the default partitioner
+ * picks for a credential id (murmur2 of the UTF-8 key) owns that credential, and reads its refresh
+ * requests. Uses the cooperative sticky assignor, so a joining or leaving instance moves only the
+ * partitions it must.
+ *
+ * <p>On assignment the local token table is first brought up to date, so the scheduler adopts
+ * what the previous owner published; published tokens of credentials no longer configured are
+ * tombstoned. On revocation the scheduler finishes a login under way and the producer is flushed
+ * before the partition moves. One thread; {@link #close()} leaves the group.
+ */
+public final class OwnershipConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnershipConsumer.class);
+    private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(20);
+
+    private final String topic;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Deserializer<TokenRefreshRequest> deserializer;
+    private final TokenRefreshScheduler scheduler;
+    private final TokenTable table;
+    private final KafkaPublications publications;
+    private final Thread thread;
+    private final Set<Integer> ownedPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean assignedOnce;
+    private volatile boolean running = true;
+
+    public OwnershipConsumer(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String instanceId,
+                             TokenRefreshScheduler scheduler, TokenTable table, KafkaPublications publications) {
+        this.topic = topics.tokenRequests();
+        this.scheduler = scheduler;
+        this.table = table;
+        this.publications = publications;
+        this.deserializer = TokenSerdes.value(TokenRefreshRequest.class, schemaRegistryUrl).deserializer();
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-ownership");
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG); // dynamic membership: leaving hands over at once
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "token-ownership-" + instanceId);
+        this.thread.setDaemon(true);
+    }
+
+    /** The consumer group of the token managers under this prefix. */
+    public static String groupId(Topics topics) {
+        return topics.prefix() + ".token-manager";
+    }
+
+    /** The partition of {@code credentialId} among {@code partitions}: the default partitioner's choice for that key. */
+    public static int partitionOf(String credentialId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(credentialId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** Starts the consumer thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether the group assigned this instance its partitions at least once (possibly none). */
+    public boolean isAssigned() {
+        return assignedOnce;
+    }
+
+    /** Partitions of token-requests this instance holds. */
+    public Set<Integer> ownedPartitions() {
+        return Set.copyOf(ownedPartitions);
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topic), new Listener());
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    try {
+                        scheduler.onRequest(deserializer.deserialize(topic, record.value()));
+                    } catch (RuntimeException e) { // SerializationException, or the registry cannot resolve the writer schema
+                        LOG.warn("skipping a record on {} partition {} offset {} that is not a TokenRefreshRequest: {}",
+                                topic, record.partition(), record.offset(), e.getMessage());
+                    }
+                }
+            }
+        } catch (WakeupException | InterruptException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("ownership consumer on {} stopped: {}", topic, e.toString(), e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(20)); // leaves the group: revocation runs, a survivor takes over at once
+            } catch (RuntimeException e) {
+                LOG.warn("closing the ownership consumer: {}", e.toString());
+            }
+        }
+    }
+
+    /** Leaves the group (handing every credential over) and stops the thread. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Set<String> credentialsIn(Collection<TopicPartition> partitions, Collection<String> ids, int count) {
+        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        return ids.stream().filter(id -> numbers.contains(partitionOf(id, count))).collect(Collectors.toSet());
+    }
+
+    private int partitionCount() {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        return infos.size();
+    }
+
+    private final class Listener implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignedOnce = true;
+            if (partitions.isEmpty()) {
+                return;
+            }
+            partitions.forEach(p -> ownedPartitions.add(p.partition()));
+            int count = partitionCount();
+            try {
+                // Read what the previous owner published before deciding to log in.
+                table.catchUp().get(HANDOVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("token table did not catch up within {} ({}); deciding with what it has", HANDOVER_TIMEOUT, e.toString());
+            }
+            Set<String> mine = credentialsIn(partitions, scheduler.configuredIds(), count);
+            LOG.info("assigned partitions {} of {}: owning {} credential(s) {}", partitions.stream().map(TopicPartition::partition)
+                    .sorted().toList(), topic, mine.size(), mine);
+            scheduler.own(mine);
+            Set<String> removed = new HashSet<>(credentialsIn(partitions, table.credentialIds(), count));
+            removed.removeAll(scheduler.configuredIds());
+            for (String id : removed) {
+                LOG.info("credential {} has a published token but is no longer configured: publishing a tombstone", id);
+                publications.tombstone(id);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            handOver(partitions, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            handOver(partitions, false);
+        }
+
+        private void handOver(Collection<TopicPartition> partitions, boolean graceful) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            partitions.forEach(p -> ownedPartitions.remove(p.partition()));
+            Set<String> leaving = credentialsIn(partitions, scheduler.configuredIds(), partitionCount());
+            try {
+                scheduler.disown(leaving, graceful).get(HANDOVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (graceful) {
+                    publications.flush();
+                }
+            } catch (Exception e) {
+                LOG.warn("handing over {} did not finish within {}: {}", leaving, HANDOVER_TIMEOUT, e.toString());
+            }
+            LOG.info("{} partitions {} of {}: {} credential(s) handed over", graceful ? "revoked" : "lost",
+                    partitions.stream().map(TopicPartition::partition).sorted().toList(), topic, leaving.size());
+        }
+    }
+}

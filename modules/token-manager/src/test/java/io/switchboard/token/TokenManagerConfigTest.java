@@ -1,0 +1,142 @@
+package io.switchboard.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.switchboard.core.ConfigException;
+
+class TokenManagerConfigTest {
+
+    private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+
+    private static final String MINIMAL = """
+            kafka:
+              bootstrapServers: 127.0.0.1:9092
+            schemaRegistry:
+              url: http://127.0.0.1:8081
+            encryption:
+              activeKeyId: k1
+              keys:
+                k1: ${env:SWITCHBOARD_TOKEN_KEY}
+            credentials:
+              - id: genesys-eu
+                provider: genesys-cloud
+                region: mypurecloud.ie
+                clientId: gen-client
+                clientSecret: ${env:GENESYS_SECRET}
+            """;
+
+    @Test
+    void minimalFileGetsTheDocumentedDefaults() {
+        TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret"));
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.topicPrefix()).isEqualTo("switchboard");
+        assertThat(c.topics().tokens()).isEqualTo("switchboard.tokens");
+        assertThat(c.refresh()).isEqualTo(RefreshSettings.defaults());
+        assertThat(c.opsPort()).isEqualTo(9401);
+        assertThat(c.opsHost()).isEqualTo("127.0.0.1");
+        assertThat(c.requestPartitions()).isEqualTo(12);
+        assertThat(c.keys().activeKeyId()).isEqualTo("k1");
+        assertThat(c.instanceId()).isNotBlank();
+        assertThat(c.credentials()).singleElement().satisfies(spec -> {
+            assertThat(spec.id()).isEqualTo("genesys-eu");
+            assertThat(spec.tokenUrl()).isEqualTo("https://login.mypurecloud.ie/oauth/token");
+        });
+    }
+
+    @Test
+    void environmentOverridesTheFile() {
+        TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL + "refresh:\n  minRemaining: 5m\n", "tm.yaml", Map.of(
+                "SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret",
+                "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "broker-1:9093,broker-2:9093",
+                "SWITCHBOARD_REFRESH_LIFETIME_SHARE", "0.5",
+                "SWITCHBOARD_OPS_PORT", "-1"));
+        assertThat(c.bootstrapServers()).isEqualTo("broker-1:9093,broker-2:9093");
+        assertThat(c.refresh().lifetimeShare()).isEqualTo(0.5);
+        assertThat(c.refresh().minRemaining()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.opsPort()).isEqualTo(-1);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceAndSecretsAreMasked() {
+        String yaml = """
+                kafka:
+                  bootstrapServers: not a host list
+                  properties:
+                    sasl.jaas.config: "org.apache.kafka.common.security.plain.PlainLoginModule password=hunter2"
+                    ssl.key.password: ${env:MISSING_KAFKA_PASSWORD}
+                schemaRegistry:
+                  url: ftp://registry
+                encryption:
+                  activeKeyId: k9
+                  keys:
+                    k1: ${env:SHORT_KEY}
+                    k2: c3VwZXJzZWNyZXQ=
+                refresh:
+                  lifetimeShare: 1.5
+                  jitter: -0.1
+                  minRemaining: two minutes
+                  backoffInitial: PT10M
+                  backoffMax: PT1M
+                ops:
+                  port: 70000
+                  colour: blue
+                credentials: {id: x}
+                typo: 1
+                """;
+        assertThatThrownBy(() -> TokenManagerConfig.parse(yaml, "tm.yaml", Map.of("SHORT_KEY", "c2hvcnQ=")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    ConfigException ce = (ConfigException) e;
+                    assertThat(ce.problems()).extracting(p -> p.key()).contains(
+                            "kafka.bootstrapServers", "kafka.properties.ssl.key.password", "schemaRegistry.url",
+                            "encryption.keys.k1", "encryption.keys.k2", "refresh.lifetimeShare", "refresh.jitter",
+                            "refresh.minRemaining", "refresh.backoffMax", "ops.port", "ops.colour", "credentials", "typo");
+                    assertThat(ce.getMessage())
+                            .contains("encryption.keys.k1 = ${env:SHORT_KEY}: decodes to 5 bytes")
+                            .contains("secrets are not accepted inline")
+                            .contains("openssl rand -base64 32")
+                            .doesNotContain("c2hvcnQ=").doesNotContain("c3VwZXJzZWNyZXQ=");
+                });
+    }
+
+    @Test
+    void missingRequiredKeysNameTheirEnvironmentVariables() {
+        assertThatThrownBy(() -> TokenManagerConfig.parse("", "tm.yaml", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrapServers: is required")
+                .hasMessageContaining("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS")
+                .hasMessageContaining("schemaRegistry.url: is required")
+                .hasMessageContaining("encryption.keys: at least one key is required")
+                .hasMessageContaining("encryption.activeKeyId: is required")
+                .hasMessageContaining("credentials: is required");
+    }
+
+    @Test
+    void toStringMasksCredentialLikeKafkaProperties() {
+        TokenManagerConfig withJaas = TokenManagerConfig.parse("""
+                kafka:
+                  bootstrapServers: h:1
+                  properties:
+                    sasl.jaas.config: ${env:JAAS}
+                schemaRegistry: {url: "http://r:1"}
+                encryption: {activeKeyId: k1, keys: {k1: "${env:SWITCHBOARD_TOKEN_KEY}"}}
+                credentials:
+                  - {id: g, provider: genesys-cloud, region: mypurecloud.ie, clientId: c, clientSecret: "${env:GENESYS_SECRET}"}
+                """, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret", "JAAS", "PlainLoginModule password=hunter2"));
+        assertThat(withJaas.kafkaClientProperties()).containsEntry("sasl.jaas.config", "PlainLoginModule password=hunter2");
+        assertThat(withJaas.toString()).doesNotContain("hunter2").doesNotContain("gen-secret").contains("sasl.jaas.config=****");
+    }
+
+    @Test
+    void referenceListsEveryKeyWithItsEnvironmentVariable() {
+        assertThat(TokenManagerConfig.reference())
+                .contains("kafka.bootstrapServers", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "refresh.lifetimeShare", "0.75", "PT2M");
+    }
+}

@@ -1,0 +1,385 @@
+package io.switchboard.token.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.core.Secret;
+import io.switchboard.events.token.TokenRecord;
+import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.token.RefreshSettings;
+import io.switchboard.token.TokenKeys;
+import io.switchboard.token.TokenStatus;
+import io.switchboard.token.TokenView;
+import io.switchboard.token.login.CredentialLogin;
+import io.switchboard.token.login.LoginException;
+import io.switchboard.token.login.LoginResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+/** The scheduling logic on a virtual clock with a scripted login (pure logic: no Kafka, no HTTP). */
+class TokenRefreshSchedulerTest {
+
+    private final VirtualTasks tasks = new VirtualTasks();
+    private final ScriptedLogin login = new ScriptedLogin("genesys-prod");
+    private final RecordingPublications published = new RecordingPublications();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TokenView onTopic;
+
+    private TokenRefreshScheduler scheduler() {
+        RefreshSettings settings = new RefreshSettings(0.75, 0.0, Duration.ofMinutes(2), Duration.ofHours(1),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1));
+        PublishedTokens tokens = new PublishedTokens() {
+            @Override
+            public Optional<TokenView> current(String id) {
+                return Optional.ofNullable(onTopic);
+            }
+
+            @Override
+            public OptionalLong latestVersion(String id) {
+                return onTopic == null ? OptionalLong.empty() : OptionalLong.of(onTopic.version());
+            }
+        };
+        return new TokenRefreshScheduler("tm-1", List.of(login), tasks, new RefreshPolicy(settings), tokens, published,
+                new TokenCipher(TokenKeys.random("k1")), new TokenMetrics(registry, tasks.clock()), tasks.clock(), () -> 0.0);
+    }
+
+    @Test
+    void logsInOnOwnershipPublishesVersionOneAndRefreshesAtTheShare() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(1);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).singleElement().satisfies(r -> {
+            assertThat(r.getVersion()).isEqualTo(1);
+            assertThat(r.getExpiresAt()).isEqualTo(tasks.now().plus(Duration.ofHours(1)));
+            assertThat(r.getRefreshAfter()).isEqualTo(tasks.now().plus(Duration.ofMinutes(45)));
+            assertThat(r.getOwnerId()).isEqualTo("tm-1");
+        });
+        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+
+        tasks.advance(Duration.ofMinutes(44));
+        assertThat(login.calls).isEqualTo(1);
+        tasks.advance(Duration.ofMinutes(1));
+        assertThat(login.calls).isEqualTo(2);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void missingExpiresInUsesTheDefaultLifetime() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.succeed(null);
+        tasks.runDue();
+        assertThat(published.records.get(0).getExpiresAt()).isEqualTo(tasks.now().plus(Duration.ofHours(1)));
+    }
+
+    @Test
+    void singleFlightManyRequestsForTheSameVersionCauseOneLogin() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        for (int i = 0; i < 50; i++) {
+            s.onRequest(request(1L));
+        }
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(2); // first login + one for the 50 requests
+        for (int i = 0; i < 50; i++) {
+            s.onRequest(request(1L)); // arrive while the login is under way: coalesced
+        }
+        tasks.runDue();
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        for (int i = 0; i < 50; i++) {
+            s.onRequest(request(1L)); // version 2 is published: already satisfied
+        }
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(2);
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L, 2L);
+        assertThat(registry.get("switchboard.token.refresh.requests").tag("outcome", "coalesced").counter().count()).isEqualTo(99);
+        assertThat(registry.get("switchboard.token.refresh.requests").tag("outcome", "satisfied").counter().count()).isEqualTo(50);
+    }
+
+    @Test
+    void adoptsAStillValidPublishedTokenInsteadOfLoggingIn() {
+        onTopic = view(7, tasks.now().minus(Duration.ofMinutes(10)), Duration.ofHours(1), tasks.now().plus(Duration.ofMinutes(35)));
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        assertThat(login.calls).isZero();
+        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+        tasks.advance(Duration.ofMinutes(35));
+        assertThat(login.calls).isEqualTo(1);
+        assertThat(login.previous).isNull(); // adopted: no refresh token, full login
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(8L);
+    }
+
+    @Test
+    void anExpiredPublishedTokenIsNotAdoptedButItsVersionIsContinued() {
+        onTopic = view(4, tasks.now().minus(Duration.ofHours(2)), Duration.ofHours(1), tasks.now().minus(Duration.ofMinutes(75)));
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(1);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(5L);
+    }
+
+    @Test
+    void transientFailuresBackOffExponentiallyAndHonourRetryAfter() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
+        tasks.runDue();
+        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.REFRESH_FAILING);
+        tasks.advance(Duration.ofMillis(999));
+        assertThat(login.calls).isEqualTo(1);
+        tasks.advance(Duration.ofMillis(1));
+        assertThat(login.calls).isEqualTo(2);
+        login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
+        tasks.runDue();
+        tasks.advance(Duration.ofMillis(1999));
+        assertThat(login.calls).isEqualTo(2);
+        tasks.advance(Duration.ofMillis(1));
+        assertThat(login.calls).isEqualTo(3);
+        login.fail(new LoginException(LoginException.Kind.RATE_LIMITED, "slow down", 429, "too.many.requests", Duration.ofSeconds(30), null));
+        tasks.runDue();
+        s.onRequest(request(null)); // a reader asking meanwhile does not break the Retry-After
+        tasks.advance(Duration.ofSeconds(29));
+        assertThat(login.calls).isEqualTo(3);
+        tasks.advance(Duration.ofSeconds(1));
+        assertThat(login.calls).isEqualTo(4);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+        assertThat(registry.get("switchboard.token.logins").tag("outcome", "transient").counter().count()).isEqualTo(2);
+        assertThat(registry.get("switchboard.token.logins").tag("outcome", "rate_limited").counter().count()).isEqualTo(1);
+        assertThat(registry.find("switchboard.token.last.error").gauges()).isEmpty();
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheValidTokenPublishedAndReportsItsStatus() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        tasks.advance(Duration.ofMinutes(45));
+        login.fail(new LoginException(LoginException.Kind.TRANSIENT, "timeout", null, null, null, null));
+        tasks.runDue();
+        assertThat(published.records).hasSize(1);
+        assertThat(published.tombstones).isEmpty();
+        assertThat(published.statuses).last().satisfies(st -> {
+            assertThat(st.state()).isEqualTo(TokenStatus.State.REFRESH_FAILING);
+            assertThat(st.version()).isEqualTo(1);
+            assertThat(st.errorKind()).isEqualTo("TRANSIENT");
+            assertThat(st.nextAttemptAt()).isEqualTo(tasks.now().plus(Duration.ofSeconds(1)));
+        });
+    }
+
+    @Test
+    void aRejectedCredentialIsParkedAndNotRetriedInALoop() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.fail(new LoginException(LoginException.Kind.REJECTED,
+                "Genesys rejected client genesys-prod (invalid_client): check the client secret", 401, "invalid_client", null, null));
+        tasks.runDue();
+        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.PARKED);
+        for (int i = 0; i < 20; i++) {
+            s.onRequest(request(null));
+        }
+        tasks.advance(Duration.ofMinutes(59));
+        assertThat(login.calls).isEqualTo(1);
+        tasks.advance(Duration.ofMinutes(1));
+        assertThat(login.calls).isEqualTo(2);
+        assertThat(published.statuses).anySatisfy(st -> {
+            assertThat(st.state()).isEqualTo(TokenStatus.State.PARKED);
+            assertThat(st.vendorCode()).isEqualTo("invalid_client");
+            assertThat(st.message()).contains("check the client secret");
+        });
+        assertThat(registry.get("switchboard.token.last.error").tag("code", "invalid_client").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void losingOwnershipStopsRefreshing() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        CompletableFuture<Void> done = s.disown(List.of("genesys-prod"), true);
+        tasks.runDue();
+        assertThat(done).isCompleted();
+        tasks.advance(Duration.ofHours(3));
+        assertThat(login.calls).isEqualTo(1);
+        assertThat(registry.find("switchboard.token.seconds.to.expiry").gauges()).isEmpty();
+    }
+
+    private TokenView view(long version, Instant issued, Duration lifetime, Instant refreshAfter) {
+        return new TokenView("genesys-prod", "genesys-cloud", version, issued, issued.plus(lifetime), refreshAfter,
+                Map.of("Authorization", Secret.of("Bearer x")), null, null, List.of(), Map.of(), "tm-0");
+    }
+
+    private static TokenRefreshRequest request(Long version) {
+        return TokenRefreshRequest.newBuilder().setCredentialId("genesys-prod").setFailedVersion(version)
+                .setReason("401").setHttpStatus(401).setRequester("poller-1").setRequestedAt(Instant.EPOCH).build();
+    }
+
+    /** A login whose outcome the test decides. */
+    private final class ScriptedLogin implements CredentialLogin {
+        private final String id;
+        int calls;
+        LoginResult previous;
+        private Promise<LoginResult> pending;
+
+        ScriptedLogin(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String credentialId() {
+            return id;
+        }
+
+        @Override
+        public String provider() {
+            return "genesys-cloud";
+        }
+
+        @Override
+        public Future<LoginResult> login(LoginResult previous) {
+            calls++;
+            this.previous = previous;
+            pending = Promise.promise();
+            return pending.future();
+        }
+
+        void succeed(Duration lifetime) {
+            pending.complete(new LoginResult(Map.of("Authorization", Secret.of("Bearer t" + calls)), tasks.now(), lifetime,
+                    List.of(), null, null, Map.of(), Secret.of("refresh-" + calls)));
+        }
+
+        void fail(LoginException e) {
+            pending.fail(e);
+        }
+    }
+
+    private static final class RecordingPublications implements Publications {
+        final List<TokenRecord> records = new ArrayList<>();
+        final List<String> tombstones = new ArrayList<>();
+        final List<TokenStatus> statuses = new ArrayList<>();
+
+        @Override
+        public CompletableFuture<Void> publish(TokenRecord record) {
+            records.add(record);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> tombstone(String credentialId) {
+            tombstones.add(credentialId);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void status(TokenStatus status) {
+            statuses.add(status);
+        }
+    }
+
+    /** Tasks on a virtual clock, run by the test thread. */
+    private static final class VirtualTasks implements Tasks {
+        private Instant now = Instant.parse("2025-03-01T12:00:00Z");
+        private long seq;
+        private final PriorityQueue<Timed> queue = new PriorityQueue<>();
+
+        private record Timed(Instant at, long seq, Runnable task, boolean[] cancelled) implements Comparable<Timed> {
+            @Override
+            public int compareTo(Timed o) {
+                int c = at.compareTo(o.at);
+                return c != 0 ? c : Long.compare(seq, o.seq);
+            }
+        }
+
+        Instant now() {
+            return now;
+        }
+
+        Clock clock() {
+            return new Clock() {
+                @Override
+                public ZoneOffset getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return now;
+                }
+            };
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            queue.add(new Timed(now, seq++, task, new boolean[1]));
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, Duration delay) {
+            boolean[] cancelled = new boolean[1];
+            queue.add(new Timed(now.plus(delay), seq++, task, cancelled));
+            return () -> cancelled[0] = true;
+        }
+
+        void runDue() {
+            Timed t;
+            while ((t = queue.peek()) != null && !t.at.isAfter(now)) {
+                queue.poll();
+                if (!t.cancelled[0]) {
+                    t.task.run();
+                }
+            }
+        }
+
+        void advance(Duration d) {
+            Instant end = now.plus(d);
+            Timed t;
+            while ((t = queue.peek()) != null && !t.at.isAfter(end)) {
+                now = t.at;
+                runDue();
+            }
+            now = end;
+            runDue();
+        }
+    }
+}
