@@ -50,8 +50,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
                 ? context.getRequiredTestClass().getAnnotation(WithKafka.class).scope()
                 : WithKafka.Scope.CLASS;
         ExtensionContext owner = scope == WithKafka.Scope.JVM ? context.getRoot() : classContext(context);
+        // Stores are looked up through the parents too, so the key names the owner: a class-scoped
+        // nested class must not pick up its outer class's (or the JVM's) broker.
+        String key = scope == WithKafka.Scope.JVM ? "broker:jvm" : "broker:" + owner.getRequiredTestClass().getName();
         return owner.getStore(NAMESPACE)
-                .getOrComputeIfAbsent("broker", key -> new ClosingBroker(KafkaBroker.start()), ClosingBroker.class)
+                .getOrComputeIfAbsent(key, k -> new ClosingBroker(KafkaBroker.start()), ClosingBroker.class)
                 .broker();
     }
 
