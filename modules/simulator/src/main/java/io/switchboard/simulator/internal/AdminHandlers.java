@@ -133,7 +133,8 @@ final class AdminHandlers {
         for (Vendor v : Vendor.values()) {
             issued.put(v.id(), s.tokens.issuedCount(v, null));
         }
-        http.json(ctx, 200, new JsonObject().put("issuedTokens", issued).put("liveTokens", s.tokens.size())
+        http.json(ctx, 200, new JsonObject().put("now", java.time.Instant.ofEpochMilli(s.clock.nowMillis()).toString())
+                .put("issuedTokens", issued).put("liveTokens", s.tokens.size())
                 .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size()));
     }
 }
