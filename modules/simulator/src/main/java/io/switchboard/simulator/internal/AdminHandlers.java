@@ -15,16 +15,14 @@ import java.util.Map;
  * {@code /_admin}: faults, recorded requests, token revocation, clock, counters. For tests and the demo;
  * admin requests are not recorded and no fault applies to them.
  */
-final class AdminHandlers {
+final class AdminHandlers extends VendorHandlers {
 
-    private final SimState s;
-    private final Http http;
 
     AdminHandlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.get("/_admin/requests").handler(this::requests);
         r.delete("/_admin/requests").handler(ctx -> {
