@@ -5,7 +5,10 @@ import java.util.Objects;
 
 /**
  * Faults applied to the requests of one vendor (or one tenant of a vendor). Immutable; build with
- * {@link #none()} and the with-ers. Rates are probabilities 0..1 drawn per request (1.0 = every request).
+ * {@link #none()} and the with-ers. Rates are probabilities 0..1 per request (1.0 = every request). The draws are
+ * reproducible: whether the n-th request under a spec gets a fault is a pure function of
+ * {@link SimulatorConfig#seed()}, n and the fault kind, so the same seed and the same request order give the same
+ * faults (setting a spec again restarts its count).
  *
  * @param latency             added before the request is handled
  * @param serverErrorRate     share of requests answered with {@code serverErrorStatus} instead of being handled
@@ -15,7 +18,7 @@ import java.util.Objects;
  * @param clockSkew           added to the {@code Date} header of every answer (negative = server clock behind)
  * @param malformedJsonRate   share of answers whose JSON body is made syntactically invalid (same length class)
  * @param truncatedJsonRate   share of answers whose body is cut in half (Content-Length matches the cut body)
- * @param connectionResetRate share of requests whose connection is closed without any answer
+ * @param connectionResetRate share of requests whose connection is aborted with a TCP reset (RST), without any answer
  * @param slowBody            the answer body is written in ten chunks spread over this duration
  */
 public record FaultSpec(Duration latency, double serverErrorRate, int serverErrorStatus, int tooManyRequests,

@@ -7,15 +7,16 @@ import java.util.Map;
 /**
  * One request the simulator received, as tests assert on it. Secrets are masked: {@code Authorization},
  * {@code Cookie}, {@code X-XSRF-Token}, {@code IBM-BA-Authorization} values and secret form/JSON fields
- * ({@code client_secret}, {@code password}, {@code refresh_token}, {@code CAMPassword}, {@code CAMAPILoginKey})
- * show as {@code ****}; the Basic scheme and the client id before the colon are kept
+ * ({@code client_secret}, {@code password} (CXone access key secrets), {@code refresh_token}, {@code access_token},
+ * {@code id_token}, {@code token}, {@code client_assertion}, {@code assertion}, {@code CAMPassword},
+ * {@code CAMAPILoginKey}), also in the query string, show as {@code ****}; the Basic scheme and the client id before the colon are kept
  * ({@code Basic genesys-client:****}) so tests can see what was sent.
  *
  * @param at      when it arrived (simulator clock)
  * @param vendor  the vendor whose prefix it hit, or null (admin, unknown path)
  * @param method  HTTP method
  * @param path    path, without query
- * @param query   raw query string or "" when none
+ * @param query   raw query string (secret parameters masked) or "" when none
  * @param headers header names in lower case; repeated headers joined with ", "
  * @param body    request body as text, secrets masked
  * @param status  status answered (0 when the connection was dropped without an answer)

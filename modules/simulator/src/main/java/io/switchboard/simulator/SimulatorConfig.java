@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  *
  * @param host                 interface to bind; default {@code 127.0.0.1}
  * @param port                 port to bind; default 0 (a free port, see {@link VendorSimulator#baseUrl()})
- * @param seed                 seed of the data generator and of random faults; same seed, same queues and data
+ * @param seed                 seed of the data generator and of the random fault decisions (default 42): same seed,
+ *                             same queues and data, and the same faults for the same sequence of requests
  * @param allowShortLifetimes  accept token lifetimes below the vendors' minimum (real Genesys clamps to 300 s–48 h);
  *                             for tests that need tokens to expire within seconds
  * @param maxRecordedRequests  how many requests {@link VendorSimulator#requests()} keeps (oldest dropped); 0 = none

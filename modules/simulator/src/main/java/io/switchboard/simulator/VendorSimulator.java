@@ -148,6 +148,25 @@ public final class VendorSimulator implements AutoCloseable {
         state.clock().advance(d.toMillis());
     }
 
+    /** The simulator's current time (wall clock plus what {@link #advanceClock(Duration)} added; fixed while frozen). */
+    public java.time.Instant now() {
+        return java.time.Instant.ofEpochMilli(state.clock().nowMillis());
+    }
+
+    /**
+     * Stops the simulator's clock at the current simulated instant: queues no longer evolve, tokens no longer age and
+     * every answer is taken at the same instant, so the views of different vendors can be compared figure by figure.
+     * {@link #advanceClock(Duration)} still moves the frozen clock. Idempotent.
+     */
+    public void freezeClock() {
+        state.clock().freeze();
+    }
+
+    /** Lets a frozen clock run on from where it stands. Idempotent. */
+    public void resumeClock() {
+        state.clock().resume();
+    }
+
     @Override
     public void close() {
         server.close();

@@ -1,7 +1,6 @@
 package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -11,18 +10,8 @@ import java.util.Set;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class Auth0LoginTest {
-
+class Auth0LoginTest extends SimulatorFixture {
     private static final String AUD = "https://beeapp.open-cosmos.com";
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
 
     private HttpResponse<String> json(JsonObject body) {
         return http.post(sim.auth0Url() + "/oauth/token", body.encode(), "Content-Type", "application/json");
@@ -35,7 +24,7 @@ class Auth0LoginTest {
 
     @Test
     void jsonAndFormBodiesBothWorkAndCarryRateLimitHeaders() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
         HttpResponse<String> r = json(req("auth0-client", "auth0-secret", AUD));
         assertThat(r.statusCode()).isEqualTo(200);
@@ -56,7 +45,7 @@ class Auth0LoginTest {
 
     @Test
     void documentedErrorBodies() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().auth0(a -> a.withApi("https://other.example")).build());
+        start(SimulatorConfig.builder().auth0(a -> a.withApi("https://other.example")).build());
 
         HttpResponse<String> bad = json(req("auth0-client", "nope", AUD));
         assertThat(bad.statusCode()).isEqualTo(401);
@@ -80,7 +69,7 @@ class Auth0LoginTest {
 
     @Test
     void tooManyTokenRequestsAre429WithRetryAfter() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().auth0(a -> a.withRateLimitPerMinute(2)).build());
+        start(SimulatorConfig.builder().auth0(a -> a.withRateLimitPerMinute(2)).build());
         assertThat(json(req("auth0-client", "auth0-secret", AUD)).statusCode()).isEqualTo(200);
         assertThat(json(req("auth0-client", "auth0-secret", AUD)).statusCode()).isEqualTo(200);
         HttpResponse<String> r = json(req("auth0-client", "auth0-secret", AUD));
@@ -92,7 +81,7 @@ class Auth0LoginTest {
 
     @Test
     void protectedApiNeedsTheAudienceAndScope() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .auth0Client(SimulatorConfig.Auth0Client.of("noscope", "s").withGrants(Map.of(AUD, Set.of()))).build());
         String url = sim.auth0Url() + "/api/v1/queues/stats";
         assertThat(http.get(url).statusCode()).isEqualTo(401);

@@ -1,55 +1,27 @@
 package io.switchboard.simulator;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import static io.switchboard.simulator.SimHttp.cognosParams;
+import static io.switchboard.simulator.SimHttp.cookie;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CognosLoginTest {
-
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    static String params(String... nameValues) {
-        JsonArray a = new JsonArray();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            a.add(new JsonObject().put("name", nameValues[i]).put("value", nameValues[i + 1]));
-        }
-        return new JsonObject().put("parameters", a).encode();
-    }
+class CognosLoginTest extends SimulatorFixture {
 
     private HttpResponse<String> login(String body) {
         return http.send("PUT", sim.cognosUrl() + "/api/v1/session", body, "Content-Type", "application/json");
     }
 
-    static String cookie(HttpResponse<String> r, String name) {
-        for (String c : r.headers().allValues("Set-Cookie")) {
-            if (c.startsWith(name + "=")) {
-                return c.substring(name.length() + 1, c.indexOf(';') > 0 ? c.indexOf(';') : c.length());
-            }
-        }
-        throw new AssertionError("no cookie " + name + " in " + r.headers().allValues("Set-Cookie"));
-    }
-
     @Test
     void namespaceLoginGivesASessionThatNeedsTheXsrfToken() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
-        HttpResponse<String> r = login(params("CAMNamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
+        HttpResponse<String> r = login(cognosParams("CAMNamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
 
         assertThat(r.statusCode()).isEqualTo(201);
         String key = json(r).getString("session_key");
@@ -58,8 +30,15 @@ class CognosLoginTest {
         String passport = cookie(r, "cam_passport");
         String report = sim.cognosUrl() + "/bi/v1/disp/rds/reportData/report/iQueueStatsReport?fmt=DataSetJSON";
 
-        assertThat(http.get(report, "Cookie", "cam_passport=" + passport).statusCode()).isEqualTo(403);
+        // Session without X-XSRF-Token, or with another session's value: 403; X-XSRF-Token without a session: 401.
+        HttpResponse<String> noXsrf = http.get(report, "Cookie", "cam_passport=" + passport);
+        assertThat(noXsrf.statusCode()).isEqualTo(403);
+        assertThat(json(noXsrf).getString("errorCodeString")).isEqualTo("xsrfTokenInvalid");
+        assertThat(json(noXsrf).getJsonArray("messages").getString(0)).contains("X-XSRF-Token header missing");
+        assertThat(http.get(report, "IBM-BA-Authorization", key).statusCode()).isEqualTo(403);
+        assertThat(http.get(report, "IBM-BA-Authorization", key, "X-XSRF-Token", "not-" + xsrf).statusCode()).isEqualTo(403);
         assertThat(http.get(report, "X-XSRF-Token", xsrf).statusCode()).isEqualTo(401);
+        assertThat(http.get(report, "IBM-BA-Authorization", "CAM nope", "X-XSRF-Token", xsrf).statusCode()).isEqualTo(401);
         HttpResponse<String> ok = http.get(report, "Cookie", "cam_passport=" + passport + "; XSRF-TOKEN=" + xsrf, "X-XSRF-Token", xsrf);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(http.get(report, "IBM-BA-Authorization", key, "X-XSRF-Token", xsrf).statusCode()).isEqualTo(200);
@@ -70,38 +49,57 @@ class CognosLoginTest {
         List<RecordedRequest> reports = sim.requests().matching(Vendor.COGNOS, "/iQueueStatsReport");
         assertThat(reports.get(reports.size() - 1).header("IBM-BA-Authorization")).isEqualTo("****");
 
-        HttpResponse<String> out = http.send("DELETE", sim.cognosUrl() + "/api/v1/session", null, "IBM-BA-Authorization", key,
-                "X-XSRF-Token", xsrf);
+        // Logout needs the XSRF token too; afterwards the session is gone in both modes.
+        String session = sim.cognosUrl() + "/api/v1/session";
+        assertThat(http.send("DELETE", session, null, "IBM-BA-Authorization", key).statusCode()).isEqualTo(403);
+        HttpResponse<String> out = http.send("DELETE", session, null, "IBM-BA-Authorization", key, "X-XSRF-Token", xsrf);
         assertThat(out.statusCode()).isEqualTo(204);
         assertThat(http.get(report, "IBM-BA-Authorization", key, "X-XSRF-Token", xsrf).statusCode()).isEqualTo(401);
+        assertThat(http.get(report, "Cookie", "cam_passport=" + passport, "X-XSRF-Token", xsrf).statusCode()).isEqualTo(401);
+        assertThat(http.get(session, "IBM-BA-Authorization", key).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void cookieModeLogoutEndsTheSessionForTheHeaderModeToo() {
+        start(SimulatorConfig.defaults());
+        SimHttp.CognosSession s = http.cognosLogin(sim);
+        String cookies = "cam_passport=" + s.passport() + "; XSRF-TOKEN=" + s.xsrf();
+        String session = sim.cognosUrl() + "/api/v1/session";
+
+        HttpResponse<String> current = http.get(session, "Cookie", cookies);
+        assertThat(current.statusCode()).isEqualTo(200);
+        assertThat(json(current).getString("username")).isEqualTo("cognos-user");
+        assertThat(http.send("DELETE", session, null, "Cookie", cookies, "X-XSRF-Token", s.xsrf()).statusCode()).isEqualTo(204);
+        assertThat(http.get(session, "Cookie", cookies).statusCode()).isEqualTo(401);
+        assertThat(http.get(session, "IBM-BA-Authorization", s.key()).statusCode()).isEqualTo(401);
     }
 
     @Test
     void wrongNamespaceWrongPasswordAndMissingNamespaceAreRejected() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
-        HttpResponse<String> ns = login(params("CAMNamespace", "AD", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
+        HttpResponse<String> ns = login(cognosParams("CAMNamespace", "AD", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
         assertThat(ns.statusCode()).isEqualTo(401);
         assertThat(json(ns).getString("errorCodeString")).isEqualTo("camAuthUnrecoverable");
         assertThat(json(ns).getJsonArray("messages").getString(0)).contains("'AD'");
 
-        HttpResponse<String> pw = login(params("CAMNamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "x"));
+        HttpResponse<String> pw = login(cognosParams("CAMNamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "x"));
         assertThat(pw.statusCode()).isEqualTo(401);
         assertThat(json(pw).getString("errorCodeString")).isEqualTo("camAuthUserRecoverable");
 
-        HttpResponse<String> lower = login(params("camnamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
+        HttpResponse<String> lower = login(cognosParams("camnamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"));
         assertThat(lower.statusCode()).isEqualTo(401);
         assertThat(json(lower).getJsonObject("promptInfo").encode()).contains("CAMNamespace");
     }
 
     @Test
     void apiKeyLoginWorksAndSessionsEndAfterIdleTimeout() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().cognos(c -> c.withSessionIdleTimeout(Duration.ofMinutes(5))).build());
+        start(SimulatorConfig.builder().cognos(c -> c.withSessionIdleTimeout(Duration.ofMinutes(5))).build());
 
-        HttpResponse<String> r = login(params("CAMAPILoginKey", "cognos-api-key"));
+        HttpResponse<String> r = login(cognosParams("CAMAPILoginKey", "cognos-api-key"));
         assertThat(r.statusCode()).isEqualTo(201);
         String key = json(r).getString("session_key");
-        assertThat(login(params("CAMAPILoginKey", "bad")).statusCode()).isEqualTo(401);
+        assertThat(login(cognosParams("CAMAPILoginKey", "bad")).statusCode()).isEqualTo(401);
 
         String url = sim.cognosUrl() + "/api/v1/session";
         assertThat(http.get(url, "IBM-BA-Authorization", key).statusCode()).isEqualTo(200);

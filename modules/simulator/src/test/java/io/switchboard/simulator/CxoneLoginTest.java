@@ -1,7 +1,6 @@
 package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -13,17 +12,7 @@ import static io.switchboard.simulator.SimHttp.form;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CxoneLoginTest {
-
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
+class CxoneLoginTest extends SimulatorFixture {
 
     private HttpResponse<String> token(String auth, String body) {
         return http.post(sim.cxoneAuthUrl() + "/auth/token", body, "Authorization", auth,
@@ -36,7 +25,7 @@ class CxoneLoginTest {
 
     @Test
     void passwordGrantWithAccessKeyGivesTokensAndAnIdTokenNamingTheTenant() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
         HttpResponse<String> r = token(basic("cxone-client", "cxone-client-secret"), passwordGrant(form("cxone/key+secret==")));
 
@@ -62,7 +51,7 @@ class CxoneLoginTest {
 
     @Test
     void anAccessKeyWithRawEqualsSignsIsRejected() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
         HttpResponse<String> raw = token(basic("cxone-client", "cxone-client-secret"),
                 passwordGrant("cxone%2Fkey%2Bsecret=="));
@@ -75,7 +64,7 @@ class CxoneLoginTest {
 
     @Test
     void wrongClientSecretIsInvalidClient() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         HttpResponse<String> r = token(basic("cxone-client", "wrong"), passwordGrant(form("cxone/key+secret==")));
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(json(r).getString("error")).isEqualTo("invalid_client");
@@ -85,20 +74,20 @@ class CxoneLoginTest {
     @Test
     void formEncodedBasicPartsAreASwitch() {
         SimulatorConfig.Builder b = SimulatorConfig.builder().cxoneClient(SimulatorConfig.CxoneClient.of("app@vendor", "s+c/t"));
-        sim = VendorSimulator.start(b.build());
+        start(b.build());
         String key = passwordGrant(form("cxone/key+secret=="));
         assertThat(token(basic("app@vendor", "s+c/t"), key).statusCode()).isEqualTo(200);
         assertThat(token(basic(form("app@vendor"), form("s+c/t")), key).statusCode()).isEqualTo(200);
-        sim.close();
 
-        sim = VendorSimulator.start(b.cxone(c -> c.withAcceptFormUrlEncodedBasic(false)).build());
+
+        start(b.cxone(c -> c.withAcceptFormUrlEncodedBasic(false)).build());
         assertThat(token(basic("app@vendor", "s+c/t"), key).statusCode()).isEqualTo(200);
         assertThat(token(basic(form("app@vendor"), form("s+c/t")), key).statusCode()).isEqualTo(401);
     }
 
     @Test
     void refreshGrantIssuesANewTokenAndSingleUseIsASwitch() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().cxone(c -> c.withRefreshTokenSingleUse(true)).build());
+        start(SimulatorConfig.builder().cxone(c -> c.withRefreshTokenSingleUse(true)).build());
         String auth = basic("cxone-client", "cxone-client-secret");
         String refresh = json(token(auth, passwordGrant(form("cxone/key+secret==")))).getString("refresh_token");
 

@@ -2,39 +2,19 @@ package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 
-import static io.switchboard.simulator.SimHttp.basic;
-import static io.switchboard.simulator.SimHttp.form;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CxoneReportingTest {
-
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    private String token() {
-        return json(http.post(sim.cxoneAuthUrl() + "/auth/token",
-                "grant_type=password&username=cxone-key-id&password=" + form("cxone/key+secret=="),
-                "Authorization", basic("cxone-client", "cxone-client-secret"),
-                "Content-Type", "application/x-www-form-urlencoded")).getString("access_token");
-    }
+class CxoneReportingTest extends SimulatorFixture {
 
     @Test
     void skillActivityHasTheDocumentedFields() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
-        String token = token();
+        start(SimulatorConfig.defaults());
+        String token = http.cxoneToken(sim);
 
         HttpResponse<String> r = http.get(sim.cxoneApiUrl("na1") + "/inContactAPI/services/v31.0/skills/activity",
                 "Authorization", "Bearer " + token);
@@ -56,18 +36,18 @@ class CxoneReportingTest {
 
     @Test
     void olderResultSetWrapperIsASwitch() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().cxone(c -> c.withWrapActivityInResultSet(true)).build());
+        start(SimulatorConfig.builder().cxone(c -> c.withWrapActivityInResultSet(true)).build());
         JsonObject body = json(http.get(sim.cxoneApiUrl("na1") + "/inContactAPI/services/v31.0/skills/activity",
-                "Authorization", "Bearer " + token()));
+                "Authorization", "Bearer " + http.cxoneToken(sim)));
         assertThat(body.getJsonObject("resultSet").getString("lastPollTime")).isNotBlank();
         assertThat(body.getJsonObject("resultSet").getJsonArray("skillActivity")).hasSize(5);
     }
 
     @Test
     void skillSummaryUsesIsoDurations() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         HttpResponse<String> r = http.get(sim.cxoneApiUrl("na1") + "/inContactAPI/services/v31.0/skills/summary"
-                + "?startDate=2024-05-06T09:00:00.000Z&endDate=2024-05-06T12:00:00.000Z", "Authorization", "Bearer " + token());
+                + "?startDate=2024-05-06T09:00:00.000Z&endDate=2024-05-06T12:00:00.000Z", "Authorization", "Bearer " + http.cxoneToken(sim));
         assertThat(r.statusCode()).isEqualTo(200);
         JsonObject s = json(r).getJsonArray("skillSummaries").getJsonObject(0);
         assertThat(s.fieldNames()).contains("skillId", "abandonCount", "contactsQueued", "contactsHandled", "contactsOffered");
@@ -76,7 +56,7 @@ class CxoneReportingTest {
         assertThat(s.getLong("contactsOffered")).isPositive();
 
         HttpResponse<String> missing = http.get(sim.cxoneApiUrl("na1") + "/inContactAPI/services/v31.0/skills/summary",
-                "Authorization", "Bearer " + token());
+                "Authorization", "Bearer " + http.cxoneToken(sim));
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(json(missing).getString("error_description")).contains("startDate");
     }

@@ -2,7 +2,6 @@ package io.switchboard.simulator;
 
 import io.switchboard.core.ConfigException;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -13,17 +12,7 @@ import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class GenesysLoginTest {
-
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
+class GenesysLoginTest extends SimulatorFixture {
 
     private HttpResponse<String> login(String auth, String body) {
         return http.post(sim.genesysLoginUrl() + "/oauth/token", body, "Authorization", auth,
@@ -32,7 +21,7 @@ class GenesysLoginTest {
 
     @Test
     void clientCredentialsWithRawBasicGetsADayLongTokenOneSecondShort() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         assertThat(sim.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+");
 
         HttpResponse<String> r = login(basic("genesys-client", "genesys-secret"), "grant_type=client_credentials");
@@ -56,7 +45,7 @@ class GenesysLoginTest {
 
     @Test
     void wrongSecretAndUnknownClientAnswerInvalidClientWithTheDocumentedBodies() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
         HttpResponse<String> wrong = login(basic("genesys-client", "nope"), "grant_type=client_credentials");
         assertThat(wrong.statusCode()).isEqualTo(400);
@@ -72,13 +61,13 @@ class GenesysLoginTest {
 
     @Test
     void invalidClientStatusIsASwitch() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().genesys(g -> g.withInvalidClientStatus(401)).build());
+        start(SimulatorConfig.builder().genesys(g -> g.withInvalidClientStatus(401)).build());
         assertThat(login(basic("genesys-client", "nope"), "grant_type=client_credentials").statusCode()).isEqualTo(401);
     }
 
     @Test
     void grantNotAllowedIsUnauthorizedClient() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .genesysClient(SimulatorConfig.GenesysClient.of("code-only", "s").withGrants("authorization_code")).build());
 
         HttpResponse<String> r = login(basic("code-only", "s"), "grant_type=client_credentials");
@@ -91,7 +80,7 @@ class GenesysLoginTest {
 
     @Test
     void basicPartsAreNotFormDecodedLikeTheOfficialSdk() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .genesysClient(SimulatorConfig.GenesysClient.of("gc", "s+cret/=%")).build());
 
         assertThat(login(basic("gc", "s+cret/=%"), "grant_type=client_credentials").statusCode()).isEqualTo(200);
@@ -100,7 +89,7 @@ class GenesysLoginTest {
 
     @Test
     void clientSecretInTheBodyIsNotAccepted() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         HttpResponse<String> r = http.post(sim.genesysLoginUrl() + "/oauth/token",
                 "grant_type=client_credentials&client_id=genesys-client&client_secret=genesys-secret",
                 "Content-Type", "application/x-www-form-urlencoded");
@@ -118,7 +107,14 @@ class GenesysLoginTest {
                 .hasMessageContaining("genesys.clients[1].tokenLifetime")
                 .hasMessageContaining("allowShortLifetimes");
 
-        sim = VendorSimulator.start(SimulatorConfig.builder().allowShortLifetimes(true)
+        // The bounds themselves are valid: 300 s and 48 h, expires_in one second less.
+        start(SimulatorConfig.builder()
+                .genesysClient(SimulatorConfig.GenesysClient.of("min", "s").withTokenLifetime(Duration.ofSeconds(300)))
+                .genesysClient(SimulatorConfig.GenesysClient.of("max", "s").withTokenLifetime(Duration.ofHours(48))).build());
+        assertThat(json(login(basic("min", "s"), "grant_type=client_credentials")).getLong("expires_in")).isEqualTo(299L);
+        assertThat(json(login(basic("max", "s"), "grant_type=client_credentials")).getLong("expires_in")).isEqualTo(172_799L);
+
+        start(SimulatorConfig.builder().allowShortLifetimes(true)
                 .genesysClient(SimulatorConfig.GenesysClient.of("short", "s").withTokenLifetime(Duration.ofSeconds(2))).build());
         HttpResponse<String> r = login(basic("short", "s"), "grant_type=client_credentials");
         assertThat(json(r).getLong("expires_in")).isEqualTo(1L);
@@ -126,7 +122,7 @@ class GenesysLoginTest {
 
     @Test
     void expiredAndRevokedTokensAreBadCredentialsAndMissingTokenIsAuthenticationRequired() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         String url = sim.genesysApiUrl() + "/api/v2/routing/queues";
 
         HttpResponse<String> none = http.get(url);

@@ -2,7 +2,6 @@ package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -12,17 +11,7 @@ import java.util.List;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class GenesysReportingTest {
-
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
+class GenesysReportingTest extends SimulatorFixture {
 
     static String observationQuery(List<String> queueIds, String... metrics) {
         JsonArray preds = new JsonArray();
@@ -38,7 +27,7 @@ class GenesysReportingTest {
 
     @Test
     void observationsAreGroupedPerQueueAndMediaTypeWithOnlyTheRequestedMetrics() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         String token = http.genesysToken(sim);
         List<String> ids = sim.queueIds();
 
@@ -67,7 +56,7 @@ class GenesysReportingTest {
 
     @Test
     void queueIdCapAndUnknownMetricsAreClear400s() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().genesys(g -> g.withMaxQueueIdsPerObservationQuery(3)).build());
+        start(SimulatorConfig.builder().genesys(g -> g.withMaxQueueIdsPerObservationQuery(3)).build());
         String token = http.genesysToken(sim);
         List<String> four = sim.queueIds().subList(0, 4);
 
@@ -83,7 +72,7 @@ class GenesysReportingTest {
 
     @Test
     void missingPermissionIsNamedIn403() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .genesysClient(SimulatorConfig.GenesysClient.of("limited", "s").withPermissions(SimulatorConfig.PERM_ROUTING_QUEUE)).build());
         String token = http.genesysToken(sim, "limited", "s");
 
@@ -99,7 +88,7 @@ class GenesysReportingTest {
 
     @Test
     void rateLimitPerTokenAnswers429WithRetryAfter() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().genesys(g -> g.withRateLimitPerMinute(3)).build());
+        start(SimulatorConfig.builder().genesys(g -> g.withRateLimitPerMinute(3)).build());
         String token = http.genesysToken(sim);
         String url = sim.genesysApiUrl() + "/api/v2/routing/queues";
         for (int i = 0; i < 3; i++) {
@@ -117,7 +106,7 @@ class GenesysReportingTest {
 
     @Test
     void conversationAggregatesPerIntervalWithDocumentedStats() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         String token = http.genesysToken(sim);
         String q = sim.queueIds().get(0);
         JsonObject body = new JsonObject().put("interval", "2024-05-06T09:00:00.000Z/2024-05-06T10:00:00.000Z").put("granularity", "PT15M")
@@ -137,9 +126,18 @@ class GenesysReportingTest {
         assertThat(data.getJsonObject(0).getString("interval")).isEqualTo("2024-05-06T09:00:00Z/2024-05-06T09:15:00Z");
         JsonObject tAnswered = data.getJsonObject(0).getJsonArray("metrics").getJsonObject(1);
         assertThat(tAnswered.getString("metric")).isEqualTo("tAnswered");
-        assertThat(tAnswered.getJsonObject("stats").fieldNames()).containsExactlyInAnyOrder("max", "min", "count", "sum");
+        JsonObject t = tAnswered.getJsonObject("stats");
+        assertThat(t.fieldNames()).containsExactlyInAnyOrder("max", "min", "count", "sum");
+        assertThat(t.getLong("count")).isPositive();
+        assertThat(t.getLong("min")).isLessThanOrEqualTo(t.getLong("max"));
+        assertThat(t.getLong("sum")).isBetween(t.getLong("min") * t.getLong("count"), t.getLong("max") * t.getLong("count"));
+        JsonObject nOffered = data.getJsonObject(0).getJsonArray("metrics").getJsonObject(0);
+        assertThat(nOffered.getString("metric")).isEqualTo("nOffered");
+        assertThat(nOffered.getJsonObject("stats").fieldNames()).containsExactly("count");
         JsonObject sl = data.getJsonObject(0).getJsonArray("metrics").getJsonObject(2).getJsonObject("stats");
         assertThat(sl.fieldNames()).containsExactlyInAnyOrder("ratio", "numerator", "denominator", "target");
+        assertThat(sl.getDouble("ratio")).isEqualTo((double) sl.getLong("numerator") / sl.getLong("denominator"));
+        assertThat(sl.getDouble("target")).isEqualTo(0.8);
 
         // Same question, same answer (deterministic history).
         HttpResponse<String> again = http.post(sim.genesysApiUrl() + "/api/v2/analytics/conversations/aggregates/query", body.encode(),
@@ -149,7 +147,7 @@ class GenesysReportingTest {
 
     @Test
     void routingQueuesArePaged() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().generatedQueues(7).build());
+        start(SimulatorConfig.builder().generatedQueues(7).build());
         String token = http.genesysToken(sim);
         List<String> seen = new ArrayList<>();
         String next = "/api/v2/routing/queues?pageSize=5&pageNumber=1";

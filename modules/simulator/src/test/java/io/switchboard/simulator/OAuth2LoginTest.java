@@ -1,7 +1,6 @@
 package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -11,18 +10,8 @@ import static io.switchboard.simulator.SimHttp.form;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class OAuth2LoginTest {
-
+class OAuth2LoginTest extends SimulatorFixture {
     private static final String SECRET = "p@ss+w%rd/=";
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
 
     private HttpResponse<String> token(String auth, String body) {
         return auth == null
@@ -32,7 +21,7 @@ class OAuth2LoginTest {
 
     @Test
     void basicNeedsFormUrlEncodingBeforeBase64() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
 
         HttpResponse<String> ok = token(basic(form("oauth2-client"), form(SECRET)), "grant_type=client_credentials");
         assertThat(ok.statusCode()).isEqualTo(200);
@@ -47,8 +36,8 @@ class OAuth2LoginTest {
         assertThat(json(raw).getString("error")).isEqualTo("invalid_request");
 
         // A raw '+' decodes to a space -> wrong secret -> 401 with WWW-Authenticate.
-        sim.close();
-        sim = VendorSimulator.start(SimulatorConfig.builder().oauth2Client(SimulatorConfig.OAuth2Client.of("c2", "a+b")).build());
+
+        start(SimulatorConfig.builder().oauth2Client(SimulatorConfig.OAuth2Client.of("c2", "a+b")).build());
         HttpResponse<String> plus = token(basic("c2", "a+b"), "grant_type=client_credentials");
         assertThat(plus.statusCode()).isEqualTo(401);
         assertThat(json(plus).getString("error")).isEqualTo("invalid_client");
@@ -58,7 +47,7 @@ class OAuth2LoginTest {
 
     @Test
     void clientSecretPostAndScopes() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         String creds = "client_id=oauth2-client&client_secret=" + form(SECRET);
 
         HttpResponse<String> ok = token(null, "grant_type=client_credentials&scope=queues%3Aread&" + creds);
@@ -80,7 +69,7 @@ class OAuth2LoginTest {
 
     @Test
     void metadataIsServedAtTheRfc8414AndOidcLocations() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         for (String url : new String[] {sim.baseUrl() + "/.well-known/oauth-authorization-server/oauth2",
                 sim.oauth2Issuer() + "/.well-known/oauth-authorization-server", sim.oauth2Issuer() + "/.well-known/openid-configuration"}) {
             JsonObject m = json(http.get(url));
@@ -92,7 +81,7 @@ class OAuth2LoginTest {
 
     @Test
     void refreshTokensAndExpiresInSwitches() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .oauth2Client(SimulatorConfig.OAuth2Client.of("r", "s").withRefreshTokens())
                 .oauth2(o -> o.withExpiresInOneLess(true)).build());
         JsonObject first = json(token(basic("r", "s"), "grant_type=client_credentials"));
@@ -100,15 +89,15 @@ class OAuth2LoginTest {
         HttpResponse<String> refreshed = token(basic("r", "s"), "grant_type=refresh_token&refresh_token=" + form(first.getString("refresh_token")));
         assertThat(refreshed.statusCode()).isEqualTo(200);
         assertThat(json(token(basic("r", "s"), "grant_type=refresh_token&refresh_token=nope")).getString("error")).isEqualTo("invalid_grant");
-        sim.close();
 
-        sim = VendorSimulator.start(SimulatorConfig.builder().oauth2(o -> o.withOmitExpiresIn(true)).build());
+
+        start(SimulatorConfig.builder().oauth2(o -> o.withOmitExpiresIn(true)).build());
         assertThat(json(token(basic("oauth2-client", form(SECRET)), "grant_type=client_credentials")).containsKey("expires_in")).isFalse();
     }
 
     @Test
     void protectedApiAnswersRfc6750Challenges() {
-        sim = VendorSimulator.start(SimulatorConfig.builder()
+        start(SimulatorConfig.builder()
                 .oauth2Client(SimulatorConfig.OAuth2Client.of("stats-only", "s").withScopes("stats:read")).build());
         String url = sim.oauth2Issuer() + "/api/queues/stats";
 

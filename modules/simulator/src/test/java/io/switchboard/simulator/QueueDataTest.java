@@ -2,45 +2,39 @@ package io.switchboard.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-import static io.switchboard.simulator.SimHttp.basic;
-import static io.switchboard.simulator.SimHttp.form;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class QueueDataTest {
+/** The seeded data generator seen through the vendors' shapes, over HTTP. */
+class QueueDataTest extends SimulatorFixture {
 
-    private final SimHttp http = new SimHttp();
-    private VendorSimulator sim;
-
-    @AfterEach
-    void stop() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
+    private static final String OBSERVATIONS = "/api/v2/analytics/queues/observations/query";
+    private static final String AGGREGATES = "/api/v2/analytics/conversations/aggregates/query";
+    private static final String ACTIVITY = "/inContactAPI/services/v31.0/skills/activity";
 
     @Test
     void everyAnswerTakesTheNextSequenceNumberOfEachQueueAcrossVendors() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        start(SimulatorConfig.defaults());
         String q = sim.queueIds().get(1);
         String genesys = http.genesysToken(sim);
-        String auth0 = json(http.post(sim.auth0Url() + "/oauth/token", new JsonObject().put("grant_type", "client_credentials")
-                .put("client_id", "auth0-client").put("client_secret", "auth0-secret")
-                .put("audience", "https://beeapp.open-cosmos.com").encode(), "Content-Type", "application/json")).getString("access_token");
+        String auth0 = http.auth0Token(sim);
 
-        long g1 = json(http.post(sim.genesysApiUrl() + "/api/v2/analytics/queues/observations/query",
+        long g1 = json(http.post(sim.genesysApiUrl() + OBSERVATIONS,
                 GenesysReportingTest.observationQuery(List.of(q), "oWaiting"), "Authorization", "Bearer " + genesys))
                 .getJsonArray("results").getJsonObject(0).getLong("simSequence");
         JsonObject a = json(http.get(sim.auth0Url() + "/api/v1/queues/stats?queueIds=" + q, "Authorization", "Bearer " + auth0))
                 .getJsonArray("queues").getJsonObject(0);
-        long g3 = json(http.post(sim.genesysApiUrl() + "/api/v2/analytics/queues/observations/query",
+        long g3 = json(http.post(sim.genesysApiUrl() + OBSERVATIONS,
                 GenesysReportingTest.observationQuery(List.of(q), "oWaiting"), "Authorization", "Bearer " + genesys))
                 .getJsonArray("results").getJsonObject(0).getLong("simSequence");
 
@@ -51,10 +45,8 @@ class QueueDataTest {
 
     @Test
     void queuesEvolvePlausiblyAndCountersOnlyGrow() {
-        sim = VendorSimulator.start(SimulatorConfig.builder().generatedQueues(20).build());
-        String token = json(http.post(sim.oauth2Issuer() + "/token", "grant_type=client_credentials",
-                "Authorization", basic("oauth2-client", form("p@ss+w%rd/=")),
-                "Content-Type", "application/x-www-form-urlencoded")).getString("access_token");
+        start(SimulatorConfig.builder().generatedQueues(20).build());
+        String token = http.oauth2Token(sim);
         String url = sim.oauth2Issuer() + "/api/queues/stats";
 
         JsonArray before = json(http.get(url, "Authorization", "Bearer " + token)).getJsonArray("queues");
@@ -80,13 +72,96 @@ class QueueDataTest {
     }
 
     @Test
+    void liveFiguresAgreeAcrossGenesysCxoneCognosAndAuth0AtTheSameInstant() {
+        start(SimulatorConfig.defaults());
+        sim.freezeClock();
+        moveTo(10, 30); // a busy hour, so that there is something to compare
+        String q = sim.queueIds().get(0); // Support: voice + chat, skill 1001
+        String genesys = http.genesysToken(sim);
+
+        JsonArray groups = json(http.post(sim.genesysApiUrl() + OBSERVATIONS, GenesysReportingTest.observationQuery(List.of(q),
+                "oWaiting", "oInteracting", "oAlerting", "oOnQueueUsers", "oOffQueueUsers"), "Authorization", "Bearer " + genesys))
+                .getJsonArray("results");
+        JsonObject skill = json(http.get(sim.cxoneApiUrl("na1") + ACTIVITY + "?skills=1001", "Authorization", "Bearer " + http.cxoneToken(sim)))
+                .getJsonArray("skillActivity").getJsonObject(0);
+        SimHttp.CognosSession session = http.cognosLogin(sim);
+        JsonObject row = json(http.get(sim.cognosUrl() + "/bi/v1/disp/rds/reportData/report/iQueueStatsReport?fmt=DataSetJSON",
+                "IBM-BA-Authorization", session.key(), "X-XSRF-Token", session.xsrf()))
+                .getJsonObject("dataSet").getJsonArray("dataTable").getJsonObject(0).getJsonArray("row").getJsonObject(0);
+        JsonObject stats = json(http.get(sim.auth0Url() + "/api/v1/queues/stats?queueIds=" + q, "Authorization", "Bearer " + http.auth0Token(sim)))
+                .getJsonArray("queues").getJsonObject(0);
+
+        // Genesys: one group per media type for conversation metrics (their counts add up), one without for user metrics.
+        assertThat(groups).hasSize(3);
+        Map<String, Long> g = new HashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            for (Object d : groups.getJsonObject(i).getJsonArray("data")) {
+                JsonObject datum = (JsonObject) d;
+                String key = datum.getString("metric") + (datum.getString("qualifier") == null ? "" : "/" + datum.getString("qualifier"));
+                g.merge(key, datum.getJsonObject("stats").getLong("count"), Long::sum);
+            }
+        }
+        assertThat(g.get("oWaiting") + g.get("oInteracting")).as("Genesys oWaiting + oInteracting at 10:30").isPositive();
+        assertThat(skill.getLong("skillQueueCount")).as("CXone skillQueueCount").isEqualTo(g.get("oWaiting"));
+        assertThat(skill.getLong("contactsActive")).isEqualTo(g.get("oInteracting") + g.get("oAlerting"));
+        assertThat(skill.getLong("agentsAvailable")).isEqualTo(g.get("oOnQueueUsers/IDLE"));
+        assertThat(skill.getLong("agentsUnavailable")).isEqualTo(g.get("oOffQueueUsers"));
+        assertThat(row.getLong("Waiting")).as("Cognos Waiting").isEqualTo(g.get("oWaiting"));
+        assertThat(row.getLong("Interacting")).isEqualTo(g.get("oInteracting"));
+        assertThat(row.getLong("Agents available")).isEqualTo(g.get("oOnQueueUsers/IDLE"));
+        assertThat(stats.getLong("waiting")).as("Auth0 waiting").isEqualTo(g.get("oWaiting"));
+        assertThat(stats.getLong("offered")).isPositive().isEqualTo(row.getLong("Offered"));
+        assertThat(stats.getLong("answered")).isEqualTo(row.getLong("Answered"));
+        assertThat(stats.getLong("abandoned")).isEqualTo(row.getLong("Abandoned"));
+        // Each answer took the queue's next number.
+        assertThat(List.of(groups.getJsonObject(0).getLong("simSequence"), skill.getLong("simSequence"), row.getLong("Sequence"),
+                stats.getLong("simSequence"))).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void historyAgreesBetweenGenesysAggregatesAndCxoneSkillSummary() {
+        start(SimulatorConfig.defaults());
+        String q = sim.queueIds().get(2); // skill 1003
+        String start = "2024-05-06T08:00:00.000Z";
+        String end = "2024-05-06T11:00:00.000Z";
+        JsonObject genesys = aggregates(q, start + "/" + end, "PT3H", "nOffered", "tAbandon", "tHandle").getJsonObject(0);
+        JsonObject cxone = json(http.get(sim.cxoneApiUrl("na1") + "/inContactAPI/services/v31.0/skills/summary?skills=1003&startDate="
+                + start + "&endDate=" + end, "Authorization", "Bearer " + http.cxoneToken(sim))).getJsonArray("skillSummaries").getJsonObject(0);
+
+        JsonArray metrics = genesys.getJsonArray("data").getJsonObject(0).getJsonArray("metrics");
+        JsonObject handle = metrics.getJsonObject(2).getJsonObject("stats");
+        assertThat(metrics.getJsonObject(0).getJsonObject("stats").getLong("count")).isPositive()
+                .isEqualTo(cxone.getLong("contactsOffered"));
+        assertThat(metrics.getJsonObject(1).getJsonObject("stats").getLong("count")).isEqualTo(cxone.getLong("abandonCount"));
+        assertThat(handle.getLong("count")).isEqualTo(cxone.getLong("contactsHandled"));
+        assertThat(Duration.parse(cxone.getString("averageHandleTime")).toSeconds())
+                .isEqualTo(Math.round(handle.getLong("sum") / (double) handle.getLong("count") / 1000));
+    }
+
+    @Test
+    void busyHoursCarryFarMoreTrafficThanTheNight() {
+        start(SimulatorConfig.builder().generatedQueues(20).build());
+        // History: the same queues, 03:00-04:00 against 10:00-11:00 UTC.
+        long night = offered(aggregates(null, "2024-05-06T03:00:00.000Z/2024-05-06T04:00:00.000Z", "PT1H", "nOffered"));
+        long peak = offered(aggregates(null, "2024-05-06T10:00:00.000Z/2024-05-06T11:00:00.000Z", "PT1H", "nOffered"));
+        assertThat(peak).as("offered 10-11 h vs 03-04 h (night %d)", night).isGreaterThan(5 * Math.max(1, night));
+
+        // Live state: arrivals during two simulated minutes at 03:00 and at 10:00.
+        sim.freezeClock();
+        long quietArrivals = arrivalsOverTwoMinutesAt(3);
+        long busyArrivals = arrivalsOverTwoMinutesAt(10);
+        assertThat(busyArrivals).as("live arrivals at 10:00 vs 03:00 (night %d)", quietArrivals)
+                .isGreaterThan(5 * Math.max(1, quietArrivals));
+    }
+
+    @Test
     void sameSeedSameQueuesAndHistory() {
         SimulatorConfig config = SimulatorConfig.builder().seed(7).generatedQueues(3).build();
         List<String> first;
         try (VendorSimulator a = VendorSimulator.start(config)) {
             first = a.queueIds();
         }
-        sim = VendorSimulator.start(config);
+        start(config);
         assertThat(sim.queueIds()).isEqualTo(first).hasSize(8);
         try (VendorSimulator other = VendorSimulator.start(SimulatorConfig.builder().seed(8).generatedQueues(3).build())) {
             assertThat(other.queueIds().get(5)).isNotEqualTo(first.get(5));
@@ -94,19 +169,82 @@ class QueueDataTest {
     }
 
     @Test
-    void cognosReportRowsAreDataSetJson() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
-        HttpResponse<String> login = http.send("PUT", sim.cognosUrl() + "/api/v1/session",
-                CognosLoginTest.params("CAMNamespace", "LDAP", "CAMUsername", "cognos-user", "CAMPassword", "cognos-password"),
-                "Content-Type", "application/json");
-        String key = json(login).getString("session_key");
-        String xsrf = CognosLoginTest.cookie(login, "XSRF-TOKEN");
-        HttpResponse<String> r = http.get(sim.cognosUrl() + "/bi/v1/disp/rds/reportData/report/iQueueStatsReport?fmt=DataSetJSON",
-                "IBM-BA-Authorization", key, "X-XSRF-Token", xsrf);
-        JsonArray rows = json(r).getJsonObject("dataSet").getJsonArray("dataTable").getJsonObject(0).getJsonArray("row");
-        assertThat(rows).hasSize(5);
-        assertThat(rows.getJsonObject(0).fieldNames()).contains("Queue ID", "Queue", "Waiting", "Offered", "Sequence");
+    void cognosReportRowsAreDataSetJsonWithAStrictlyIncreasingSequencePerQueue() {
+        start(SimulatorConfig.defaults());
+        SimHttp.CognosSession session = http.cognosLogin(sim);
+        String report = sim.cognosUrl() + "/bi/v1/disp/rds/reportData/report/iQueueStatsReport?fmt=DataSetJSON";
+
+        for (long round = 1; round <= 3; round++) {
+            HttpResponse<String> r = http.get(report, "IBM-BA-Authorization", session.key(), "X-XSRF-Token", session.xsrf());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+            JsonArray tables = json(r).getJsonObject("dataSet").getJsonArray("dataTable");
+            assertThat(tables).hasSize(1);
+            assertThat(tables.getJsonObject(0).getString("id")).isEqualTo("QueueStatistics");
+            JsonArray rows = tables.getJsonObject(0).getJsonArray("row");
+            assertThat(rows).hasSize(5);
+            for (int i = 0; i < rows.size(); i++) {
+                JsonObject row = rows.getJsonObject(i);
+                assertThat(row.fieldNames()).containsExactly("Queue ID", "Queue", "Time", "Waiting", "Interacting", "Agents on queue",
+                        "Agents available", "Offered", "Answered", "Abandoned", "Service level", "Sequence");
+                assertThat(row.getString("Queue ID")).isEqualTo(sim.queueIds().get(i));
+                assertThat(Instant.parse(row.getString("Time"))).isNotNull();
+                assertThat(row.getLong("Sequence")).as("Sequence of %s in round %d", row.getString("Queue"), round).isEqualTo(round);
+                assertThat(sim.queueSequence(row.getString("Queue ID"))).isEqualTo(round);
+            }
+        }
         assertThat(http.get(sim.cognosUrl() + "/bi/v1/disp/rds/reportData/report/nope?fmt=DataSetJSON",
-                "IBM-BA-Authorization", key, "X-XSRF-Token", xsrf).statusCode()).isEqualTo(404);
+                "IBM-BA-Authorization", session.key(), "X-XSRF-Token", session.xsrf()).statusCode()).isEqualTo(404);
+    }
+
+    /** Moves the (frozen) simulated clock forward to the next hh:mm UTC. */
+    private void moveTo(int hour, int minute) {
+        Instant now = sim.now();
+        Instant target = now.truncatedTo(ChronoUnit.DAYS).plus(hour, ChronoUnit.HOURS).plus(minute, ChronoUnit.MINUTES);
+        if (!target.isAfter(now)) {
+            target = target.plus(1, ChronoUnit.DAYS);
+        }
+        sim.advanceClock(Duration.between(now, target));
+    }
+
+    private long arrivalsOverTwoMinutesAt(int hour) {
+        moveTo(hour, 0);
+        String token = http.oauth2Token(sim);
+        long before = totalOffered(token);
+        sim.advanceClock(Duration.ofMinutes(2));
+        return totalOffered(token) - before;
+    }
+
+    private long totalOffered(String token) {
+        long sum = 0;
+        for (Object q : json(http.get(sim.oauth2Issuer() + "/api/queues/stats", "Authorization", "Bearer " + token)).getJsonArray("queues")) {
+            sum += ((JsonObject) q).getLong("offered");
+        }
+        return sum;
+    }
+
+    private JsonArray aggregates(String queueId, String interval, String granularity, String... metrics) {
+        JsonObject body = new JsonObject().put("interval", interval).put("granularity", granularity)
+                .put("groupBy", new JsonArray().add("queueId")).put("metrics", new JsonArray(List.of(metrics)));
+        if (queueId != null) {
+            body.put("filter", new JsonObject().put("type", "or").put("predicates",
+                    new JsonArray().add(new JsonObject().put("dimension", "queueId").put("value", queueId))));
+        }
+        HttpResponse<String> r = http.post(sim.genesysApiUrl() + AGGREGATES, body.encode(),
+                "Authorization", "Bearer " + http.genesysToken(sim), "Content-Type", "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r).getJsonArray("results");
+    }
+
+    private static long offered(JsonArray results) {
+        long sum = 0;
+        for (Object g : results) {
+            for (Object d : ((JsonObject) g).getJsonArray("data")) {
+                for (Object m : ((JsonObject) d).getJsonArray("metrics")) {
+                    sum += ((JsonObject) m).getJsonObject("stats").getLong("count");
+                }
+            }
+        }
+        return sum;
     }
 }

@@ -121,7 +121,9 @@ public final class RestTransport implements AutoCloseable {
                 preferredUrl.incrementAndGet();
                 last = new SchemaRegistryUnavailableException(-1, -1, "Cannot reach the schema registry at " + base + " while " + context
                         + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                        + "); check " + SchemaRegistryConfig.URL + ", that the registry runs, and the TLS settings for https.", e);
+                        + "); check " + SchemaRegistryConfig.URL + ", that the registry runs, and the TLS settings for https ("
+                        + SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION + " to trust the registry's certificate, "
+                        + SchemaRegistryConfig.SSL_KEYSTORE_LOCATION + " when it requires a client certificate).", e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

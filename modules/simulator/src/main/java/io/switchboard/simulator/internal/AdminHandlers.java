@@ -15,16 +15,14 @@ import java.util.Map;
  * {@code /_admin}: faults, recorded requests, token revocation, clock, counters. For tests and the demo;
  * admin requests are not recorded and no fault applies to them.
  */
-final class AdminHandlers {
+final class AdminHandlers extends VendorHandlers {
 
-    private final SimState s;
-    private final Http http;
 
     AdminHandlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.get("/_admin/requests").handler(this::requests);
         r.delete("/_admin/requests").handler(ctx -> {
@@ -133,7 +131,8 @@ final class AdminHandlers {
         for (Vendor v : Vendor.values()) {
             issued.put(v.id(), s.tokens.issuedCount(v, null));
         }
-        http.json(ctx, 200, new JsonObject().put("issuedTokens", issued).put("liveTokens", s.tokens.size())
+        http.json(ctx, 200, new JsonObject().put("now", java.time.Instant.ofEpochMilli(s.clock.nowMillis()).toString())
+                .put("issuedTokens", issued).put("liveTokens", s.tokens.size())
                 .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size()));
     }
 }

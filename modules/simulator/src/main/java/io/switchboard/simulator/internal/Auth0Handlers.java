@@ -11,17 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /** An Auth0 tenant ({@code /auth0/oauth/token}) and the API it protects ({@code /auth0/api/v1/queues/stats}). */
-final class Auth0Handlers {
+final class Auth0Handlers extends VendorHandlers {
 
     static final String PREFIX = "/auth0";
-    private final SimState s;
-    private final Http http;
 
     Auth0Handlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.post(PREFIX + "/oauth/token").handler(this::token);
         r.get(PREFIX + "/api/v1/queues/stats").handler(this::stats);

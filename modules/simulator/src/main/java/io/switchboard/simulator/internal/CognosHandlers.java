@@ -9,26 +9,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** IBM Cognos Analytics REST session API and report data service under {@code /cognos}. VENDORS.md "IBM Cognos Analytics". */
-final class CognosHandlers {
+final class CognosHandlers extends VendorHandlers {
 
     static final String PREFIX = "/cognos";
     static final String PASSPORT_COOKIE = "cam_passport";
     static final String XSRF_COOKIE = "XSRF-TOKEN";
-    private final SimState s;
-    private final Http http;
 
     CognosHandlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.put(PREFIX + "/api/v1/session").handler(this::login);
         r.get(PREFIX + "/api/v1/session").handler(this::current);
@@ -191,32 +188,10 @@ final class CognosHandlers {
             return;
         }
         List<QueueModel> queues = s.queues.all();
-        long now = s.clock.nowMillis();
         StringBuilder sb = new StringBuilder(128 + queues.size() * 300);
-        sb.append("{\"dataSet\":{\"dataTable\":[{\"id\":\"QueueStatistics\",\"row\":[");
-        boolean first = true;
-        for (QueueModel q : queues) {
-            QueueSnapshot x = q.observe(now);
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append("{\"Queue ID\":\"").append(q.spec.id()).append("\",\"Queue\":\"").append(q.spec.name())
-                    .append("\",\"Time\":\"").append(Instant.ofEpochMilli(now))
-                    .append("\",\"Waiting\":").append(x.waiting())
-                    .append(",\"Interacting\":").append(x.interacting())
-                    .append(",\"Agents on queue\":").append(x.onQueue())
-                    .append(",\"Agents available\":").append(x.idle())
-                    .append(",\"Offered\":").append(x.offered())
-                    .append(",\"Answered\":").append(x.answered())
-                    .append(",\"Abandoned\":").append(x.abandoned())
-                    .append(",\"Service level\":").append(x.serviceLevelPercent());
-            if (s.config.sequenceField()) {
-                sb.append(",\"Sequence\":").append(x.sequence());
-            }
-            sb.append('}');
-        }
-        sb.append("]}]}}");
+        sb.append("{\"dataSet\":{\"dataTable\":[{\"id\":\"QueueStatistics\",\"row\":");
+        StatsJson.rows(sb, s, queues, s.clock.nowMillis(), StatsJson.COGNOS);
+        sb.append("}]}}");
         http.json(ctx, 200, sb.toString());
     }
 }

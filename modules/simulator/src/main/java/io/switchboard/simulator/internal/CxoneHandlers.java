@@ -11,24 +11,21 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** NICE CXone: auth host {@code /cxone}, API hosts {@code /cxone/api-{area}}. Follows VENDORS.md "NICE CXone". */
-final class CxoneHandlers {
+final class CxoneHandlers extends VendorHandlers {
 
     static final String PREFIX = "/cxone";
-    private final SimState s;
-    private final Http http;
 
     CxoneHandlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.post(PREFIX + "/auth/token").handler(this::token);
         r.get(PREFIX + "/.well-known/cxone-configuration").handler(this::wellKnown);
@@ -217,30 +214,15 @@ final class CxoneHandlers {
         http.json(ctx, 200, sb.toString());
     }
 
+    /** The skills named by {@code skills=1001,1002} (unknown or non-numeric ids ignored, as the vendor does), or all. */
     private List<QueueModel> selectSkills(String skills) {
-        if (skills == null || skills.isBlank()) {
-            return s.queues.all();
-        }
-        List<QueueModel> out = new java.util.ArrayList<>();
-        for (String id : skills.split(",")) {
+        return StatsJson.select(s, skills, id -> {
             try {
-                QueueModel q = s.queues.bySkill(Integer.parseInt(id.trim()));
-                if (q != null) {
-                    out.add(q);
-                }
+                return s.queues.bySkill(Integer.parseInt(id));
             } catch (NumberFormatException e) {
-                // not a skill id: ignored, as the vendor ignores unknown skills
+                return null;
             }
-        }
-        return out;
-    }
-
-    private static long parseDate(String text) {
-        try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        }
+        });
     }
 
     private void summary(RoutingContext ctx) {
@@ -255,8 +237,8 @@ final class CxoneHandlers {
             if (sd == null || ed == null) {
                 throw new DateTimeParseException("missing", "", 0);
             }
-            start = parseDate(sd);
-            end = parseDate(ed);
+            start = parseInstant(sd);
+            end = parseInstant(ed);
         } catch (DateTimeParseException e) {
             http.json(ctx, 400, new JsonObject().put("error", "invalid_request").put("error_description",
                     "startDate and endDate are required ISO-8601 timestamps, e.g. 2024-05-01T00:00:00.000Z"));

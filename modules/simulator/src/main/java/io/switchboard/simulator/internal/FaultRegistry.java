@@ -9,29 +9,65 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Run-time faults; cheap to consult when none is set (one volatile read). Thread-safe. */
 public final class FaultRegistry implements Faults {
 
-    /** A spec plus the remaining 429 burst. */
+    /** Salts that keep the decisions of different fault kinds independent for the same request. */
+    static final int RESET = 1;
+    static final int SERVER_ERROR = 2;
+    static final int MALFORMED = 3;
+    static final int TRUNCATED = 4;
+
+    /**
+     * A spec plus the remaining 429 burst and the count of requests it has seen. Random decisions are a pure
+     * function of (seed, n-th request under this spec, fault kind): the same seed and the same request order give
+     * the same faults, whatever thread serves each request.
+     */
     static final class Active {
         final FaultSpec spec;
         final AtomicInteger burstLeft;
+        private final AtomicLong requests = new AtomicLong();
+        private final long seed;
 
-        Active(FaultSpec spec) {
+        Active(FaultSpec spec, long seed) {
             this.spec = spec;
             this.burstLeft = new AtomicInteger(spec.tooManyRequests());
+            this.seed = seed;
+        }
+
+        /** Numbers the requests this spec applies to: 0, 1, 2, ... */
+        long nextRequest() {
+            return requests.getAndIncrement();
+        }
+
+        /** Whether the fault of kind {@code salt} with probability {@code rate} hits request {@code n}. */
+        boolean hits(double rate, long n, int salt) {
+            if (rate <= 0) {
+                return false;
+            }
+            if (rate >= 1) {
+                return true;
+            }
+            long z = seed ^ (n * 0x9E3779B97F4A7C15L) ^ (salt * 0xD1B54A32D192ED03L);
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            return (z >>> 11) * 0x1.0p-53 < rate;
         }
     }
 
     private final Map<Vendor, Active> vendorWide = new ConcurrentHashMap<>();
     private final Map<String, Active> perTenant = new ConcurrentHashMap<>();
     private final TokenStore tokens;
+    private final long seed;
     private volatile boolean any;
     private volatile boolean anyTenant;
 
-    FaultRegistry(TokenStore tokens) {
+    FaultRegistry(TokenStore tokens, long seed) {
         this.tokens = tokens;
+        this.seed = seed;
     }
 
     boolean any() {
@@ -66,7 +102,7 @@ public final class FaultRegistry implements Faults {
         if (spec == null || spec.isNone()) {
             vendorWide.remove(vendor);
         } else {
-            vendorWide.put(vendor, new Active(spec));
+            vendorWide.put(vendor, new Active(spec, seed));
         }
         recompute();
     }
@@ -81,7 +117,7 @@ public final class FaultRegistry implements Faults {
         if (spec == null || spec.isNone()) {
             perTenant.remove(key);
         } else {
-            perTenant.put(key, new Active(spec));
+            perTenant.put(key, new Active(spec, seed));
         }
         recompute();
     }

@@ -10,7 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,7 +21,7 @@ import java.util.Set;
  * Genesys Cloud: the login host ({@code /genesys/login}) and the API host ({@code /genesys/api}).
  * Follows VENDORS.md "Genesys Cloud".
  */
-final class GenesysHandlers {
+final class GenesysHandlers extends VendorHandlers {
 
     static final String LOGIN = "/genesys/login";
     static final String API = "/genesys/api";
@@ -35,14 +34,12 @@ final class GenesysHandlers {
     private static final Set<String> KNOWN_GRANTS = Set.of("client_credentials", "authorization_code", "password",
             "refresh_token", "urn:ietf:params:oauth:grant-type:saml2-bearer", "urn:ietf:params:oauth:grant-type:jwt-bearer");
 
-    private final SimState s;
-    private final Http http;
 
     GenesysHandlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.post(LOGIN + "/oauth/token").handler(this::token);
         r.post(API + "/api/v2/analytics/queues/observations/query").handler(this::observations);
@@ -463,14 +460,6 @@ final class GenesysHandlers {
             }
         }
         http.json(ctx, 200, new JsonObject().put("results", results));
-    }
-
-    private static long parseInstant(String text) {
-        try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        }
     }
 
     private static JsonObject timeStats(long count, long avg, long min, long max) {

@@ -23,19 +23,22 @@ import java.util.regex.Pattern;
 /**
  * The one way answers leave the simulator: records the request (masked) before the answer is written,
  * sets {@code Date} (with clock skew), applies body faults (malformed, truncated, slow). Also the
- * before-handler faults (latency, dropped connection, 5xx, 429 bursts). Thread-safe.
+ * before-handler faults (latency, connection reset, 5xx, 429 bursts). Thread-safe.
  */
 public final class Http {
 
     static final String VENDOR = "sim.vendor";
     static final String FAULT = "sim.fault";
+    static final String FAULT_REQUEST = "sim.faultRequest";
     static final String CORRELATION = "sim.correlation";
+    /** Form / JSON / query fields whose values are secrets or token material, masked in recorded requests. */
+    static final String SECRET_FIELDS = "client_secret|password|refresh_token|access_token|id_token|token|client_assertion|assertion";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Pattern JSON_SECRET = Pattern.compile(
-            "(\"(?:client_secret|password|refresh_token|access_token)\"\\s*:\\s*)\"[^\"]*\"");
+            "(\"(?:" + SECRET_FIELDS + ")\"\\s*:\\s*)\"[^\"]*\"");
     private static final Pattern COGNOS_SECRET = Pattern.compile(
             "(\"name\"\\s*:\\s*\"(?:CAMPassword|CAMAPILoginKey)\"\\s*,\\s*\"value\"\\s*:\\s*)\"[^\"]*\"");
-    private static final Pattern FORM_SECRET = Pattern.compile("((?:^|&)(?:client_secret|password|refresh_token)=)[^&]*");
+    private static final Pattern FORM_SECRET = Pattern.compile("((?:^|&)(?:" + SECRET_FIELDS + ")=)[^&]*");
 
     private final SimState state;
     private final Vertx vertx;
@@ -100,6 +103,7 @@ public final class Http {
             return;
         }
         ctx.put(FAULT, active);
+        ctx.put(FAULT_REQUEST, active.nextRequest());
         long latency = active.spec.latency().toMillis();
         if (latency > 0) {
             vertx.setTimer(latency, id -> applyBefore(ctx, vendor, active));
@@ -109,13 +113,13 @@ public final class Http {
     }
 
     private void applyBefore(RoutingContext ctx, Vendor vendor, FaultRegistry.Active active) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        if (active.spec.connectionResetRate() > 0 && r.nextDouble() < active.spec.connectionResetRate()) {
+        long n = ctx.get(FAULT_REQUEST);
+        if (active.hits(active.spec.connectionResetRate(), n, FaultRegistry.RESET)) {
             record(ctx, 0);
-            ctx.request().connection().close();
+            ConnectionReset.reset(ctx.request().connection());
             return;
         }
-        if (active.spec.serverErrorRate() > 0 && r.nextDouble() < active.spec.serverErrorRate()) {
+        if (active.hits(active.spec.serverErrorRate(), n, FaultRegistry.SERVER_ERROR)) {
             int status = active.spec.serverErrorStatus();
             if (vendor == Vendor.GENESYS) {
                 GenesysErrors.send(this, ctx, status, status == 503 ? "service.unavailable" : "internal.server.error",
@@ -179,10 +183,10 @@ public final class Http {
             return;
         }
         if (active != null && contentType != null && contentType.contains("json")) {
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            if (active.spec.malformedJsonRate() > 0 && r.nextDouble() < active.spec.malformedJsonRate()) {
+            long n = ctx.get(FAULT_REQUEST);
+            if (active.hits(active.spec.malformedJsonRate(), n, FaultRegistry.MALFORMED)) {
                 body = malformed(body);
-            } else if (active.spec.truncatedJsonRate() > 0 && r.nextDouble() < active.spec.truncatedJsonRate()) {
+            } else if (active.hits(active.spec.truncatedJsonRate(), n, FaultRegistry.TRUNCATED)) {
                 body = body.substring(0, body.length() / 2);
             }
         }
@@ -253,7 +257,7 @@ public final class Http {
         String body = buf == null ? "" : maskBody(buf.toString(StandardCharsets.UTF_8));
         String query = req.query();
         state.recorder.add(new RecordedRequest(Instant.ofEpochMilli(state.clock.nowMillis()), ctx.get(VENDOR), req.method().name(),
-                req.path(), query == null ? "" : query, Map.copyOf(headers), body, status));
+                req.path(), query == null ? "" : FORM_SECRET.matcher(query).replaceAll("$1****"), Map.copyOf(headers), body, status));
     }
 
     static String mask(String lowerName, String value) {
@@ -292,7 +296,7 @@ public final class Http {
         char first = body.charAt(0);
         if (first == '{' || first == '[' || Character.isWhitespace(first)) {
             if (body.indexOf("secret") < 0 && body.indexOf("password") < 0 && body.indexOf("token") < 0
-                    && body.indexOf("CAM") < 0) {
+                    && body.indexOf("assertion") < 0 && body.indexOf("CAM") < 0) {
                 return body;
             }
             String s = JSON_SECRET.matcher(body).replaceAll("$1\"****\"");

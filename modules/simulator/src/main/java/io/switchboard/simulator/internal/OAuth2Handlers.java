@@ -16,17 +16,15 @@ import java.util.TreeSet;
  * A generic RFC 6749 authorization server (issuer {@code /oauth2}), RFC 8414 metadata, and an RFC 6750 resource
  * server ({@code /oauth2/api/queues/stats}).
  */
-final class OAuth2Handlers {
+final class OAuth2Handlers extends VendorHandlers {
 
     static final String PREFIX = "/oauth2";
-    private final SimState s;
-    private final Http http;
 
     OAuth2Handlers(SimState s, Http http) {
-        this.s = s;
-        this.http = http;
+        super(s, http);
     }
 
+    @Override
     void mount(Router r) {
         r.post(PREFIX + "/token").handler(this::token);
         r.get("/.well-known/oauth-authorization-server" + PREFIX).handler(this::metadata);

@@ -24,7 +24,7 @@ public final class SimState {
     final SimulatorConfig config;
     final SimClock clock = new SimClock();
     final TokenStore tokens = new TokenStore(clock);
-    final FaultRegistry faults = new FaultRegistry(tokens);
+    final FaultRegistry faults;
     final RequestRecorder recorder;
     final QueueData queues;
     final Map<String, GenesysClient> genesysClients;
@@ -39,6 +39,7 @@ public final class SimState {
 
     public SimState(SimulatorConfig config) {
         this.config = config;
+        this.faults = new FaultRegistry(tokens, config.seed());
         this.recorder = new RequestRecorder(config.maxRecordedRequests());
         this.queues = new QueueData(config, clock.nowMillis());
         this.genesysClients = index(config.genesys().clients(), GenesysClient::clientId);

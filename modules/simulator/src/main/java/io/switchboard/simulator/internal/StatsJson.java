@@ -1,52 +1,99 @@
 package io.switchboard.simulator.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
-/** The queue statistics JSON of the Auth0-protected and generic protected APIs (input of the generic mapper). */
+/**
+ * Flat per-queue rows, one JSON object per queue, under a vendor's column names: the queue statistics of the
+ * Auth0-protected and generic protected APIs (input of the generic mapper) and the rows of the Cognos report.
+ * Each row is a view of one {@link QueueSnapshot}, so both agree with every other vendor's shape.
+ */
 final class StatsJson {
+
+    /**
+     * Column names of a row shape, in output order; a null name leaves the column out.
+     */
+    record Columns(String id, String name, String time, String waiting, String interacting, String longestWaitSeconds,
+                   String onQueue, String available, String offered, String answered, String abandoned, String serviceLevel,
+                   String sequence) {
+    }
+
+    /** {@code GET .../queues/stats} of the Auth0-protected and generic RFC 6749 APIs. */
+    static final Columns STATS = new Columns("id", "name", null, "waiting", "interacting", "longestWaitSeconds",
+            "agentsOnQueue", "agentsAvailable", "offered", "answered", "abandoned", "serviceLevelPercent", "simSequence");
+    /** Cognos report data rows (DataSetJSON). */
+    static final Columns COGNOS = new Columns("Queue ID", "Queue", "Time", "Waiting", "Interacting", null,
+            "Agents on queue", "Agents available", "Offered", "Answered", "Abandoned", "Service level", "Sequence");
 
     private StatsJson() {
     }
 
+    /** {@code {"generatedAt":..,"queues":[rows]}} in the {@link #STATS} shape. */
     static String render(SimState s, List<QueueModel> queues) {
         long now = s.clock.nowMillis();
         StringBuilder sb = new StringBuilder(128 + queues.size() * 320);
-        sb.append("{\"generatedAt\":\"").append(Instant.ofEpochMilli(now)).append("\",\"queues\":[");
+        sb.append("{\"generatedAt\":\"").append(Instant.ofEpochMilli(now)).append("\",\"queues\":");
+        rows(sb, s, queues, now, STATS);
+        return sb.append('}').toString();
+    }
+
+    /** Appends {@code [row,...]}: observes each queue at {@code now} (each takes its next sequence number). */
+    static void rows(StringBuilder sb, SimState s, List<QueueModel> queues, long now, Columns c) {
+        sb.append('[');
         boolean first = true;
+        String time = Instant.ofEpochMilli(now).toString();
         for (QueueModel q : queues) {
             QueueSnapshot x = q.observe(now);
             if (!first) {
                 sb.append(',');
             }
             first = false;
-            sb.append("{\"id\":\"").append(q.spec.id()).append("\",\"name\":\"").append(q.spec.name())
-                    .append("\",\"waiting\":").append(x.waiting())
-                    .append(",\"interacting\":").append(x.interacting())
-                    .append(",\"longestWaitSeconds\":").append(x.longestWaitingMs() / 1000)
-                    .append(",\"agentsOnQueue\":").append(x.onQueue())
-                    .append(",\"agentsAvailable\":").append(x.idle())
-                    .append(",\"offered\":").append(x.offered())
-                    .append(",\"answered\":").append(x.answered())
-                    .append(",\"abandoned\":").append(x.abandoned())
-                    .append(",\"serviceLevelPercent\":").append(x.serviceLevelPercent());
+            sb.append("{\"").append(c.id()).append("\":\"").append(q.spec.id())
+                    .append("\",\"").append(c.name()).append("\":\"").append(q.spec.name()).append('"');
+            if (c.time() != null) {
+                sb.append(",\"").append(c.time()).append("\":\"").append(time).append('"');
+            }
+            number(sb, c.waiting(), x.waiting());
+            number(sb, c.interacting(), x.interacting());
+            if (c.longestWaitSeconds() != null) {
+                number(sb, c.longestWaitSeconds(), x.longestWaitingMs() / 1000);
+            }
+            number(sb, c.onQueue(), x.onQueue());
+            number(sb, c.available(), x.idle());
+            number(sb, c.offered(), x.offered());
+            number(sb, c.answered(), x.answered());
+            number(sb, c.abandoned(), x.abandoned());
+            number(sb, c.serviceLevel(), x.serviceLevelPercent());
             if (s.config.sequenceField()) {
-                sb.append(",\"simSequence\":").append(x.sequence());
+                number(sb, c.sequence(), x.sequence());
             }
             sb.append('}');
         }
-        sb.append("]}");
-        return sb.toString();
+        sb.append(']');
     }
 
-    /** Queues named by a comma-separated {@code queueIds} parameter, or all when absent. */
+    private static void number(StringBuilder sb, String name, long value) {
+        sb.append(",\"").append(name).append("\":").append(value);
+    }
+
+    /** Queues named by a comma-separated {@code queueIds} parameter, or all when absent; unknown ids are left out. */
     static List<QueueModel> select(SimState s, String queueIds) {
-        if (queueIds == null || queueIds.isBlank()) {
+        return select(s, queueIds, s.queues::byId);
+    }
+
+    /**
+     * The queues a comma-separated list names through {@code lookup} (null = unknown, left out as the vendors do),
+     * or all queues when the list is absent or blank.
+     */
+    static List<QueueModel> select(SimState s, String csv, Function<String, QueueModel> lookup) {
+        if (csv == null || csv.isBlank()) {
             return s.queues.all();
         }
-        List<QueueModel> out = new java.util.ArrayList<>();
-        for (String id : queueIds.split(",")) {
-            QueueModel q = s.queues.byId(id.trim());
+        List<QueueModel> out = new ArrayList<>();
+        for (String id : csv.split(",")) {
+            QueueModel q = lookup.apply(id.trim());
             if (q != null) {
                 out.add(q);
             }
