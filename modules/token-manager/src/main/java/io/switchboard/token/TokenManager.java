@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -78,17 +77,7 @@ public final class TokenManager implements AutoCloseable {
         this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
                 config.instanceId());
         this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());
-        PublishedTokens published = new PublishedTokens() {
-            @Override
-            public Optional<TokenView> current(String credentialId) {
-                return table.current(credentialId);
-            }
-
-            @Override
-            public OptionalLong latestVersion(String credentialId) {
-                return table.latestVersion(credentialId);
-            }
-        };
+        PublishedTokens published = PublishedTokens.of(table::current, table::latestVersion);
         Map<String, String> fingerprints = new HashMap<>();
         config.credentials().forEach(spec -> fingerprints.put(spec.id(), ConfigFingerprint.of(spec, config.keys())));
         this.scheduler = new TokenRefreshScheduler(config.instanceId(), logins, fingerprints, tasks, new RefreshPolicy(config.refresh()),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,7 +70,7 @@ public final class StatusTopicReader implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reached(end)) {
+            while (!reached(consumer, end)) {
                 if (Instant.now().isAfter(deadline)) {
                     LOG.warn("reading {} took longer than {}; deciding about {} with the {} status event(s) read so far",
                             topic, timeout, wanted, latest.size());
@@ -98,7 +99,8 @@ public final class StatusTopicReader implements AutoCloseable {
         return latest;
     }
 
-    private boolean reached(Map<TopicPartition, Long> end) {
+    /** Whether {@code consumer} has read up to {@code end} on every partition in it. */
+    public static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;

@@ -44,17 +44,8 @@ class TokenRefreshSchedulerTest {
     private TokenRefreshScheduler scheduler() {
         RefreshSettings settings = new RefreshSettings(0.75, 0.0, Duration.ofMinutes(2), Duration.ofHours(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1));
-        PublishedTokens tokens = new PublishedTokens() {
-            @Override
-            public Optional<TokenView> current(String id) {
-                return Optional.ofNullable(onTopic);
-            }
-
-            @Override
-            public OptionalLong latestVersion(String id) {
-                return onTopic == null ? OptionalLong.empty() : OptionalLong.of(onTopic.version());
-            }
-        };
+        PublishedTokens tokens = PublishedTokens.of(id -> Optional.ofNullable(onTopic),
+                id -> onTopic == null ? OptionalLong.empty() : OptionalLong.of(onTopic.version()));
         return new TokenRefreshScheduler("tm-1", List.of(login), Map.of("genesys-prod", fingerprint), tasks,
                 new RefreshPolicy(settings), tokens, published,
                 new TokenCipher(TokenKeys.random("k1")), new TokenMetrics(registry, tasks.clock()), tasks.clock(), () -> 0.0);
@@ -74,10 +65,7 @@ class TokenRefreshSchedulerTest {
         });
         assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
 
-        tasks.advance(Duration.ofMinutes(44));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMinutes(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertLoginCallsStay(1, Duration.ofMinutes(44), Duration.ofMinutes(1));
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
         assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L, 2L);
@@ -145,23 +133,14 @@ class TokenRefreshSchedulerTest {
         login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
         tasks.runDue();
         assertThat(s.state("genesys-prod")).contains(TokenState.REFRESH_FAILING);
-        tasks.advance(Duration.ofMillis(999));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMillis(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertLoginCallsStay(1, Duration.ofMillis(999), Duration.ofMillis(1));
         login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
         tasks.runDue();
-        tasks.advance(Duration.ofMillis(1999));
-        assertThat(login.calls).isEqualTo(2);
-        tasks.advance(Duration.ofMillis(1));
-        assertThat(login.calls).isEqualTo(3);
+        assertLoginCallsStay(2, Duration.ofMillis(1999), Duration.ofMillis(1));
         login.fail(new LoginException(LoginException.Kind.RATE_LIMITED, "slow down", 429, "too.many.requests", Duration.ofSeconds(30), null));
         tasks.runDue();
         s.onRequest(request(null)); // a reader asking meanwhile does not break the Retry-After
-        tasks.advance(Duration.ofSeconds(29));
-        assertThat(login.calls).isEqualTo(3);
-        tasks.advance(Duration.ofSeconds(1));
-        assertThat(login.calls).isEqualTo(4);
+        assertLoginCallsStay(3, Duration.ofSeconds(29), Duration.ofSeconds(1));
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
         assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
@@ -197,10 +176,7 @@ class TokenRefreshSchedulerTest {
         for (int i = 0; i < 20; i++) {
             s.onRequest(request(null));
         }
-        tasks.advance(Duration.ofMinutes(59));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMinutes(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertLoginCallsStay(1, Duration.ofMinutes(59), Duration.ofMinutes(1));
         assertThat(published.statuses).anySatisfy(st -> {
             assertThat(st.getState()).isEqualTo(TokenState.PARKED.name());
             assertThat(st.getLastErrorCode()).isEqualTo("invalid_client");
@@ -256,6 +232,17 @@ class TokenRefreshSchedulerTest {
         tasks.advance(Duration.ofHours(3));
         assertThat(login.calls).isEqualTo(1);
         assertThat(registry.find("switchboard.token.seconds.to.expiry").gauges()).isEmpty();
+    }
+
+    /**
+     * Advances the clock by {@code quiet}, during which the login count stays {@code calls}, then by
+     * {@code due}, at the end of which exactly one more login has started.
+     */
+    private void assertLoginCallsStay(int calls, Duration quiet, Duration due) {
+        tasks.advance(quiet);
+        assertThat(login.calls).isEqualTo(calls);
+        tasks.advance(due);
+        assertThat(login.calls).isEqualTo(calls + 1);
     }
 
     /** A scheduler that owns the credential and has started its first login. */
