@@ -20,7 +20,7 @@ import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.registry.serde.AvroSerdes;
 
 /**
- * The one place that decides how token records and refresh requests are encoded on Kafka.
+ * The one place that decides how token records, refresh requests and status events are encoded on Kafka.
  * Values use Avro in the Confluent wire format through the schema registry; keys are plain UTF-8 credential ids (so the default partitioner places a
  * request exactly where the owner expects it).
  */
