@@ -35,6 +35,7 @@ import io.switchboard.events.poll.QueueStat;
 import io.switchboard.events.token.EncryptedPayload;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.events.token.TokenStatus;
 
 /**
  * The topic contract: every schema in {@code schemas/} parses, documents every field, round-trips
@@ -90,7 +91,13 @@ class SchemaContractTest {
                 .setCredentialId("genesys-eu").setQueueId("q-1").setRule("longest-waiting-over-120s")
                 .setState("FIRING").setObservedValue(192).setThreshold(120)
                 .setMessage("Support: longest wait 3m12s (limit 2m)").setRaisedAt(T0).build();
-        return Stream.of(stat, error, job, token, request, snapshot, window, summary, alert);
+        TokenStatus status = TokenStatus.newBuilder()
+                .setCredentialId("genesys-eu").setProvider("genesys-cloud").setState("PARKED").setVersion(7L)
+                .setExpiresAt(T0.plusSeconds(600)).setLastErrorKind("REJECTED").setLastErrorCode("invalid_client")
+                .setLastError("Genesys rejected client 6c1f... (invalid_client): check the client secret").setHttpStatus(401)
+                .setNextAttemptAt(T0.plusSeconds(3600)).setInstanceId("tm-1").setUpdatedAt(T0)
+                .setConfigFingerprint("k1:3q2-7w").build();
+        return Stream.of(stat, error, job, token, request, snapshot, window, summary, alert, status);
     }
 
     @Test
@@ -98,7 +105,7 @@ class SchemaContractTest {
         assertThat(schemaFiles().toList()).containsExactlyInAnyOrder(
                 "QueueStat.avsc", "PollError.avsc", "PollJob.avsc", "TokenRecord.avsc",
                 "TokenRefreshRequest.avsc", "QueueSnapshot.avsc", "QueueWindowStats.avsc",
-                "TenantSummary.avsc", "QueueAlert.avsc");
+                "TenantSummary.avsc", "QueueAlert.avsc", "TokenStatus.avsc");
     }
 
     @ParameterizedTest

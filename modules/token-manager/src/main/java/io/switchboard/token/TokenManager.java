@@ -2,9 +2,10 @@ package io.switchboard.token;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.ops.OpsServer;
+import io.switchboard.token.internal.ConfigFingerprint;
 import io.switchboard.token.internal.KafkaPublications;
 import io.switchboard.token.internal.OwnershipConsumer;
 import io.switchboard.token.internal.PublishedTokens;
@@ -75,18 +77,10 @@ public final class TokenManager implements AutoCloseable {
         this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
                 config.instanceId());
         this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());
-        PublishedTokens published = new PublishedTokens() {
-            @Override
-            public Optional<TokenView> current(String credentialId) {
-                return table.current(credentialId);
-            }
-
-            @Override
-            public OptionalLong latestVersion(String credentialId) {
-                return table.latestVersion(credentialId);
-            }
-        };
-        this.scheduler = new TokenRefreshScheduler(config.instanceId(), logins, tasks, new RefreshPolicy(config.refresh()),
+        PublishedTokens published = PublishedTokens.of(table::current, table::latestVersion);
+        Map<String, String> fingerprints = new HashMap<>();
+        config.credentials().forEach(spec -> fingerprints.put(spec.id(), ConfigFingerprint.of(spec, config.keys())));
+        this.scheduler = new TokenRefreshScheduler(config.instanceId(), logins, fingerprints, tasks, new RefreshPolicy(config.refresh()),
                 published, publications, new TokenCipher(config.keys()), metrics, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
         this.ownership = new OwnershipConsumer(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
@@ -161,7 +155,7 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /** State of a credential this instance has decided about. */
-    public Optional<TokenStatus.State> state(String credentialId) {
+    public Optional<TokenState> state(String credentialId) {
         return scheduler.state(credentialId);
     }
 

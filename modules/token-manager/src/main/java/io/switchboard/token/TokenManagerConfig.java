@@ -102,7 +102,7 @@ public record TokenManagerConfig(
             new Key("kafka.topicPrefix", "string", Topics.DEFAULT_PREFIX, "Prefix of every topic name (letters, digits, '.', '_', '-')."),
             new Key("kafka.requestPartitions", "int", "12", "Partitions of <prefix>.token-requests when created here; one instance owns the credentials of each partition, so this caps useful instances."),
             new Key("kafka.properties", "map", "{}", "Extra Kafka client properties for every client (security.protocol, sasl.*); values may be ${env:..} or ${file:..}."),
-            new Key("schemaRegistry.url", "url", null, "URL of the Confluent-compatible schema registry for TokenRecord / TokenRefreshRequest. Required."),
+            new Key("schemaRegistry.url", "url", null, "URL of the Confluent-compatible schema registry for TokenRecord / TokenRefreshRequest / TokenStatus. Required."),
             new Key("instanceId", "string", "<hostname>-<pid>", "Id of this instance in logs, status events and TokenRecord.ownerId."),
             new Key("encryption.activeKeyId", "string", null, "Id (in encryption.keys) of the key new tokens are encrypted with. Required."),
             new Key("encryption.keys", "map of secret", null, "Key id -> ${env:..}/${file:..} holding 32 random bytes in Base64 (openssl rand -base64 32). Keep old ids while keys rotate. Required."),

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.core.Secret;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.token.internal.StatusTopicReader;
 import io.switchboard.token.internal.TokenCipher;
 import io.switchboard.token.internal.TokenSerdes;
 
@@ -285,12 +286,7 @@ public final class TokenTable implements AutoCloseable {
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
+        return StatusTopicReader.reached(consumer, end);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {

@@ -1,6 +1,5 @@
 package io.switchboard.token.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenRecord;
-import io.switchboard.token.TokenStatus;
+import io.switchboard.events.token.TokenStatus;
 
 /**
  * Publishes tokens, tombstones and status events with one idempotent producer ({@code acks=all},
@@ -29,11 +28,13 @@ public final class KafkaPublications implements Publications, AutoCloseable {
 
     private final Topics topics;
     private final Serializer<TokenRecord> serializer;
+    private final Serializer<TokenStatus> statusSerializer;
     private final KafkaProducer<String, byte[]> producer;
 
     public KafkaPublications(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
         this.topics = topics;
         this.serializer = TokenSerdes.value(TokenRecord.class, schemaRegistryUrl).serializer();
+        this.statusSerializer = TokenSerdes.value(TokenStatus.class, schemaRegistryUrl).serializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-tokens");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -54,12 +55,19 @@ public final class KafkaPublications implements Publications, AutoCloseable {
 
     @Override
     public void status(TokenStatus status) {
-        send(new ProducerRecord<>(topics.tokenStatus(), status.credentialId(), status.toJson().getBytes(StandardCharsets.UTF_8)))
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        LOG.warn("could not publish the status of {} to {}: {}", status.credentialId(), topics.tokenStatus(), e.toString());
-                    }
-                });
+        String topic = topics.tokenStatus();
+        byte[] value;
+        try {
+            value = statusSerializer.serialize(topic, status);
+        } catch (RuntimeException e) { // the registry is unreachable: the status is best effort, the token is not
+            LOG.warn("could not encode the status of {} for {}: {}", status.getCredentialId(), topic, e.toString());
+            return;
+        }
+        send(new ProducerRecord<>(topic, status.getCredentialId(), value)).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("could not publish the status of {} to {}: {}", status.getCredentialId(), topic, e.toString());
+            }
+        });
     }
 
     /** Waits until everything sent is acknowledged (or failed). */

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.events.token.TokenStatus;
+import io.switchboard.token.TokenState;
 import io.switchboard.token.TokenTable;
+import io.switchboard.token.TokenView;
 
 /**
  * Ownership of credentials through the consumer group {@code <prefix>.token-manager} on
@@ -38,9 +41,10 @@ import io.switchboard.token.TokenTable;
  * requests. Uses the cooperative sticky assignor, so a joining or leaving instance moves only the
  * partitions it must.
  *
- * <p>On assignment the local token table is first brought up to date, so the scheduler adopts
- * what the previous owner published; published tokens of credentials no longer configured are
- * tombstoned. On revocation the scheduler finishes a login under way and the producer is flushed
+ * <p>On assignment the local token table is first brought up to date and the latest status event of
+ * each gained credential is read from {@code <prefix>.token-status}, so the scheduler adopts what the
+ * previous owner published and keeps what it parked parked; published tokens of credentials no longer
+ * configured are tombstoned (and reported {@code REMOVED} on the status topic). On revocation the scheduler finishes a login under way and the producer is flushed
  * before the partition moves. One thread; {@link #close()} leaves the group.
  */
 public final class OwnershipConsumer implements AutoCloseable {
@@ -54,6 +58,8 @@ public final class OwnershipConsumer implements AutoCloseable {
     private final TokenRefreshScheduler scheduler;
     private final TokenTable table;
     private final KafkaPublications publications;
+    private final StatusTopicReader statuses;
+    private final String instanceId;
     private final Thread thread;
     private final Set<Integer> ownedPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean assignedOnce;
@@ -65,6 +71,8 @@ public final class OwnershipConsumer implements AutoCloseable {
         this.scheduler = scheduler;
         this.table = table;
         this.publications = publications;
+        this.instanceId = instanceId;
+        this.statuses = new StatusTopicReader(kafkaProperties, topics, schemaRegistryUrl, instanceId);
         this.deserializer = TokenSerdes.value(TokenRefreshRequest.class, schemaRegistryUrl).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
@@ -129,6 +137,7 @@ public final class OwnershipConsumer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("closing the ownership consumer: {}", e.toString());
             }
+            statuses.close();
         }
     }
 
@@ -173,12 +182,19 @@ public final class OwnershipConsumer implements AutoCloseable {
             Set<String> mine = credentialsIn(partitions, scheduler.configuredIds(), count);
             LOG.info("assigned partitions {} of {}: owning {} credential(s) {}", partitions.stream().map(TopicPartition::partition)
                     .sorted().toList(), topic, mine.size(), mine);
-            scheduler.own(mine);
+            scheduler.own(mine, statuses.latest(mine, HANDOVER_TIMEOUT));
             Set<String> removed = new HashSet<>(credentialsIn(partitions, table.credentialIds(), count));
             removed.removeAll(scheduler.configuredIds());
             for (String id : removed) {
                 LOG.info("credential {} has a published token but is no longer configured: publishing a tombstone", id);
                 publications.tombstone(id);
+                publications.status(TokenStatus.newBuilder()
+                        .setCredentialId(id)
+                        .setProvider(table.current(id).map(TokenView::provider).orElse("unknown"))
+                        .setState(TokenState.REMOVED.name())
+                        .setInstanceId(instanceId)
+                        .setUpdatedAt(java.time.Instant.now())
+                        .build());
             }
         }
 

@@ -3,7 +3,7 @@ package io.switchboard.token.internal;
 import java.util.concurrent.CompletableFuture;
 
 import io.switchboard.events.token.TokenRecord;
-import io.switchboard.token.TokenStatus;
+import io.switchboard.events.token.TokenStatus;
 
 /** Where the scheduler's results go: {@code tokens} and {@code token-status}. Thread-safe. */
 public interface Publications {

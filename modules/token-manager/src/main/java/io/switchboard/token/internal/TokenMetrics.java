@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.switchboard.token.TokenStatus;
+import io.switchboard.token.TokenState;
 
 /**
  * The token manager's meters, per credential it owns. In Prometheus format:
@@ -72,7 +72,7 @@ public final class TokenMetrics {
         remove(errorGauges.remove(id));
     }
 
-    void state(String id, TokenStatus.State state) {
+    void state(String id, TokenState state) {
         Meter current = stateGauges.get(id);
         if (current != null && state.name().equals(current.getId().getTag("state"))) {
             return;

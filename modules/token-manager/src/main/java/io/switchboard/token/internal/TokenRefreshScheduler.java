@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
-import io.switchboard.token.TokenStatus;
+import io.switchboard.events.token.TokenStatus;
+import io.switchboard.token.TokenState;
 import io.switchboard.token.TokenView;
 import io.switchboard.token.login.CredentialLogin;
 import io.switchboard.token.login.LoginException;
@@ -31,8 +32,10 @@ import io.vertx.core.Future;
  * Decides, for every credential this instance owns, when to log in, and publishes the result.
  *
  * <ul>
- *   <li>Gaining a credential ({@link #own}): a still-valid published token is adopted with its version
- *       and refresh time, so a failover does not log in again; otherwise it logs in at once.</li>
+ *   <li>Gaining a credential ({@link #own}): a credential the previous owner parked stays parked until
+ *       the parking ends, unless its configuration fingerprint changed; a still-valid published token
+ *       is adopted with its version and refresh time, so a failover does not log in again; otherwise it
+ *       logs in at once.</li>
  *   <li>Refresh at the {@link RefreshPolicy} time; after a failure, back off (honouring Retry-After)
  *       while the still-valid token stays published; park a rejected or misconfigured credential.</li>
  *   <li>Single flight: a refresh request for version v logs in only when v is still the current
@@ -59,12 +62,16 @@ public final class TokenRefreshScheduler {
     private final Clock clock;
     private final DoubleSupplier random;
 
-    public TokenRefreshScheduler(String instanceId, Collection<CredentialLogin> logins, Tasks tasks, RefreshPolicy policy,
-                                 PublishedTokens published, Publications publications, TokenCipher cipher,
-                                 TokenMetrics metrics, Clock clock, DoubleSupplier random) {
+    /**
+     * @param fingerprints credential id to its {@link ConfigFingerprint}; a credential without one is
+     *                     never kept parked on takeover (nothing to compare with)
+     */
+    public TokenRefreshScheduler(String instanceId, Collection<CredentialLogin> logins, Map<String, String> fingerprints,
+                                 Tasks tasks, RefreshPolicy policy, PublishedTokens published, Publications publications,
+                                 TokenCipher cipher, TokenMetrics metrics, Clock clock, DoubleSupplier random) {
         this.instanceId = instanceId;
         for (CredentialLogin login : logins) {
-            credentials.put(login.credentialId(), new Credential(login));
+            credentials.put(login.credentialId(), new Credential(login, fingerprints.get(login.credentialId())));
         }
         this.tasks = tasks;
         this.policy = policy;
@@ -87,14 +94,25 @@ public final class TokenRefreshScheduler {
     }
 
     /** State of a credential as last decided (tests, status). */
-    public Optional<TokenStatus.State> state(String credentialId) {
+    public Optional<TokenState> state(String credentialId) {
         Credential c = credentials.get(credentialId);
         return c == null ? Optional.empty() : Optional.ofNullable(c.state);
     }
 
-    /** Starts managing {@code ids}: adopt or log in. Call once the local token table has caught up. */
+    /** Starts managing {@code ids} with no previous status known: adopt or log in. */
     public void own(Collection<String> ids) {
-        tasks.execute(() -> ids.forEach(this::ownNow));
+        own(ids, Map.of());
+    }
+
+    /**
+     * Starts managing {@code ids}: keep parked, adopt or log in. Call once the local token table has
+     * caught up.
+     *
+     * @param lastStatus the latest status event of (some of) the credentials on the status topic
+     */
+    public void own(Collection<String> ids, Map<String, TokenStatus> lastStatus) {
+        Map<String, TokenStatus> statuses = Map.copyOf(lastStatus);
+        tasks.execute(() -> ids.forEach(id -> ownNow(id, statuses.get(id))));
     }
 
     /**
@@ -133,7 +151,7 @@ public final class TokenRefreshScheduler {
         tasks.execute(() -> handleRequest(request));
     }
 
-    private void ownNow(String id) {
+    private void ownNow(String id, TokenStatus last) {
         Credential c = credentials.get(id);
         if (c == null || c.owned) {
             return;
@@ -144,6 +162,22 @@ public final class TokenRefreshScheduler {
         long latest = published.latestVersion(id).orElse(0);
         Optional<TokenView> view = published.current(id);
         metrics.owned(c);
+        if (stillParked(c, last, now)) {
+            c.version = Math.max(c.version, latest);
+            view.filter(v -> now.isBefore(v.expiresAt())).ifPresent(v -> {
+                c.issuedAt = v.issuedAt();
+                c.expiresAt = v.expiresAt();
+            });
+            Duration wait = Duration.between(now, last.getNextAttemptAt());
+            LOG.info("credential {} now owned by {}: {} parked it ({}) and its configuration is unchanged; next attempt in {}",
+                    id, instanceId, last.getInstanceId(), last.getLastError(), wait);
+            scheduleLogin(c, wait, "retry of a parked credential");
+            c.state = TokenState.PARKED;
+            metrics.state(id, TokenState.PARKED);
+            metrics.lastError(id, last.getLastErrorKind(), last.getLastErrorCode());
+            publications.status(TokenStatus.newBuilder(last).setInstanceId(instanceId).setUpdatedAt(now).build());
+            return;
+        }
         if (view.isPresent() && view.get().version() >= Math.max(latest, c.version) && now.isBefore(view.get().expiresAt())) {
             TokenView v = view.get();
             if (c.last == null || c.version != v.version()) {
@@ -154,7 +188,7 @@ public final class TokenRefreshScheduler {
             c.expiresAt = v.expiresAt();
             c.refreshAt = v.refreshAfter();
             c.failures = 0;
-            setState(c, TokenStatus.State.VALID, null);
+            setState(c, TokenState.VALID, null);
             Duration wait = Duration.between(now, c.refreshAt);
             LOG.info("credential {} now owned by {}: adopted published version {} (expires {}), next login in {}",
                     id, instanceId, c.version, c.expiresAt, wait.isNegative() ? Duration.ZERO : wait);
@@ -163,12 +197,19 @@ public final class TokenRefreshScheduler {
             c.version = Math.max(c.version, latest);
             LOG.info("credential {} now owned by {}: no valid published token, logging in", id, instanceId);
             if (c.state == null) {
-                setState(c, TokenStatus.State.PENDING, null);
+                setState(c, TokenState.PENDING, null);
             } else {
                 metrics.state(id, c.state);
             }
             login(c, "no valid token published");
         }
+    }
+
+    /** Whether the previous owner parked {@code c} until after {@code now} with the same configuration. */
+    private static boolean stillParked(Credential c, TokenStatus last, Instant now) {
+        return last != null && TokenState.PARKED.name().equals(last.getState()) && last.getNextAttemptAt() != null
+                && now.isBefore(last.getNextAttemptAt()) && c.fingerprint != null
+                && c.fingerprint.equals(last.getConfigFingerprint());
     }
 
     private void handleRequest(TokenRefreshRequest r) {
@@ -190,7 +231,7 @@ public final class TokenRefreshScheduler {
             metrics.request(id, "coalesced");
             return;
         }
-        if (c.state == TokenStatus.State.PARKED || c.state == TokenStatus.State.REFRESH_FAILING) {
+        if (c.state == TokenState.PARKED || c.state == TokenState.REFRESH_FAILING) {
             // A login is already planned after a backoff (or the credential is parked): asking again
             // would hammer a vendor that just refused or throttled us.
             metrics.request(id, "deferred");
@@ -299,7 +340,7 @@ public final class TokenRefreshScheduler {
                 metrics.lastError(c.id(), null, null);
                 LOG.info("published credential {} version {} (expires {}, next refresh {})", c.id(), version, expires, refreshAt);
                 if (c.owned) {
-                    setState(c, TokenStatus.State.VALID, null);
+                    setState(c, TokenState.VALID, null);
                     scheduleLogin(c, Duration.between(clock.instant(), refreshAt), "planned refresh");
                 }
             }
@@ -316,33 +357,44 @@ public final class TokenRefreshScheduler {
             return;
         }
         Duration wait;
-        TokenStatus.State state;
+        TokenState state;
         if (e.kind() == LoginException.Kind.REJECTED || e.kind() == LoginException.Kind.CONFIGURATION) {
-            state = TokenStatus.State.PARKED;
+            state = TokenState.PARKED;
             wait = policy.parked();
         } else {
-            state = TokenStatus.State.REFRESH_FAILING;
+            state = TokenState.REFRESH_FAILING;
             wait = policy.backoff(c.failures, e.retryAfter(), random.getAsDouble());
         }
-        scheduleLogin(c, wait, state == TokenStatus.State.PARKED ? "retry of a parked credential" : "retry after failure " + c.failures);
+        scheduleLogin(c, wait, state == TokenState.PARKED ? "retry of a parked credential" : "retry after failure " + c.failures);
         boolean valid = c.expiresAt != null && clock.instant().isBefore(c.expiresAt);
         LOG.warn("login of credential {} failed ({}{}{}): {}; {}; {} in {}", c.id(), e.kind(),
                 e.httpStatus() == null ? "" : " HTTP " + e.httpStatus(), e.vendorCode() == null ? "" : " " + e.vendorCode(),
                 e.getMessage(),
                 valid ? "version " + c.version + " stays published until " + c.expiresAt : "no valid token is published",
-                state == TokenStatus.State.PARKED ? "parked, next attempt" : "next attempt", wait);
+                state == TokenState.PARKED ? "parked, next attempt" : "next attempt", wait);
         setState(c, state, e);
     }
 
-    private void setState(Credential c, TokenStatus.State state, LoginException error) {
+    private void setState(Credential c, TokenState state, LoginException error) {
         boolean changed = c.state != state;
         c.state = state;
         metrics.state(c.id(), state);
         if (changed || error != null) {
-            publications.status(new TokenStatus(c.id(), state, c.version, c.expiresAt,
-                    error == null ? null : error.kind().name(), error == null ? null : error.httpStatus(),
-                    error == null ? null : error.vendorCode(), error == null ? null : error.getMessage(),
-                    c.nextAttemptAt, instanceId, clock.instant()));
+            publications.status(TokenStatus.newBuilder()
+                    .setCredentialId(c.id())
+                    .setProvider(c.login.provider())
+                    .setState(state.name())
+                    .setVersion(c.version > 0 ? c.version : null)
+                    .setExpiresAt(c.expiresAt)
+                    .setLastError(error == null ? null : error.getMessage())
+                    .setLastErrorKind(error == null ? null : error.kind().name())
+                    .setLastErrorCode(error == null ? null : error.vendorCode())
+                    .setHttpStatus(error == null ? null : error.httpStatus())
+                    .setNextAttemptAt(c.nextAttemptAt)
+                    .setInstanceId(instanceId)
+                    .setUpdatedAt(clock.instant())
+                    .setConfigFingerprint(c.fingerprint)
+                    .build());
         }
     }
 
@@ -357,6 +409,7 @@ public final class TokenRefreshScheduler {
     /** State of one credential; confined to the tasks thread except the volatile fields gauges read. */
     static final class Credential {
         final CredentialLogin login;
+        final String fingerprint;
         final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
         boolean owned;
         boolean graceful;
@@ -369,12 +422,13 @@ public final class TokenRefreshScheduler {
         LoginResult last;
         boolean inFlight;
         int failures;
-        volatile TokenStatus.State state;
+        volatile TokenState state;
         LoginException lastError;
         Tasks.Cancellable timer;
 
-        Credential(CredentialLogin login) {
+        Credential(CredentialLogin login, String fingerprint) {
             this.login = login;
+            this.fingerprint = fingerprint;
         }
 
         String id() {

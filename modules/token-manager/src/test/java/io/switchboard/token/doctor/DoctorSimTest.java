@@ -1,7 +1,5 @@
 package io.switchboard.token.doctor;
 
-import static io.switchboard.token.login.SimSupport.await;
-import static io.switchboard.token.login.SimSupport.specs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -11,10 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,9 +24,7 @@ import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
 import io.switchboard.token.doctor.Diagnosis.Severity;
 import io.switchboard.token.login.CredentialSpec;
-import io.switchboard.token.login.LoginClient;
-import io.switchboard.token.login.LoginClientOptions;
-import io.vertx.core.Vertx;
+import io.switchboard.token.login.SimLoginFixture;
 import picocli.CommandLine;
 
 /** One test per diagnosis, each against the simulator configured with that fault. */
@@ -46,39 +41,23 @@ class DoctorSimTest {
             "CXONE_SECRET", "cxone-client-secret",
             "CXONE_KEY_SECRET", "cxone/key+secret==");
 
-    private static Vertx vertx;
-    private static LoginClient client;
-    private static Doctor doctor;
+    @RegisterExtension
+    static final SimLoginFixture LOGINS = new SimLoginFixture();
+
+    private Doctor doctor;
     private VendorSimulator sim;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        client = new LoginClient(vertx, LoginClientOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
-        doctor = new Doctor(client);
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        await(vertx.close());
-    }
-
-    @AfterEach
-    void stopSim() {
-        if (sim != null) {
-            sim.close();
-        }
+    @BeforeEach
+    void doctor() {
+        doctor = new Doctor(LOGINS.client());
     }
 
     private CredentialReport check(SimulatorConfig config, String yamlItem) {
-        sim = VendorSimulator.start(config);
-        CredentialSpec spec = specs("credentials:\n" + yamlItem.replace("{base}", sim.baseUrl()).indent(2), ENV)
-                .values().iterator().next();
-        return doctor.check(spec);
+        sim = LOGINS.startSim(config);
+        return doctor.check(LOGINS.spec(yamlItem, ENV));
     }
 
     private static void assertDecisive(CredentialReport r, String code, String sentencePart, String changePart) {
@@ -269,10 +248,9 @@ class DoctorSimTest {
 
     @Test
     void clockSkewFromTheVendorsDateHeader() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        sim = LOGINS.startSim(SimulatorConfig.defaults());
         sim.faults().set(Vendor.GENESYS, FaultSpec.none().withClockSkew(Duration.ofMinutes(-7)));
-        CredentialSpec spec = specs("credentials:\n" + GENESYS.formatted("genesys-client", "GENESYS_SECRET")
-                .replace("{base}", sim.baseUrl()).indent(2), ENV).get("genesys");
+        CredentialSpec spec = LOGINS.spec(GENESYS.formatted("genesys-client", "GENESYS_SECRET"), ENV);
         CredentialReport r = doctor.check(spec);
         assertThat(r.ok()).isTrue();
         Diagnosis skew = r.find("clock-skew").orElseThrow(() -> new AssertionError("no clock-skew in " + r.diagnoses()));
@@ -306,9 +284,8 @@ class DoctorSimTest {
 
     @Test
     void rateLimitedVendorErrorAndUnreachable() {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
-        CredentialSpec spec = specs("credentials:\n" + GENESYS.formatted("genesys-client", "GENESYS_SECRET")
-                .replace("{base}", sim.baseUrl()).indent(2), ENV).get("genesys");
+        sim = LOGINS.startSim(SimulatorConfig.defaults());
+        CredentialSpec spec = LOGINS.spec(GENESYS.formatted("genesys-client", "GENESYS_SECRET"), ENV);
         sim.faults().set(Vendor.GENESYS, FaultSpec.none().withTooManyRequests(1, 42));
         CredentialReport limited = doctor.check(spec);
         assertDecisive(limited, "rate-limited", "waits 42 s", "wait 42 s");
@@ -384,7 +361,7 @@ class DoctorSimTest {
 
     @Test
     void commandPrintsHumanAndJsonAndExitsOneOnAFailure() throws Exception {
-        sim = VendorSimulator.start(SimulatorConfig.defaults());
+        sim = LOGINS.startSim(SimulatorConfig.defaults());
         Path file = dir.resolve("switchboard.yaml");
         Files.writeString(file, ("""
                 kafka:

@@ -20,9 +20,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.core.Secret;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
+import io.switchboard.events.token.TokenStatus;
 import io.switchboard.token.RefreshSettings;
 import io.switchboard.token.TokenKeys;
-import io.switchboard.token.TokenStatus;
+import io.switchboard.token.TokenState;
 import io.switchboard.token.TokenView;
 import io.switchboard.token.login.CredentialLogin;
 import io.switchboard.token.login.LoginException;
@@ -38,30 +39,21 @@ class TokenRefreshSchedulerTest {
     private final RecordingPublications published = new RecordingPublications();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TokenView onTopic;
+    private String fingerprint = "k1:same-config";
 
     private TokenRefreshScheduler scheduler() {
         RefreshSettings settings = new RefreshSettings(0.75, 0.0, Duration.ofMinutes(2), Duration.ofHours(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofHours(1));
-        PublishedTokens tokens = new PublishedTokens() {
-            @Override
-            public Optional<TokenView> current(String id) {
-                return Optional.ofNullable(onTopic);
-            }
-
-            @Override
-            public OptionalLong latestVersion(String id) {
-                return onTopic == null ? OptionalLong.empty() : OptionalLong.of(onTopic.version());
-            }
-        };
-        return new TokenRefreshScheduler("tm-1", List.of(login), tasks, new RefreshPolicy(settings), tokens, published,
+        PublishedTokens tokens = PublishedTokens.of(id -> Optional.ofNullable(onTopic),
+                id -> onTopic == null ? OptionalLong.empty() : OptionalLong.of(onTopic.version()));
+        return new TokenRefreshScheduler("tm-1", List.of(login), Map.of("genesys-prod", fingerprint), tasks,
+                new RefreshPolicy(settings), tokens, published,
                 new TokenCipher(TokenKeys.random("k1")), new TokenMetrics(registry, tasks.clock()), tasks.clock(), () -> 0.0);
     }
 
     @Test
     void logsInOnOwnershipPublishesVersionOneAndRefreshesAtTheShare() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         assertThat(login.calls).isEqualTo(1);
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
@@ -71,12 +63,9 @@ class TokenRefreshSchedulerTest {
             assertThat(r.getRefreshAfter()).isEqualTo(tasks.now().plus(Duration.ofMinutes(45)));
             assertThat(r.getOwnerId()).isEqualTo("tm-1");
         });
-        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
 
-        tasks.advance(Duration.ofMinutes(44));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMinutes(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertLoginCallsStay(1, Duration.ofMinutes(44), Duration.ofMinutes(1));
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
         assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L, 2L);
@@ -84,9 +73,7 @@ class TokenRefreshSchedulerTest {
 
     @Test
     void missingExpiresInUsesTheDefaultLifetime() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         login.succeed(null);
         tasks.runDue();
         assertThat(published.records.get(0).getExpiresAt()).isEqualTo(tasks.now().plus(Duration.ofHours(1)));
@@ -94,11 +81,7 @@ class TokenRefreshSchedulerTest {
 
     @Test
     void singleFlightManyRequestsForTheSameVersionCauseOneLogin() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
-        login.succeed(Duration.ofHours(1));
-        tasks.runDue();
+        TokenRefreshScheduler s = ownedWithVersionOne();
         for (int i = 0; i < 50; i++) {
             s.onRequest(request(1L));
         }
@@ -123,11 +106,9 @@ class TokenRefreshSchedulerTest {
     @Test
     void adoptsAStillValidPublishedTokenInsteadOfLoggingIn() {
         onTopic = view(7, tasks.now().minus(Duration.ofMinutes(10)), Duration.ofHours(1), tasks.now().plus(Duration.ofMinutes(35)));
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         assertThat(login.calls).isZero();
-        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
         tasks.advance(Duration.ofMinutes(35));
         assertThat(login.calls).isEqualTo(1);
         assertThat(login.previous).isNull(); // adopted: no refresh token, full login
@@ -139,9 +120,7 @@ class TokenRefreshSchedulerTest {
     @Test
     void anExpiredPublishedTokenIsNotAdoptedButItsVersionIsContinued() {
         onTopic = view(4, tasks.now().minus(Duration.ofHours(2)), Duration.ofHours(1), tasks.now().minus(Duration.ofMinutes(75)));
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         assertThat(login.calls).isEqualTo(1);
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
@@ -150,32 +129,21 @@ class TokenRefreshSchedulerTest {
 
     @Test
     void transientFailuresBackOffExponentiallyAndHonourRetryAfter() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
         tasks.runDue();
-        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.REFRESH_FAILING);
-        tasks.advance(Duration.ofMillis(999));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMillis(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertThat(s.state("genesys-prod")).contains(TokenState.REFRESH_FAILING);
+        assertLoginCallsStay(1, Duration.ofMillis(999), Duration.ofMillis(1));
         login.fail(new LoginException(LoginException.Kind.TRANSIENT, "Genesys answered 503", 503, null, null, null));
         tasks.runDue();
-        tasks.advance(Duration.ofMillis(1999));
-        assertThat(login.calls).isEqualTo(2);
-        tasks.advance(Duration.ofMillis(1));
-        assertThat(login.calls).isEqualTo(3);
+        assertLoginCallsStay(2, Duration.ofMillis(1999), Duration.ofMillis(1));
         login.fail(new LoginException(LoginException.Kind.RATE_LIMITED, "slow down", 429, "too.many.requests", Duration.ofSeconds(30), null));
         tasks.runDue();
         s.onRequest(request(null)); // a reader asking meanwhile does not break the Retry-After
-        tasks.advance(Duration.ofSeconds(29));
-        assertThat(login.calls).isEqualTo(3);
-        tasks.advance(Duration.ofSeconds(1));
-        assertThat(login.calls).isEqualTo(4);
+        assertLoginCallsStay(3, Duration.ofSeconds(29), Duration.ofSeconds(1));
         login.succeed(Duration.ofHours(1));
         tasks.runDue();
-        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.VALID);
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
         assertThat(registry.get("switchboard.token.logins").tag("outcome", "transient").counter().count()).isEqualTo(2);
         assertThat(registry.get("switchboard.token.logins").tag("outcome", "rate_limited").counter().count()).isEqualTo(1);
         assertThat(registry.find("switchboard.token.last.error").gauges()).isEmpty();
@@ -183,61 +151,122 @@ class TokenRefreshSchedulerTest {
 
     @Test
     void aFailedRefreshKeepsTheValidTokenPublishedAndReportsItsStatus() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
-        login.succeed(Duration.ofHours(1));
-        tasks.runDue();
+        TokenRefreshScheduler s = ownedWithVersionOne();
         tasks.advance(Duration.ofMinutes(45));
         login.fail(new LoginException(LoginException.Kind.TRANSIENT, "timeout", null, null, null, null));
         tasks.runDue();
         assertThat(published.records).hasSize(1);
         assertThat(published.tombstones).isEmpty();
         assertThat(published.statuses).last().satisfies(st -> {
-            assertThat(st.state()).isEqualTo(TokenStatus.State.REFRESH_FAILING);
-            assertThat(st.version()).isEqualTo(1);
-            assertThat(st.errorKind()).isEqualTo("TRANSIENT");
-            assertThat(st.nextAttemptAt()).isEqualTo(tasks.now().plus(Duration.ofSeconds(1)));
+            assertThat(st.getState()).isEqualTo(TokenState.REFRESH_FAILING.name());
+            assertThat(st.getVersion()).isEqualTo(1);
+            assertThat(st.getLastErrorKind()).isEqualTo("TRANSIENT");
+            assertThat(st.getNextAttemptAt()).isEqualTo(tasks.now().plus(Duration.ofSeconds(1)));
+            assertThat(st.getConfigFingerprint()).isEqualTo("k1:same-config");
         });
     }
 
     @Test
     void aRejectedCredentialIsParkedAndNotRetriedInALoop() {
-        TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
-        tasks.runDue();
+        TokenRefreshScheduler s = owned();
         login.fail(new LoginException(LoginException.Kind.REJECTED,
                 "Genesys rejected client genesys-prod (invalid_client): check the client secret", 401, "invalid_client", null, null));
         tasks.runDue();
-        assertThat(s.state("genesys-prod")).contains(TokenStatus.State.PARKED);
+        assertThat(s.state("genesys-prod")).contains(TokenState.PARKED);
         for (int i = 0; i < 20; i++) {
             s.onRequest(request(null));
         }
-        tasks.advance(Duration.ofMinutes(59));
-        assertThat(login.calls).isEqualTo(1);
-        tasks.advance(Duration.ofMinutes(1));
-        assertThat(login.calls).isEqualTo(2);
+        assertLoginCallsStay(1, Duration.ofMinutes(59), Duration.ofMinutes(1));
         assertThat(published.statuses).anySatisfy(st -> {
-            assertThat(st.state()).isEqualTo(TokenStatus.State.PARKED);
-            assertThat(st.vendorCode()).isEqualTo("invalid_client");
-            assertThat(st.message()).contains("check the client secret");
+            assertThat(st.getState()).isEqualTo(TokenState.PARKED.name());
+            assertThat(st.getLastErrorCode()).isEqualTo("invalid_client");
+            assertThat(st.getLastError()).contains("check the client secret");
         });
         assertThat(registry.get("switchboard.token.last.error").tag("code", "invalid_client").gauge().value()).isEqualTo(1);
     }
 
     @Test
-    void losingOwnershipStopsRefreshing() {
+    void aCredentialThePreviousOwnerParkedStaysParkedUntilItsNextAttempt() {
         TokenRefreshScheduler s = scheduler();
-        s.own(List.of("genesys-prod"));
+        s.own(List.of("genesys-prod"), Map.of("genesys-prod", parkedBy("tm-0", "k1:same-config", Duration.ofMinutes(40))));
         tasks.runDue();
-        login.succeed(Duration.ofHours(1));
+        assertThat(login.calls).isZero();
+        assertThat(s.state("genesys-prod")).contains(TokenState.PARKED);
+        assertThat(published.statuses).singleElement().satisfies(st -> {
+            assertThat(st.getState()).isEqualTo("PARKED");
+            assertThat(st.getInstanceId()).isEqualTo("tm-1");
+            assertThat(st.getLastErrorCode()).isEqualTo("invalid_client");
+            assertThat(st.getNextAttemptAt()).isEqualTo(tasks.now().plus(Duration.ofMinutes(40)));
+        });
+        s.onRequest(request(null));
+        tasks.advance(Duration.ofMinutes(39));
+        assertThat(login.calls).isZero();
+        assertThat(registry.get("switchboard.token.refresh.requests").tag("outcome", "deferred").counter().count()).isEqualTo(1);
+        assertThat(registry.get("switchboard.token.last.error").tag("code", "invalid_client").gauge().value()).isEqualTo(1);
+        tasks.advance(Duration.ofMinutes(1));
+        assertThat(login.calls).isEqualTo(1);
+    }
+
+    @Test
+    void aChangedConfigurationOrAnEndedParkingIsLoggedInAtOnce() {
+        fingerprint = "k1:rotated-secret";
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"), Map.of("genesys-prod", parkedBy("tm-0", "k1:same-config", Duration.ofMinutes(40))));
         tasks.runDue();
+        assertThat(login.calls).isEqualTo(1);
+
+        fingerprint = "k1:same-config";
+        TokenRefreshScheduler other = scheduler();
+        other.own(List.of("genesys-prod"), Map.of("genesys-prod", parkedBy("tm-0", "k1:same-config", Duration.ofMinutes(-1))));
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(2);
+        assertThat(other.state("genesys-prod")).contains(TokenState.PENDING);
+    }
+
+    @Test
+    void losingOwnershipStopsRefreshing() {
+        TokenRefreshScheduler s = ownedWithVersionOne();
         CompletableFuture<Void> done = s.disown(List.of("genesys-prod"), true);
         tasks.runDue();
         assertThat(done).isCompleted();
         tasks.advance(Duration.ofHours(3));
         assertThat(login.calls).isEqualTo(1);
         assertThat(registry.find("switchboard.token.seconds.to.expiry").gauges()).isEmpty();
+    }
+
+    /**
+     * Advances the clock by {@code quiet}, during which the login count stays {@code calls}, then by
+     * {@code due}, at the end of which exactly one more login has started.
+     */
+    private void assertLoginCallsStay(int calls, Duration quiet, Duration due) {
+        tasks.advance(quiet);
+        assertThat(login.calls).isEqualTo(calls);
+        tasks.advance(due);
+        assertThat(login.calls).isEqualTo(calls + 1);
+    }
+
+    /** A scheduler that owns the credential and has started its first login. */
+    private TokenRefreshScheduler owned() {
+        TokenRefreshScheduler s = scheduler();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        return s;
+    }
+
+    /** A scheduler that owns the credential and published version 1 (one-hour token). */
+    private TokenRefreshScheduler ownedWithVersionOne() {
+        TokenRefreshScheduler s = owned();
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        return s;
+    }
+
+    private TokenStatus parkedBy(String instance, String configFingerprint, Duration parkedFor) {
+        return TokenStatus.newBuilder().setCredentialId("genesys-prod").setProvider("genesys-cloud").setState("PARKED")
+                .setLastError("Genesys rejected client genesys-prod (invalid_client): check the client secret")
+                .setLastErrorKind("REJECTED").setLastErrorCode("invalid_client").setHttpStatus(401)
+                .setNextAttemptAt(tasks.now().plus(parkedFor)).setInstanceId(instance)
+                .setUpdatedAt(tasks.now().minus(Duration.ofMinutes(20))).setConfigFingerprint(configFingerprint).build();
     }
 
     private TokenView view(long version, Instant issued, Duration lifetime, Instant refreshAfter) {

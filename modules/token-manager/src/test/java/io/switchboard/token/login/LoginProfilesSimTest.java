@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.switchboard.simulator.FaultSpec;
 import io.switchboard.simulator.RecordedRequest;
@@ -21,7 +20,6 @@ import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
 import io.switchboard.token.login.LoginException.Kind;
-import io.vertx.core.Vertx;
 
 /** Every provider profile and failure mode against the vendor simulator over a real 127.0.0.1 socket. */
 class LoginProfilesSimTest {
@@ -37,38 +35,34 @@ class LoginProfilesSimTest {
             "AUTH0_SECRET", "auth0-secret",
             "OAUTH2_SECRET", "p@ss+w%rd/=");
 
-    private static Vertx vertx;
-    private static LoginClient client;
+    @RegisterExtension
+    static final SimLoginFixture LOGINS = new SimLoginFixture();
+
+    private LoginClient client;
     private VendorSimulator sim;
 
-    @BeforeAll
-    static void startClient() {
-        vertx = Vertx.vertx();
-        client = new LoginClient(vertx, LoginClientOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
-    }
-
-    @AfterAll
-    static void stopClient() {
-        client.close();
-        await(vertx.close());
-    }
-
-    @AfterEach
-    void stopSim() {
-        if (sim != null) {
-            sim.close();
-        }
+    @BeforeEach
+    void client() {
+        client = LOGINS.client();
     }
 
     private VendorSimulator sim(SimulatorConfig config) {
-        sim = VendorSimulator.start(config);
+        sim = LOGINS.startSim(config);
         return sim;
     }
 
     private CredentialSpec spec(String yamlItem) {
-        String yaml = "credentials:\n" + yamlItem.replace("{base}", sim.baseUrl()).indent(2);
-        return specs(yaml, ENV).values().iterator().next();
+        return LOGINS.spec(yamlItem, ENV);
     }
+
+    /** The generic OAuth2 client with a wrong secret. */
+    private static final String OAUTH2_WRONG_SECRET = """
+            - id: wrong
+              provider: oauth2
+              tokenUrl: {base}/oauth2/token
+              clientId: oauth2-client
+              clientSecret: ${env:WRONG_SECRET}
+            """;
 
     private CredentialSpec genesys(String clientId, String secretEnv) {
         return spec("""
@@ -456,13 +450,7 @@ class LoginProfilesSimTest {
         assertThat(e.vendorCode()).isEqualTo("invalid_scope");
         assertThat(e.getMessage()).contains("scope 'queues:read admin:all' is not allowed");
 
-        CredentialSpec wrong = spec("""
-                - id: wrong
-                  provider: oauth2
-                  tokenUrl: {base}/oauth2/token
-                  clientId: oauth2-client
-                  clientSecret: ${env:WRONG_SECRET}
-                """);
+        CredentialSpec wrong = spec(OAUTH2_WRONG_SECRET);
         LoginException invalid = failure(client.bind(wrong).login(null));
         assertThat(invalid.kind()).isEqualTo(Kind.REJECTED);
         assertThat(invalid.httpStatus()).isEqualTo(401);
@@ -473,13 +461,7 @@ class LoginProfilesSimTest {
     @Test
     void oauth2EmptyInvalidClientBodyIsRejected() {
         sim(SimulatorConfig.builder().oauth2(o -> o.withEmptyInvalidClientBody(true)).build());
-        CredentialSpec wrong = spec("""
-                - id: wrong
-                  provider: oauth2
-                  tokenUrl: {base}/oauth2/token
-                  clientId: oauth2-client
-                  clientSecret: ${env:WRONG_SECRET}
-                """);
+        CredentialSpec wrong = spec(OAUTH2_WRONG_SECRET);
         LoginException e = failure(client.bind(wrong).login(null));
         assertThat(e.kind()).isEqualTo(Kind.REJECTED);
         assertThat(e.vendorCode()).isNull();

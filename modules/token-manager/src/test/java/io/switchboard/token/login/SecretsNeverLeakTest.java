@@ -3,13 +3,13 @@ package io.switchboard.token.login;
 import static io.switchboard.token.login.SimSupport.specs;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -26,7 +26,6 @@ import io.switchboard.token.doctor.CredentialReport;
 import io.switchboard.token.doctor.Doctor;
 import io.switchboard.token.doctor.ReportFormat;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 /**
  * Captures every log event (root logger, all levels) while logins, refreshes, failures and the doctor
@@ -34,6 +33,9 @@ import io.vertx.core.Vertx;
  * for the configured secrets and every issued token.
  */
 class SecretsNeverLeakTest {
+
+    @RegisterExtension
+    static final SimLoginFixture LOGINS = new SimLoginFixture();
 
     private static final Map<String, String> ENV = Map.of(
             "GENESYS_SECRET", "genesys-secret",
@@ -56,9 +58,9 @@ class SecretsNeverLeakTest {
 
         List<String> texts = new ArrayList<>();
         List<String> issued = new ArrayList<>();
-        Vertx vertx = Vertx.vertx();
-        try (VendorSimulator sim = VendorSimulator.start(SimulatorConfig.defaults());
-             LoginClient client = new LoginClient(vertx, LoginClientOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+        VendorSimulator sim = LOGINS.startSim(SimulatorConfig.defaults());
+        LoginClient client = LOGINS.client();
+        try {
             String yaml = ("""
                     credentials:
                       - id: genesys
@@ -148,7 +150,6 @@ class SecretsNeverLeakTest {
             texts.add(ReportFormat.human(reports));
             texts.add(ReportFormat.json(reports));
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             root.detachAppender(appender);
             root.setLevel(before);
         }

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.switchboard.core.Secret;
-import io.switchboard.token.login.CredentialLogin;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.LoginException;
 import io.switchboard.token.login.LoginException.Kind;
@@ -33,7 +32,7 @@ import io.vertx.core.http.HttpMethod;
  * ({@code GET /api/v1/session}, which also resets the idle timer); when Cognos answers that a login
  * is required (401/403/441, or an anonymous session) it logs in afresh. Thread-safe, stateless.
  */
-public final class CognosSessionLogin implements CredentialLogin {
+public final class CognosSessionLogin extends SpecBoundLogin {
 
     /** The cookie-less session header. */
     public static final String SESSION_HEADER = "IBM-BA-Authorization";
@@ -43,27 +42,9 @@ public final class CognosSessionLogin implements CredentialLogin {
     private static final Logger LOG = LoggerFactory.getLogger(CognosSessionLogin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final CredentialSpec spec;
-    private final LoginHttp http;
 
     public CognosSessionLogin(CredentialSpec spec, LoginHttp http) {
-        this.spec = spec;
-        this.http = http;
-    }
-
-    @Override
-    public String credentialId() {
-        return spec.id();
-    }
-
-    @Override
-    public String provider() {
-        return spec.provider();
-    }
-
-    @Override
-    public String toString() {
-        return "CognosSessionLogin[" + spec.id() + "]";
+        super(spec, http);
     }
 
     @Override

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.switchboard.core.Secret;
-import io.switchboard.token.login.CredentialLogin;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialSpec.ClientAuth;
 import io.switchboard.token.login.LoginException;
@@ -33,28 +32,15 @@ import io.vertx.core.http.HttpMethod;
  * (falling back to a full login when it is refused) and CXone's tenant / API host discovery.
  * Thread-safe; holds only the discovered token endpoint.
  */
-public final class TokenEndpointLogin implements CredentialLogin {
+public final class TokenEndpointLogin extends SpecBoundLogin {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpointLogin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final CredentialSpec spec;
-    private final LoginHttp http;
     private final AtomicReference<String> discoveredTokenUrl = new AtomicReference<>();
 
     public TokenEndpointLogin(CredentialSpec spec, LoginHttp http) {
-        this.spec = spec;
-        this.http = http;
-    }
-
-    @Override
-    public String credentialId() {
-        return spec.id();
-    }
-
-    @Override
-    public String provider() {
-        return spec.provider();
+        super(spec, http);
     }
 
     @Override
@@ -70,11 +56,6 @@ public final class TokenEndpointLogin implements CredentialLogin {
             });
         }
         return request(null);
-    }
-
-    @Override
-    public String toString() {
-        return "TokenEndpointLogin[" + spec.id() + ", " + spec.provider() + "]";
     }
 
     private Future<LoginResult> request(LoginResult previous) {
