@@ -80,6 +80,11 @@ public final class OwnershipConsumer implements AutoCloseable {
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG); // dynamic membership: leaving hands over at once
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // A crashed owner's credentials move after the session timeout; the client default (45 s) is
+        // long for a fleet whose only job is to keep tokens fresh, so take over after 10 s unless
+        // kafka.properties says otherwise (the broker's group.min.session.timeout.ms is 6 s by default).
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "token-ownership-" + instanceId);
