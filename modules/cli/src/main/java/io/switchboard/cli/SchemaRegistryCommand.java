@@ -6,17 +6,24 @@ import io.switchboard.registry.CompatibilityLevel;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code switchboard schema-registry}: the embedded schema registry (Confluent REST API subset,
- * schemas in a compacted Kafka topic) as a process. A development convenience: production points
- * {@code schema.registry.url} at a real registry.
+ * schemas in a compacted Kafka topic) as a process, until the JVM is stopped. A development
+ * convenience: production points {@code schema.registry.url} at a real registry.
  */
 @Command(name = "schema-registry", mixinStandardHelpOptions = true,
         description = "Runs a development schema registry (Confluent REST API subset) that stores schemas in a compacted"
                 + " Kafka topic, until stopped. Production should use a real registry. See docs/schema-registry.md.")
 final class SchemaRegistryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
             description = "Kafka cluster that stores the schemas.")
@@ -32,23 +39,35 @@ final class SchemaRegistryCommand implements Callable<Integer> {
             defaultValue = EmbeddedSchemaRegistryOptions.DEFAULT_TOPIC)
     String topic;
 
-    @Option(names = "--compatibility", description = "Default compatibility level (default: ${DEFAULT-VALUE}).",
-            defaultValue = "BACKWARD")
-    String compatibility;
+    @Option(names = "--compatibility", converter = CompatibilityConverter.class, defaultValue = "BACKWARD",
+            description = "Default compatibility level: NONE, BACKWARD, FORWARD, FULL and their _TRANSITIVE forms"
+                    + " (default: ${DEFAULT-VALUE}).")
+    CompatibilityLevel compatibility;
 
     @Override
     public Integer call() throws InterruptedException {
-        CompatibilityLevel level;
-        try {
-            level = CompatibilityLevel.parse(compatibility);
-        } catch (IllegalArgumentException e) {
-            System.err.println("--compatibility " + compatibility + ": " + e.getMessage());
-            return Switchboard.EXIT_USAGE;
-        }
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistryOptions.defaults(bootstrapServers)
-                .withTopic(topic).withHost(host).withPort(port).withDefaultCompatibility(level));
-        System.out.println("Schema registry listening on " + registry.url() + " (schemas in topic " + topic + ")");
-        SimulatorCommand.awaitShutdown(registry, "schema-registry-shutdown");
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(options());
+        spec.commandLine().getOut().println("Schema registry listening on " + registry.url() + " (schemas in topic " + topic + ")");
+        spec.commandLine().getOut().flush();
+        Shutdown.awaitThenClose(registry, "schema-registry-shutdown");
         return 0;
+    }
+
+    /** The registry options the command line describes. */
+    EmbeddedSchemaRegistryOptions options() {
+        return EmbeddedSchemaRegistryOptions.defaults(bootstrapServers)
+                .withTopic(topic).withHost(host).withPort(port).withDefaultCompatibility(compatibility);
+    }
+
+    /** Parses a level with the registry's own rules, so the error names the valid levels. */
+    static final class CompatibilityConverter implements ITypeConverter<CompatibilityLevel> {
+        @Override
+        public CompatibilityLevel convert(String value) {
+            try {
+                return CompatibilityLevel.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -1,24 +1,31 @@
 package io.switchboard.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard simulator}: the vendor simulator (Genesys Cloud, NICE CXone, IBM Cognos,
  * Auth0, generic RFC 6749) as a process, for trying Switchboard without vendor accounts.
+ * Serves until the JVM is stopped (Ctrl-C, SIGTERM).
  */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
         description = "Runs the vendor simulator (Genesys Cloud, NICE CXone, IBM Cognos Analytics, Auth0, RFC 6749)"
                 + " until stopped. See docs/simulator.md.")
 final class SimulatorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8089")
     int port;
@@ -32,42 +39,33 @@ final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SimulatorConfig.Builder builder;
-        if (config == null) {
-            builder = SimulatorConfig.builder();
-        } else {
-            if (!Files.isReadable(config)) {
-                System.err.println("--config " + config + ": no readable file there; give a simulator YAML file (see docs/simulator.md)");
-                return Switchboard.EXIT_USAGE;
-            }
-            try {
-                builder = SimulatorConfig.fromYaml(config).toBuilder();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return Switchboard.EXIT_USAGE;
-            }
+        VendorSimulator sim;
+        try {
+            sim = start();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return Switchboard.EXIT_USAGE;
         }
-        VendorSimulator sim = VendorSimulator.start(builder.port(port).host(host).build());
-        System.out.println("Switchboard vendor simulator listening on " + sim.baseUrl());
-        System.out.println("  Genesys login " + sim.genesysLoginUrl() + "  API " + sim.genesysApiUrl());
-        System.out.println("  CXone " + sim.cxoneAuthUrl() + "  Cognos " + sim.cognosUrl() + "  Auth0 " + sim.auth0Url()
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Switchboard vendor simulator listening on " + sim.baseUrl());
+        out.println("  Genesys login " + sim.genesysLoginUrl() + "  API " + sim.genesysApiUrl());
+        out.println("  CXone " + sim.cxoneAuthUrl() + "  Cognos " + sim.cognosUrl() + "  Auth0 " + sim.auth0Url()
                 + "  OAuth2 " + sim.oauth2Issuer() + "  admin " + sim.baseUrl() + "/_admin/state");
-        awaitShutdown(sim, "simulator-shutdown");
+        out.flush();
+        Shutdown.awaitThenClose(sim, "simulator-shutdown");
         return 0;
     }
 
-    /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes {@code resource}. */
-    static void awaitShutdown(AutoCloseable resource, String threadName) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                System.err.println("closing: " + e);
-            } finally {
-                stopped.countDown();
+    /** Starts the simulator the options describe; the caller closes it. */
+    VendorSimulator start() {
+        SimulatorConfig.Builder builder = SimulatorConfig.builder();
+        if (config != null) {
+            if (!Files.isReadable(config)) {
+                throw new ConfigException("--config", java.util.List.of(new ConfigProblem("--config", config.toString(),
+                        "no readable file there; give a simulator YAML file (see docs/simulator.md)")));
             }
-        }, threadName));
-        stopped.await();
+            builder = SimulatorConfig.fromYaml(config).toBuilder();
+        }
+        return VendorSimulator.start(builder.port(port).host(host).build());
     }
 }

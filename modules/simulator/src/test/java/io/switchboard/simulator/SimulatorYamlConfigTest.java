@@ -12,10 +12,11 @@ import static io.switchboard.simulator.SimHttp.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SimulatorMainTest {
+/** The simulator's YAML configuration: values take effect, and every problem is reported at once. */
+class SimulatorYamlConfigTest {
 
     @Test
-    void yamlConfigAndArgumentsStartAServer(@TempDir Path dir) throws IOException {
+    void yamlConfigStartsAServerWithItsClientsAndLimits(@TempDir Path dir) throws IOException {
         Path yaml = dir.resolve("sim.yaml");
         Files.writeString(yaml, """
                 allowShortLifetimes: true
@@ -28,8 +29,7 @@ class SimulatorMainTest {
                       tokenLifetime: PT2S
                       permissions: [routing:queue:view]
                 """);
-        try (VendorSimulator sim = SimulatorMain.startFrom(new String[] {"--port", "0", "--config", yaml.toString()})) {
-            assertThat(sim).isNotNull();
+        try (VendorSimulator sim = VendorSimulator.start(SimulatorConfig.fromYaml(yaml).toBuilder().port(0).build())) {
             assertThat(sim.config().genesys().rateLimitPerMinute()).isEqualTo(50);
             assertThat(sim.queueIds()).hasSize(7);
             var r = new SimHttp().post(sim.genesysLoginUrl() + "/oauth/token", "grant_type=client_credentials",
@@ -53,11 +53,5 @@ class SimulatorMainTest {
         assertThatThrownBy(() -> SimulatorConfig.fromYaml(yaml)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("3 problems").hasMessageContaining("port").hasMessageContaining("colour")
                 .hasMessageContaining("genesys.clients[0].tokenLifetime");
-    }
-
-    @Test
-    void badArgumentsGiveNoServer() {
-        assertThat(SimulatorMain.startFrom(new String[] {"--port", "x"})).isNull();
-        assertThat(SimulatorMain.startFrom(new String[] {"--bogus"})).isNull();
     }
 }
