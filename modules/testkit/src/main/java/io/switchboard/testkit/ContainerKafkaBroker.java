@@ -11,7 +11,7 @@ import org.testcontainers.kafka.KafkaContainer;
 final class ContainerKafkaBroker implements KafkaBroker {
 
     /** Same Kafka version as the embedded broker and the clients. */
-    static final String IMAGE = "apache/kafka:4.1.2";
+    static final String IMAGE = "apache/kafka:4.3.1";
 
     private final KafkaContainer container;
 
