@@ -73,7 +73,7 @@ public final class TokenManager implements AutoCloseable {
         this.registry.config().commonTags("instance", config.instanceId());
         Clock clock = Clock.systemUTC();
         this.metrics = new TokenMetrics(registry, clock);
-        this.table = TokenTable.start(TokenTableConfig.from(config));
+        this.table = TokenTable.start(config.tokenTableConfig());
         this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
                 config.instanceId());
         this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());

@@ -166,7 +166,7 @@ class TokenFleetIT {
     }
 
     private TokenTable table(String clientId, List<Cred> creds) {
-        TokenTable t = TokenTable.start(TokenTableConfig.from(config(clientId, creds)));
+        TokenTable t = TokenTable.start(config(clientId, creds).tokenTableConfig());
         closeables.add(t);
         await().atMost(WAIT).until(t::isReady);
         return t;

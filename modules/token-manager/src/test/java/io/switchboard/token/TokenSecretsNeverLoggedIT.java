@@ -92,7 +92,7 @@ class TokenSecretsNeverLoggedIT {
         closeables.add(a);
         TokenManager b = TokenManager.start(TokenManagerConfig.parse(yaml, "b.yaml", env).withInstanceId("tm-b"));
         closeables.add(b);
-        TokenTable table = TokenTable.start(TokenTableConfig.from(TokenManagerConfig.parse(yaml, "p.yaml", env).withInstanceId("poller")));
+        TokenTable table = TokenTable.start(TokenManagerConfig.parse(yaml, "p.yaml", env).withInstanceId("poller").tokenTableConfig());
         closeables.add(table);
         Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
         table.addListener((id, view) -> view.headers().values().forEach(h -> issuedTokens.add(h.reveal().replace("Bearer ", ""))));
