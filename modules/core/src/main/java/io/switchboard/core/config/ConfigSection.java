@@ -82,9 +82,20 @@ public final class ConfigSection {
         return source;
     }
 
-    /** The path of {@code key} in this section as problems show it, e.g. {@code credentials[2].clientSecret}. */
+    /**
+     * The path of {@code key} in this section as problems show it, e.g. {@code credentials[2].clientSecret};
+     * the older name when the file sets the key under it.
+     */
     public String where(ConfigKey<?> key) {
-        return display(relative(key.name()));
+        String rel = relative(key.name());
+        if (!present(rel)) {
+            for (String alias : key.aliases()) {
+                if (present(relative(alias))) {
+                    return display(relative(alias)); // as the file spells it
+                }
+            }
+        }
+        return display(rel);
     }
 
     /**
@@ -113,16 +124,33 @@ public final class ConfigSection {
             }
             return key.defaultValue();
         }
-        T value = convert(key, rel, raw);
+        // Problems name the key as the file spells it (an older name, too).
+        T value = convert(key, raw.rel(), raw);
         if (value == null) {
             return null;
         }
         String problem = key.validate(value);
         if (problem != null) {
-            problems.add(display(rel), shown(key, raw), problem + raw.suffix());
+            problems.add(display(raw.rel()), shown(key, raw), problem + raw.suffix());
             return null;
         }
         return value;
+    }
+
+    /**
+     * Reads a key that is required here although not always (e.g. {@code clientSecret} for every provider
+     * but one): like {@link #get}, and not setting it is a problem.
+     */
+    public <T> T require(ConfigKey<T> key) {
+        if (!isSet(key)) {
+            String rel = relative(key.name());
+            String env = envVar(key.name());
+            problems.add(display(rel), null, "is required" + (key.type().isSecret()
+                    ? "; give it as ${env:NAME} or ${file:/path/to/secret}" + (env == null ? "" : ", or set " + env)
+                    : "; set it in the file" + (env == null ? "" : " or in " + env)));
+            return null;
+        }
+        return get(key);
     }
 
     /** Reads a key that may be unset: empty when it is not set (even if it has a default) or has a problem. */
@@ -210,7 +238,7 @@ public final class ConfigSection {
     // ---------------------------------------------------------------- reading
 
     /** Text or a tree found for a key, and where it came from. */
-    private record Raw(JsonNode node, String text, String envVar, Map<String, String> envEntries) {
+    private record Raw(JsonNode node, String text, String envVar, Map<String, String> envEntries, String rel) {
         String suffix() {
             return envVar == null ? "" : " (set by " + envVar + ")";
         }
@@ -225,11 +253,11 @@ public final class ConfigSection {
                 if (map) {
                     Map<String, String> entries = entriesFromEnv(name);
                     if (!entries.isEmpty()) {
-                        fromEnv = new Raw(null, null, env + "_*", entries);
+                        fromEnv = new Raw(null, null, env + "_*", entries, rel);
                         break;
                     }
                 } else if (envValue(name) != null) {
-                    fromEnv = new Raw(null, envValue(name).trim(), env, Map.of());
+                    fromEnv = new Raw(null, envValue(name).trim(), env, Map.of(), rel);
                     break;
                 }
             }
@@ -244,12 +272,12 @@ public final class ConfigSection {
                             + " (its older name); keep only " + display(rel));
                     break;
                 }
-                fromFile = new Raw(at(r), null, null, Map.of());
+                fromFile = new Raw(at(r), null, null, Map.of(), r);
                 fileName = r;
             }
         }
         if (map && fromEnv != null && fromFile != null) {
-            return new Raw(fromFile.node(), null, fromEnv.envVar(), fromEnv.envEntries());
+            return new Raw(fromFile.node(), null, fromEnv.envVar(), fromEnv.envEntries(), fromFile.rel());
         }
         return fromEnv != null ? fromEnv : fromFile;
     }
@@ -356,7 +384,7 @@ public final class ConfigSection {
                     continue;
                 }
                 Object value = secrets ? source.secrets().resolve(entryWhere, v.asText(), problems).orElse(null)
-                        : scalarText(key, entryWhere, new Raw(v, null, null, Map.of()));
+                        : scalarText(key, entryWhere, new Raw(v, null, null, Map.of(), null));
                 if (value == null) {
                     ok = false;
                 } else {
@@ -379,7 +407,9 @@ public final class ConfigSection {
                 out.put(e.getKey(), value);
             }
         }
-        return ok ? Map.copyOf(out) : null;
+        // Entries that resolved are returned even when others did not, so their own checks still run;
+        // the problems recorded make the whole read fail anyway.
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     // ---------------------------------------------------------------- environment

@@ -46,11 +46,11 @@ public final class ConfigSource {
     private final Map<String, String> environment;
     private final SecretReferences secrets;
 
-    private ConfigSource(JsonNode root, String origin, Map<String, String> environment) {
+    private ConfigSource(JsonNode root, String origin, Map<String, String> environment, SecretReferences secrets) {
         this.root = root;
         this.origin = Objects.requireNonNull(origin, "origin");
         this.environment = Map.copyOf(environment);
-        this.secrets = new SecretReferences(this.environment);
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
     }
 
     /**
@@ -103,18 +103,26 @@ public final class ConfigSource {
      * @throws ConfigException when the tree is not a mapping
      */
     public static ConfigSource fromTree(JsonNode tree, String origin, Map<String, String> environment) {
+        return fromTree(tree, origin, environment, new SecretReferences(Map.copyOf(environment)));
+    }
+
+    /**
+     * A source from a tree already parsed whose secret references resolve with {@code secrets}
+     * (which may read another environment than the overrides, e.g. the process environment).
+     */
+    public static ConfigSource fromTree(JsonNode tree, String origin, Map<String, String> environment, SecretReferences secrets) {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             tree = JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
             throw single(origin, "(file)", null, "must be a YAML mapping of sections (" + String.join(", ", SECTIONS) + ")");
         }
-        return new ConfigSource(tree, origin, environment);
+        return new ConfigSource(tree, origin, environment, secrets);
     }
 
     /** A source with no file: defaults and the environment only. */
     public static ConfigSource empty(String origin, Map<String, String> environment) {
-        return new ConfigSource(JsonNodeFactory.instance.objectNode(), origin, environment);
+        return new ConfigSource(JsonNodeFactory.instance.objectNode(), origin, environment, new SecretReferences(Map.copyOf(environment)));
     }
 
     /** Where the configuration comes from, as problems name it. */
