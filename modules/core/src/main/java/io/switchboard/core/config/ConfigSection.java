@@ -187,14 +187,14 @@ public final class ConfigSection {
             return out;
         }
         if (!list.isArray()) {
-            problems.add(display(rel), null, "must be a list (each item starting with '- id: …')");
+            problems.add(display(rel), null, "must be a list (each item on a line starting with '- ')");
             return out;
         }
         for (int i = 0; i < list.size(); i++) {
             JsonNode item = list.get(i);
             String itemPath = display(rel) + "[" + i + "]";
             if (!item.isObject()) {
-                problems.add(itemPath, item.isValueNode() ? item.asText() : null, "must be a mapping with at least an id");
+                problems.add(itemPath, item.isValueNode() ? item.asText() : null, "must be a mapping of keys, not a single value");
                 continue;
             }
             JsonNode id = item.get("id");
@@ -202,6 +202,15 @@ public final class ConfigSection {
             out.add(new ConfigSection(source, item, name + "[]", itemPath, idText, problems));
         }
         return out;
+    }
+
+    /**
+     * A mapping inside this section, e.g. {@code simulator} of the whole file: keys are still read with their
+     * full names ({@code simulator.port}), problems show the same paths.
+     */
+    public ConfigSection section(String name) {
+        String rel = relative(name);
+        return new ConfigSection(source, at(rel), (pattern.isEmpty() ? "" : pattern + ".") + rel, display(rel), itemId, problems);
     }
 
     /** Whether the file sets anything at {@code name} (relative to the whole file, like keys). */
@@ -315,6 +324,7 @@ public final class ConfigSection {
             }
             case SECRET -> (T) secret(key, where, raw);
             case MAP, SECRET_MAP -> (T) map(key, where, raw, key.type().shape() == Shape.SECRET_MAP);
+            case LIST_MAP -> (T) listMap(where, raw);
         };
     }
 
@@ -412,6 +422,28 @@ public final class ConfigSection {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    private Map<String, List<String>> listMap(String where, Raw raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (raw.node() == null || !raw.node().isObject()) {
+            problems.add(where, null, "must be a mapping of name to a list of values");
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = raw.node().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                List<String> items = new ArrayList<>();
+                v.forEach(x -> items.add(x.asText().trim()));
+                out.put(e.getKey(), List.copyOf(items));
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.put(e.getKey(), ConfigType.STRING_LIST.parse(v.asText()));
+            } else {
+                problems.add(where + "." + e.getKey(), null, "must be a list of values");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     // ---------------------------------------------------------------- environment
 
     /** The environment variable of a key name in this section, or null when this item has no id to name it by. */
@@ -454,22 +486,35 @@ public final class ConfigSection {
 
     /** A key name relative to this section's mapping. */
     private String relative(String name) {
+        String rel;
         if (pattern.isEmpty()) {
-            int list = name.indexOf("[]");
-            if (list >= 0) {
-                String listName = name.substring(0, list);
-                if (name.length() == list + 2) {
-                    return listName;
-                }
-                throw new IllegalArgumentException(name + " is a key of the items of " + listName + "; read it from items(\""
-                        + listName + "\")");
-            }
-            return name;
-        }
-        if (!name.startsWith(pattern + ".")) {
+            rel = name;
+        } else if (name.startsWith(pattern + ".")) {
+            rel = name.substring(pattern.length() + 1);
+        } else {
             throw new IllegalArgumentException(name + " is not a key of " + pattern);
         }
-        return name.substring(pattern.length() + 1);
+        int list = rel.indexOf("[]");
+        if (list >= 0) {
+            String listName = (pattern.isEmpty() ? "" : pattern + ".") + rel.substring(0, list);
+            throw new IllegalArgumentException(name + " is a key of the items of " + listName + "; read it from items(\""
+                    + listName + "\")");
+        }
+        return rel;
+    }
+
+    /** The part of a key name in this section's mapping, up to a list (whose items are checked by their reader); null if not here. */
+    private String treePath(String name) {
+        String rel;
+        if (pattern.isEmpty()) {
+            rel = name;
+        } else if (name.startsWith(pattern + ".")) {
+            rel = name.substring(pattern.length() + 1);
+        } else {
+            return null;
+        }
+        int list = rel.indexOf("[]");
+        return list >= 0 ? rel.substring(0, list) : rel;
     }
 
     private String display(String rel) {
@@ -492,17 +537,10 @@ public final class ConfigSection {
     // ---------------------------------------------------------------- unknown keys
 
     private void addToTree(Map<String, Object> tree, String name) {
-        String rel;
-        try {
-            rel = relative(name);
-        } catch (IllegalArgumentException e) {
-            if (pattern.isEmpty()) {
-                rel = name.substring(0, name.indexOf("[]")); // the list itself, checked item by item by its reader
-            } else {
-                return; // a key of another section
-            }
+        String rel = treePath(name);
+        if (rel != null) {
+            put(tree, rel.split("\\."), 0);
         }
-        put(tree, rel.split("\\."), 0);
     }
 
     @SuppressWarnings("unchecked")

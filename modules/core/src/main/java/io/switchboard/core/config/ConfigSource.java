@@ -125,6 +125,11 @@ public final class ConfigSource {
         return new ConfigSource(JsonNodeFactory.instance.objectNode(), origin, environment, new SecretReferences(Map.copyOf(environment)));
     }
 
+    /** This source with secret references resolved by {@code secrets} instead (tests, embedding). */
+    public ConfigSource withSecrets(SecretReferences secrets) {
+        return new ConfigSource(root, origin, environment, secrets);
+    }
+
     /** Where the configuration comes from, as problems name it. */
     public String origin() {
         return origin;
@@ -153,6 +158,15 @@ public final class ConfigSource {
      */
     public ConfigSection root(ConfigProblems problems) {
         return new ConfigSection(this, root, "", "", null, problems);
+    }
+
+    /**
+     * The whole file read as if it were the section {@code name}: for a file that holds one role's settings at
+     * the top (a simulator file, say). Keys keep their full names ({@code simulator.port}) and environment
+     * variables; problems show the paths as the file has them ({@code port}).
+     */
+    public ConfigSection rootAs(String name, ConfigProblems problems) {
+        return new ConfigSection(this, root, name, "", null, problems);
     }
 
     /** Whether the file has a section or key at {@code path} ({@code a.b}), set to something other than YAML null. */

@@ -166,7 +166,7 @@ class ConfigSectionTest {
         assertThat(items.get(1).get(POLL_INTERVAL)).isNull();
         assertThat(items.get(1).where(POLL_INTERVAL)).isEqualTo("credentials[1].poll.interval");
         assertThat(s.problems().problems()).extracting(ConfigProblem::toString)
-                .containsExactly("credentials[2] = just-text: must be a mapping with at least an id");
+                .containsExactly("credentials[2] = just-text: must be a mapping of keys, not a single value");
     }
 
     @Test
