@@ -21,7 +21,7 @@ import io.switchboard.core.config.ConfigKey;
 import io.switchboard.core.config.ConfigReference;
 import io.switchboard.core.config.ConfigSection;
 import io.switchboard.core.config.ConfigSource;
-import io.switchboard.core.config.ConfigType;
+import io.switchboard.core.config.SharedKeys;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialsConfig;
 
@@ -106,37 +106,25 @@ public record TokenManagerConfig(
     // ---- kafka (shared by every role) ----
 
     /** Kafka bootstrap servers. */
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrapServers").required()
-            .check(Checks.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*", "is not a host:port[,host:port] list"))
-            .doc("Kafka bootstrap servers, host:port[,host:port]. Shared by every role.");
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = SharedKeys.KAFKA_BOOTSTRAP_SERVERS;
     /** Prefix of every topic name. */
-    public static final ConfigKey<String> TOPIC_PREFIX = ConfigKey.string("kafka.topicPrefix").defaultValue(Topics.DEFAULT_PREFIX)
-            .check(Checks.matches("[a-zA-Z0-9._-]+", "may only contain letters, digits, '.', '_' and '-'"))
-            .doc("Prefix of every topic name (letters, digits, '.', '_', '-'). Shared by every role.");
+    public static final ConfigKey<String> TOPIC_PREFIX = SharedKeys.KAFKA_TOPIC_PREFIX;
     /** Partitions of the token-requests topic. */
     public static final ConfigKey<Integer> REQUEST_PARTITIONS = ConfigKey.integer("kafka.requestPartitions").defaultValue(12)
             .check(Checks.between(1, 10_000))
             .doc("Partitions of <prefix>.token-requests when the token manager creates it; one instance owns the credentials of"
                     + " each partition, so this caps useful token-manager instances.");
     /** Extra Kafka client properties. */
-    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = ConfigKey.stringMap("kafka.properties").defaultValue(Map.of())
-            .check(p -> p.containsKey("bootstrap.servers") ? "must not set bootstrap.servers; set kafka.bootstrapServers instead" : null)
-            .doc("Extra Kafka client properties for every client (security.protocol, sasl.*); values may be ${env:..} or ${file:..};"
-                    + " SWITCHBOARD_KAFKA_PROPERTIES_SASL_JAAS_CONFIG sets sasl.jaas.config. Shared by every role.");
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = SharedKeys.KAFKA_PROPERTIES;
 
     // ---- schemaRegistry, encryption (shared) ----
 
     /** Schema registry URL. */
-    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = ConfigKey.url("schemaRegistry.url").required()
-            .doc("URL of the Confluent-compatible schema registry for TokenRecord / TokenRefreshRequest / TokenStatus."
-                    + " Shared by every role.");
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
     /** Id of the key that encrypts new tokens. */
-    public static final ConfigKey<String> ACTIVE_KEY_ID = ConfigKey.string("encryption.activeKeyId").required()
-            .doc("Id (in encryption.keys) of the key new tokens are encrypted with.");
+    public static final ConfigKey<String> ACTIVE_KEY_ID = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID;
     /** Encryption keys by id. */
-    public static final ConfigKey<Map<String, Secret>> ENCRYPTION_KEYS = ConfigKey.of("encryption.keys", ConfigType.SECRET_MAP).required()
-            .doc("Key id -> ${env:..}/${file:..} holding 32 random bytes in Base64 (openssl rand -base64 32). Keep old ids while keys"
-                    + " rotate; every reader of tokens needs them. SWITCHBOARD_ENCRYPTION_KEYS_K1 sets key k1.");
+    public static final ConfigKey<Map<String, Secret>> ENCRYPTION_KEYS = SharedKeys.ENCRYPTION_KEYS;
 
     // ---- tokenManager ----
 
@@ -172,7 +160,7 @@ public record TokenManagerConfig(
             .defaultValue(9401).check(Checks.between(-1, 65535))
             .doc("Port of the ops server; 0 = any free port (e.g. a second instance on one host), -1 = no server.");
     /** The credentials list (its items' keys: {@link CredentialsConfig#keys()}). */
-    public static final ConfigKey<String> CREDENTIALS = ConfigKey.string("credentials").fileOnly().required()
+    public static final ConfigKey<java.util.List<io.switchboard.core.config.ConfigSection>> CREDENTIALS = ConfigKey.items("credentials").required()
             .doc("The credentials this fleet logs in with: a list of mappings with id, provider and the provider's keys.");
 
     private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, REQUEST_PARTITIONS, KAFKA_PROPERTIES,

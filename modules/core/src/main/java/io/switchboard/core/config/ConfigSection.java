@@ -325,6 +325,8 @@ public final class ConfigSection {
             case SECRET -> (T) secret(key, where, raw);
             case MAP, SECRET_MAP -> (T) map(key, where, raw, key.type().shape() == Shape.SECRET_MAP);
             case LIST_MAP -> (T) listMap(where, raw);
+            case ITEMS -> throw new IllegalArgumentException(key.name() + " is a list of mappings; read it with items(\"" + key.name()
+                    + "\")");
         };
     }
 

@@ -58,7 +58,7 @@ public final class YamlConfigReader {
             .doc("Server event loops, 1 to 64.");
     public static final ConfigKey<Integer> GENERATED_QUEUES = ConfigKey.integer(S + "generatedQueues").defaultValue(0)
             .doc("Extra queues generated from the seed, for load tests.");
-    public static final ConfigKey<String> QUEUES = ConfigKey.string(S + "queues").fileOnly().computedDefault("five queues")
+    public static final ConfigKey<List<ConfigSection>> QUEUES = ConfigKey.items(S + "queues").computedDefault("five queues")
             .doc("The queues every vendor reports: a list of {id, name, skillId, mediaTypes, agents}; replaces the default five.");
     public static final ConfigKey<String> QUEUE_ID = ConfigKey.string(S + "queues[].id").fileOnly().doc("Queue id (Genesys queueId).");
     public static final ConfigKey<String> QUEUE_NAME = ConfigKey.string(S + "queues[].name").doc("Display name.");
@@ -69,7 +69,7 @@ public final class YamlConfigReader {
             .doc("Member agents; scales the traffic.");
 
     // genesys
-    public static final ConfigKey<String> GENESYS_CLIENTS = ConfigKey.string(S + "genesys.clients").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> GENESYS_CLIENTS = ConfigKey.items(S + "genesys.clients")
             .computedDefault("genesys-client / genesys-secret").doc("Genesys OAuth clients; replaces the default one.");
     public static final ConfigKey<String> GENESYS_CLIENT_ID = ConfigKey.string(S + "genesys.clients[].clientId").fileOnly().doc("Client id.");
     public static final ConfigKey<String> GENESYS_SECRET = ConfigKey.string(S + "genesys.clients[].secret").fileOnly().masked()
@@ -90,19 +90,19 @@ public final class YamlConfigReader {
             .defaultValue(400).doc("Status of an invalid_client answer: 400 or 401.");
 
     // cxone
-    public static final ConfigKey<String> CXONE_CLIENTS = ConfigKey.string(S + "cxone.clients").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> CXONE_CLIENTS = ConfigKey.items(S + "cxone.clients")
             .computedDefault("cxone-client / cxone-client-secret").doc("CXone OAuth clients.");
     public static final ConfigKey<String> CXONE_CLIENT_ID = ConfigKey.string(S + "cxone.clients[].clientId").fileOnly().doc("Client id.");
     public static final ConfigKey<String> CXONE_CLIENT_SECRET = ConfigKey.string(S + "cxone.clients[].clientSecret").fileOnly().masked()
             .doc("Client secret.");
-    public static final ConfigKey<String> CXONE_KEYS = ConfigKey.string(S + "cxone.accessKeys").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> CXONE_KEYS = ConfigKey.items(S + "cxone.accessKeys")
             .computedDefault("cxone-key-id for tenant-1").doc("CXone access keys (password grant).");
     public static final ConfigKey<String> CXONE_KEY_ID = ConfigKey.string(S + "cxone.accessKeys[].accessKeyId").fileOnly().doc("Access key id.");
     public static final ConfigKey<String> CXONE_KEY_SECRET = ConfigKey.string(S + "cxone.accessKeys[].accessKeySecret").fileOnly().masked()
             .doc("Access key secret.");
     public static final ConfigKey<String> CXONE_KEY_TENANT = ConfigKey.string(S + "cxone.accessKeys[].tenantId").fileOnly()
             .doc("Tenant of the key (one of cxone.tenants).");
-    public static final ConfigKey<String> CXONE_TENANTS = ConfigKey.string(S + "cxone.tenants").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> CXONE_TENANTS = ConfigKey.items(S + "cxone.tenants")
             .computedDefault("tenant-1 in area na1").doc("CXone tenants.");
     public static final ConfigKey<String> CXONE_TENANT_ID = ConfigKey.string(S + "cxone.tenants[].tenantId").fileOnly().doc("Tenant id.");
     public static final ConfigKey<String> CXONE_TENANT_AREA = ConfigKey.string(S + "cxone.tenants[].area").fileOnly()
@@ -123,13 +123,13 @@ public final class YamlConfigReader {
     // cognos
     public static final ConfigKey<List<String>> COGNOS_NAMESPACES = ConfigKey.stringList(S + "cognos.namespaces")
             .defaultValue(List.of("LDAP")).doc("CAM namespaces.");
-    public static final ConfigKey<String> COGNOS_USERS = ConfigKey.string(S + "cognos.users").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> COGNOS_USERS = ConfigKey.items(S + "cognos.users")
             .computedDefault("LDAP / cognos-user / cognos-password").doc("Cognos users.");
     public static final ConfigKey<String> COGNOS_USER_NS = ConfigKey.string(S + "cognos.users[].namespace").fileOnly().doc("Namespace.");
     public static final ConfigKey<String> COGNOS_USER_NAME = ConfigKey.string(S + "cognos.users[].username").fileOnly().doc("User name.");
     public static final ConfigKey<String> COGNOS_USER_PASSWORD = ConfigKey.string(S + "cognos.users[].password").fileOnly().masked()
             .doc("Password.");
-    public static final ConfigKey<String> COGNOS_KEYS = ConfigKey.string(S + "cognos.apiKeys").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> COGNOS_KEYS = ConfigKey.items(S + "cognos.apiKeys")
             .computedDefault("cognos-api-key for LDAP / cognos-user").doc("Cognos API login keys.");
     public static final ConfigKey<String> COGNOS_KEY = ConfigKey.string(S + "cognos.apiKeys[].key").fileOnly().masked().doc("The key.");
     public static final ConfigKey<String> COGNOS_KEY_NS = ConfigKey.string(S + "cognos.apiKeys[].namespace").fileOnly().doc("Namespace.");
@@ -141,7 +141,7 @@ public final class YamlConfigReader {
             .defaultValue(List.of("iQueueStatsReport")).doc("Report store ids that answer.");
 
     // auth0
-    public static final ConfigKey<String> AUTH0_CLIENTS = ConfigKey.string(S + "auth0.clients").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> AUTH0_CLIENTS = ConfigKey.items(S + "auth0.clients")
             .computedDefault("auth0-client / auth0-secret").doc("Auth0 applications.");
     public static final ConfigKey<String> AUTH0_CLIENT_ID = ConfigKey.string(S + "auth0.clients[].clientId").fileOnly().doc("Client id.");
     public static final ConfigKey<String> AUTH0_SECRET = ConfigKey.string(S + "auth0.clients[].secret").fileOnly().masked()
@@ -165,7 +165,7 @@ public final class YamlConfigReader {
             .doc("Answer a missing grant with the older unauthorized_client error.");
 
     // oauth2
-    public static final ConfigKey<String> OAUTH2_CLIENTS = ConfigKey.string(S + "oauth2.clients").fileOnly()
+    public static final ConfigKey<List<ConfigSection>> OAUTH2_CLIENTS = ConfigKey.items(S + "oauth2.clients")
             .computedDefault("oauth2-client / p@ss+w%rd/=").doc("RFC 6749 clients.");
     public static final ConfigKey<String> OAUTH2_CLIENT_ID = ConfigKey.string(S + "oauth2.clients[].clientId").fileOnly().doc("Client id.");
     public static final ConfigKey<String> OAUTH2_SECRET = ConfigKey.string(S + "oauth2.clients[].secret").fileOnly().masked()
