@@ -170,6 +170,36 @@ class ConfigSectionTest {
     }
 
     @Test
+    void aRoleChecksItsOwnSubSectionOfACredentialAndLeavesTheRestToItsOwner() {
+        ConfigKey<Integer> maxQueues = ConfigKey.integer("credentials[].poll.maxQueues").defaultValue(100);
+        ConfigSection s = root("""
+                credentials:
+                  - id: genesys-eu
+                    provider: genesys-cloud
+                    clientSecret: ${env:X}
+                    poll: {interval: 2m, maxQueus: 5}
+                """, Map.of("X", "x", "SWITCHBOARD_CREDENTIALS_GENESYS_EU_POLL_MAX_QUEUES", "50"));
+        ConfigSection item = s.items("credentials").get(0);
+        item.section("credentials[].poll").rejectUnknownKeys(List.of(POLL_INTERVAL, maxQueues), List.of());
+        assertThat(item.get(POLL_INTERVAL)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(item.get(maxQueues)).isEqualTo(50);
+        assertThat(item.section("credentials[].poll").get(maxQueues)).isEqualTo(50);
+        assertThat(s.problems().problems()).extracting(ConfigProblem::toString).containsExactly(
+                "credentials[0].poll.maxQueus: is not a key (did you mean maxQueues?); keys here: interval, maxQueues");
+    }
+
+    @Test
+    void aFileThatHoldsOneSectionAtTheTopReadsAsThatSection() {
+        ConfigKey<Integer> port = ConfigKey.integer("simulator.port").defaultValue(0);
+        ConfigSource source = ConfigSource.parse("port: 8089\ncolour: blue\n", "sim.yaml", Map.of("SWITCHBOARD_SIMULATOR_PORT", "9"));
+        ConfigSection sim = source.rootAs("simulator", source.newProblems());
+        assertThat(sim.get(port)).isEqualTo(9);
+        sim.rejectUnknownKeys(List.of(port), List.of());
+        assertThat(sim.problems().problems()).extracting(ConfigProblem::toString)
+                .containsExactly("colour: is not a key; keys here: port");
+    }
+
+    @Test
     void unknownKeysAreProblemsWithTheNearestKeySuggested() {
         ConfigSection s = root("""
                 poller: {maxInFlite: 3, interval: 1m}
