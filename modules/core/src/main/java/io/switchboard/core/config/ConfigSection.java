@@ -118,7 +118,7 @@ public final class ConfigSection {
         Raw raw = raw(key, rel);
         if (raw == null) {
             if (key.isRequired()) {
-                String env = envVar(key.name());
+                String env = overridingVariable(key);
                 problems.add(display(rel), null, "is required" + (key.doc().isEmpty() ? "" : " (" + firstSentence(key.doc()) + ")")
                         + "; set it in the file" + (env == null ? "" : " or in " + env));
             }
@@ -144,7 +144,7 @@ public final class ConfigSection {
     public <T> T require(ConfigKey<T> key) {
         if (!isSet(key)) {
             String rel = relative(key.name());
-            String env = envVar(key.name());
+            String env = overridingVariable(key);
             problems.add(display(rel), null, "is required" + (key.type().isSecret()
                     ? "; give it as ${env:NAME} or ${file:/path/to/secret}" + (env == null ? "" : ", or set " + env)
                     : "; set it in the file" + (env == null ? "" : " or in " + env)));
@@ -447,6 +447,16 @@ public final class ConfigSection {
     }
 
     // ---------------------------------------------------------------- environment
+
+    /** The variable that overrides {@code key} here, as messages name it (a map's with {@code _<NAME>}); null if none. */
+    private String overridingVariable(ConfigKey<?> key) {
+        if (!key.isFromEnvironment()) {
+            return null;
+        }
+        String var = envVar(key.name());
+        boolean map = key.type().shape() == Shape.MAP || key.type().shape() == Shape.SECRET_MAP;
+        return var == null ? null : map ? var + "_<NAME>" : var;
+    }
 
     /** The environment variable of a key name in this section, or null when this item has no id to name it by. */
     private String envVar(String name) {

@@ -76,6 +76,14 @@ class ConfigSectionTest {
     }
 
     @Test
+    void aRequiredMapNamesTheVariablesOfItsEntries() {
+        ConfigSection s = root("", Map.of());
+        s.get(KEYS.required());
+        assertThat(s.problems().problems()).extracting(ConfigProblem::toString)
+                .containsExactly("encryption.keys: is required; set it in the file or in SWITCHBOARD_ENCRYPTION_KEYS_<NAME>");
+    }
+
+    @Test
     void aProblemWithAnEnvironmentValueNamesTheVariable() {
         ConfigSection s = root("", Map.of("SWITCHBOARD_POLLER_MAX_IN_FLIGHT", "many"));
         assertThat(s.get(MAX_IN_FLIGHT)).isNull();
