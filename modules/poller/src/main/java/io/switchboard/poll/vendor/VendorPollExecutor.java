@@ -55,6 +55,7 @@ public final class VendorPollExecutor implements PollExecutor {
         this.calls = new VendorCalls(vertx, http, tokens, b.credentialSettings, b.clock, b.nanoTime, b.random);
         Map<String, EndpointAdapter> a = new HashMap<>();
         a.put(Endpoints.GENESYS_QUEUE_OBSERVATIONS, new GenesysObservationsAdapter());
+        a.put(Endpoints.GENESYS_CONVERSATION_AGGREGATES, new io.switchboard.poll.vendor.internal.GenesysAggregatesAdapter());
         this.adapters = Map.copyOf(a);
         this.discovery = new VendorQueueDiscovery(calls);
     }
