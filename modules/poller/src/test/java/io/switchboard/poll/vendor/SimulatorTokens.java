@@ -49,6 +49,7 @@ final class SimulatorTokens implements TokenSource {
     private final Map<String, Supplier<TokenView>> logins = new ConcurrentHashMap<>();
     private final List<Refresh> refreshes = new ArrayList<>();
     private volatile boolean delivering = true;
+    private volatile boolean bogus;
 
     SimulatorTokens(VendorSimulator sim, Clock clock) {
         this.sim = sim;
@@ -147,6 +148,11 @@ final class SimulatorTokens implements TokenSource {
         delivering = false;
     }
 
+    /** From now on refreshes deliver a newer version that the vendor does not accept (a broken login). */
+    void deliverRejectedTokens() {
+        bogus = true;
+    }
+
     synchronized List<Refresh> refreshes() {
         return List.copyOf(refreshes);
     }
@@ -179,6 +185,11 @@ final class SimulatorTokens implements TokenSource {
                     return now;
                 }
                 TokenView fresh = withVersion(logins.get(credentialId).get(), now.version() + 1);
+                if (bogus) {
+                    fresh = new TokenView(fresh.credentialId(), fresh.provider(), fresh.version(), fresh.issuedAt(), fresh.expiresAt(),
+                            fresh.refreshAfter(), Map.of("Authorization", Secret.of("Bearer not-a-token-the-vendor-knows")),
+                            fresh.apiBaseUrl(), fresh.tenantId(), fresh.grantedScopes(), fresh.metadata(), fresh.ownerId());
+                }
                 current.put(credentialId, fresh);
                 return fresh;
             }
