@@ -56,6 +56,8 @@ public final class VendorPollExecutor implements PollExecutor {
         Map<String, EndpointAdapter> a = new HashMap<>();
         a.put(Endpoints.GENESYS_QUEUE_OBSERVATIONS, new GenesysObservationsAdapter());
         a.put(Endpoints.GENESYS_CONVERSATION_AGGREGATES, new io.switchboard.poll.vendor.internal.GenesysAggregatesAdapter());
+        a.put(Endpoints.CXONE_SKILLS_ACTIVITY, new io.switchboard.poll.vendor.internal.CxoneAdapters.Activity());
+        a.put(Endpoints.CXONE_SKILLS_SUMMARY, new io.switchboard.poll.vendor.internal.CxoneAdapters.Summary());
         this.adapters = Map.copyOf(a);
         this.discovery = new VendorQueueDiscovery(calls);
     }
