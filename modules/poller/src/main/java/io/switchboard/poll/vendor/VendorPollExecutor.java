@@ -58,6 +58,8 @@ public final class VendorPollExecutor implements PollExecutor {
         a.put(Endpoints.GENESYS_CONVERSATION_AGGREGATES, new io.switchboard.poll.vendor.internal.GenesysAggregatesAdapter());
         a.put(Endpoints.CXONE_SKILLS_ACTIVITY, new io.switchboard.poll.vendor.internal.CxoneAdapters.Activity());
         a.put(Endpoints.CXONE_SKILLS_SUMMARY, new io.switchboard.poll.vendor.internal.CxoneAdapters.Summary());
+        a.put(Endpoints.COGNOS_REPORT_DATA, new io.switchboard.poll.vendor.internal.CognosReportAdapter());
+        a.put(Endpoints.GENERIC_JSON, new io.switchboard.poll.vendor.internal.GenericJsonAdapter());
         this.adapters = Map.copyOf(a);
         this.discovery = new VendorQueueDiscovery(calls);
     }
