@@ -23,6 +23,9 @@ import io.switchboard.poll.vendor.internal.PollScope;
 import io.switchboard.poll.vendor.internal.Tokens;
 import io.switchboard.poll.vendor.internal.VendorCalls;
 import io.switchboard.poll.vendor.internal.VendorHttp;
+import io.switchboard.poll.vendor.internal.VendorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.switchboard.token.TokenView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,8 +54,9 @@ public final class VendorPollExecutor implements PollExecutor {
         this.ownsVertx = b.vertx == null;
         this.vertx = b.vertx != null ? b.vertx : Vertx.vertx();
         this.http = new VendorHttp(vertx, b.options);
-        Tokens tokens = new Tokens(b.tokens, b.options.tokenRefreshWait(), b.clock);
-        this.calls = new VendorCalls(vertx, http, tokens, b.credentialSettings, b.clock, b.nanoTime, b.random);
+        VendorMetrics metrics = new VendorMetrics(b.meterRegistry);
+        Tokens tokens = new Tokens(b.tokens, b.options.tokenRefreshWait(), b.clock, metrics::refreshRequested);
+        this.calls = new VendorCalls(vertx, http, tokens, b.credentialSettings, b.clock, b.nanoTime, b.random, metrics);
         Map<String, EndpointAdapter> a = new HashMap<>();
         a.put(Endpoints.GENESYS_QUEUE_OBSERVATIONS, new GenesysObservationsAdapter());
         a.put(Endpoints.GENESYS_CONVERSATION_AGGREGATES, new io.switchboard.poll.vendor.internal.GenesysAggregatesAdapter());
@@ -173,6 +177,7 @@ public final class VendorPollExecutor implements PollExecutor {
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
         private RandomGenerator random = new SecureRandom();
+        private MeterRegistry meterRegistry = new CompositeMeterRegistry();
 
         private Builder(TokenSource tokens) {
             this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -210,6 +215,15 @@ public final class VendorPollExecutor implements PollExecutor {
         /** Jitter of the retry backoff (seeded in tests). */
         public Builder random(RandomGenerator r) {
             random = Objects.requireNonNull(r);
+            return this;
+        }
+
+        /**
+         * Where the vendor-side meters go (request outcomes and latency, limiter waits and budget, token age at use,
+         * refresh requests; see docs/poller.md); default: nowhere.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            meterRegistry = Objects.requireNonNull(registry);
             return this;
         }
 

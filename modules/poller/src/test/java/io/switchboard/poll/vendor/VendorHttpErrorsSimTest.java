@@ -334,6 +334,33 @@ class VendorHttpErrorsSimTest {
         assertThat(after.stats()).hasSize(2);
     }
 
+    // ------------------------------------------------------------------ meters
+
+    @Test
+    void metersCountOutcomesLimiterWaitsTokenAgeAndRefreshes() throws Exception {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        f = SimFixture.running(SimulatorConfig.defaults(), b -> b.options(FAST).meterRegistry(registry));
+        f.tokens.genesys("genesys-eu");
+        f.sim.faults().set(Vendor.GENESYS, FaultSpec.none().withTooManyRequests(1, 1));
+        assertThat(poll(job("a")).clean()).isTrue();
+        f.sim.faults().clearAll();
+        f.sim.faults().revokeTokens(Vendor.GENESYS);
+        assertThat(poll(job("b")).clean()).isTrue();
+
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("switchboard_poller_vendor_requests_total{credential=\"genesys-eu\",outcome=\"429\",provider=\"genesys-cloud\"} 1.0")
+                .contains("switchboard_poller_vendor_requests_total{credential=\"genesys-eu\",outcome=\"401\",provider=\"genesys-cloud\"} 1.0")
+                .contains("switchboard_poller_vendor_requests_total{credential=\"genesys-eu\",outcome=\"2xx\",provider=\"genesys-cloud\"} 2.0")
+                .contains("switchboard_poller_vendor_request_seconds_bucket{provider=\"genesys-cloud\"")
+                .contains("switchboard_poller_rate_limiter_wait_seconds_count{credential=\"genesys-eu\"}")
+                .contains("switchboard_poller_rate_limiter_available{credential=\"genesys-eu\"}")
+                .contains("switchboard_poller_token_age_seconds_count{credential=\"genesys-eu\"} 4\n")
+                .contains("switchboard_poller_token_refresh_requests_total{credential=\"genesys-eu\"} 1.0")
+                .doesNotContain(tokenValue());
+    }
+
     // ------------------------------------------------------------------ the executor itself
 
     @Test

@@ -25,11 +25,14 @@ public final class Tokens {
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong refreshRequests = new AtomicLong();
+    private final java.util.function.Consumer<String> onRequest;
 
-    public Tokens(TokenSource source, Duration wait, Clock clock) {
+    /** @param onRequest told the credential id of every refresh actually asked for (metrics) */
+    public Tokens(TokenSource source, Duration wait, Clock clock, java.util.function.Consumer<String> onRequest) {
         this.source = source;
         this.wait = wait;
         this.clock = clock;
+        this.onRequest = onRequest;
     }
 
     public Optional<TokenView> current(String credentialId) {
@@ -61,6 +64,7 @@ public final class Tokens {
                 return old;
             }
             refreshRequests.incrementAndGet();
+            onRequest.accept(id);
             CompletableFuture<TokenView> f;
             try {
                 f = source.refresh(credentialId, rejectedVersion, reason, httpStatus, wait);

@@ -55,9 +55,11 @@ public final class VendorCalls {
     private final RandomGenerator random;
     private final Map<String, CredentialRateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+    private final VendorMetrics metrics;
 
     public VendorCalls(Vertx vertx, VendorHttp http, Tokens tokens, Function<String, CredentialHttpSettings> settings,
-                       Clock clock, LongSupplier nanoTime, RandomGenerator random) {
+                       Clock clock, LongSupplier nanoTime, RandomGenerator random, VendorMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.http = http;
         this.tokens = tokens;
@@ -85,7 +87,9 @@ public final class VendorCalls {
         return limiters.computeIfAbsent(credentialId, id -> {
             CredentialHttpSettings s = settings(id);
             int perMinute = s.requestsPerMinute() != null ? s.requestsPerMinute() : options.requestsPerMinute(provider);
-            return CredentialRateLimiter.perMinute(perMinute, nanoTime);
+            CredentialRateLimiter limiter = CredentialRateLimiter.perMinute(perMinute, nanoTime);
+            metrics.limiterCreated(id, limiter);
+            return limiter;
         });
     }
 
@@ -134,14 +138,26 @@ public final class VendorCalls {
         }
         CredentialRateLimiter limiter = limiter(caller.credentialId(), token.provider());
         Duration wait = limiter.reserve();
+        if (!wait.isZero()) {
+            metrics.limiterWait(caller.credentialId(), wait);
+        }
         Path ca = settings(caller.credentialId()).caBundle();
+        long[] sentAt = {-1};
         return delay(wait).compose(v -> {
             caller.requests().incrementAndGet();
+            metrics.tokenAge(caller.credentialId(), Duration.between(token.issuedAt(), clock.instant()));
+            sentAt[0] = nanoTime.getAsLong();
             return http.send(spec.method(), spec.url(), spec.headers(), token.headers(), spec.body(), ca);
         }).transform(ar -> {
+            long took = sentAt[0] < 0 ? -1 : nanoTime.getAsLong() - sentAt[0];
             if (ar.failed()) {
+                String kind = ar.cause() instanceof TransportException te ? te.kind().name().toLowerCase(java.util.Locale.ROOT) : "io";
+                metrics.request(caller.credentialId(), token.provider(), kind, took);
                 return onTransportFailure(caller, spec, attempt, refreshed, token, ar.cause());
             }
+            int status = ar.result().status();
+            metrics.request(caller.credentialId(), token.provider(), status / 100 == 2 ? "2xx" : status == 401 || status == 403
+                    || status == 429 ? Integer.toString(status) : status >= 500 ? "5xx" : "4xx", took);
             return onAnswer(caller, spec, attempt, refreshed, rejectedVersion, token, limiter, ar.result());
         });
     }
