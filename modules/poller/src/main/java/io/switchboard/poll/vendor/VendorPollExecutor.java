@@ -81,12 +81,12 @@ public final class VendorPollExecutor implements PollExecutor {
         TokenView token = calls.tokens().current(job.getCredentialId()).orElse(null);
         PollScope scope = new PollScope(job, request, calls, token);
         EndpointAdapter adapter = adapters.get(job.getEndpoint());
-        if (token == null) {
-            // Let the call machinery report the missing token the same way for every endpoint.
-            adapter = adapter == null ? null : s -> s.call(missingTokenProbe(job)).map(r -> {
-                s.okOrRecord(r);
-                return null;
-            });
+        if (token == null && adapter != null) {
+            scope.error(PollErrors.of(new PollErrors.Origin(job.getCredentialId(), job.getJobId(), null, job.getEndpoint()),
+                    calls.clock().instant(), PollErrors.AUTHENTICATION, true, "no token for credential '" + job.getCredentialId()
+                            + "' on the token topic yet — a token manager must own the credential and log in first (see"
+                            + " switchboard.token-status); the poller retries at the next slot").build());
+            return CompletableFuture.completedFuture(scope.outcome());
         }
         if (adapter == null) {
             scope.error(PollErrors.of(new PollErrors.Origin(job.getCredentialId(), job.getJobId(),
@@ -116,10 +116,6 @@ public final class VendorPollExecutor implements PollExecutor {
             }
             return Future.succeededFuture(scope.outcome());
         }).toCompletionStage().toCompletableFuture();
-    }
-
-    private static io.switchboard.poll.vendor.internal.CallSpec missingTokenProbe(PollJob job) {
-        return io.switchboard.poll.vendor.internal.CallSpec.get("http://127.0.0.1/", job.getEndpoint(), null);
     }
 
     /** Discovery over the same HTTP clients, tokens and rate limiters. */
@@ -154,6 +150,7 @@ public final class VendorPollExecutor implements PollExecutor {
         }
         closed = true;
         http.close();
+        calls.tokens().close();
         if (ownsVertx) {
             vertx.close().await();
         }

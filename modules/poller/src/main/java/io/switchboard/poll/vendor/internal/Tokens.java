@@ -18,7 +18,7 @@ import io.switchboard.token.TokenView;
  * (nothing arrived in time) is asked again only after the wait has passed, so a missing token manager is not flooded.
  * Thread-safe.
  */
-public final class Tokens {
+public final class Tokens implements AutoCloseable {
 
     private final TokenSource source;
     private final Duration wait;
@@ -26,6 +26,15 @@ public final class Tokens {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong refreshRequests = new AtomicLong();
     private final java.util.function.Consumer<String> onRequest;
+    /**
+     * Refresh requests leave the caller's thread (often a Vert.x event loop): writing one to Kafka may block while the
+     * producer fetches metadata.
+     */
+    private final java.util.concurrent.ExecutorService requester = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "poller-token-refresh");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param onRequest told the credential id of every refresh actually asked for (metrics) */
     public Tokens(TokenSource source, Duration wait, Clock clock, java.util.function.Consumer<String> onRequest) {
@@ -58,22 +67,41 @@ public final class Tokens {
             return CompletableFuture.completedFuture(now.get());
         }
         Instant at = clock.instant();
+        CompletableFuture<TokenView> mine = new CompletableFuture<>();
         Pending p = pending.compute(credentialId, (id, old) -> {
             if (old != null && old.version >= rejectedVersion
                     && (!old.future.isCompletedExceptionally() || at.isBefore(old.askedAt.plus(wait)))) {
                 return old;
             }
-            refreshRequests.incrementAndGet();
-            onRequest.accept(id);
-            CompletableFuture<TokenView> f;
-            try {
-                f = source.refresh(credentialId, rejectedVersion, reason, httpStatus, wait);
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            return new Pending(rejectedVersion, at, f);
+            return new Pending(rejectedVersion, at, mine);
         });
+        if (p.future == mine) {
+            refreshRequests.incrementAndGet();
+            onRequest.accept(credentialId);
+            try {
+                requester.execute(() -> {
+                    try {
+                        source.refresh(credentialId, rejectedVersion, reason, httpStatus, wait).whenComplete((t, e) -> {
+                            if (e != null) {
+                                mine.completeExceptionally(e);
+                            } else {
+                                mine.complete(t);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        mine.completeExceptionally(e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                mine.completeExceptionally(new IllegalStateException("the poller is shutting down"));
+            }
+        }
         return p.future;
+    }
+
+    @Override
+    public void close() {
+        requester.shutdownNow();
     }
 
     private record Pending(long version, Instant askedAt, CompletableFuture<TokenView> future) {

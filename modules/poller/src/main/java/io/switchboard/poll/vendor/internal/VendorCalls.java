@@ -241,7 +241,9 @@ public final class VendorCalls {
     private Future<CallResult> refreshAndRetry(Caller caller, CallSpec spec, int attempt, TokenView token, String reason,
                                                Integer status) {
         long rejected = token.version();
-        return Future.fromCompletionStage(tokens.newerThan(caller.credentialId(), rejected, reason, status)).transform(ar -> {
+        // Back onto a Vert.x context: the new token may arrive on the token table's consumer thread.
+        return Future.fromCompletionStage(tokens.newerThan(caller.credentialId(), rejected, reason, status),
+                vertx.getOrCreateContext()).transform(ar -> {
             if (ar.succeeded()) {
                 return attempt(caller, spec, attempt + 1, true, rejected);
             }
