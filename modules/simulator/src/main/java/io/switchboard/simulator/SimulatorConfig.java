@@ -470,28 +470,37 @@ public record SimulatorConfig(
      * @param expiresInOneLess         answer {@code expires_in} one second below the lifetime (as many servers do)
      * @param omitExpiresIn            leave {@code expires_in} out (RFC 6749 makes it RECOMMENDED, not required)
      * @param emptyInvalidClientBody   answer invalid_client with an empty 401 body (some servers do)
+     * @param loginPageRedirect        answer any other request under {@code /oauth2} (e.g. a POST to the issuer URL
+     *                                 itself, or to a mistyped token path) with 302 to the HTML login page
+     *                                 {@code /oauth2/login}, as servers with a browser login do (Spring Authorization
+     *                                 Server, Keycloak's account pages); off: such requests get the JSON 404
      */
     public record OAuth2(List<OAuth2Client> clients, String protectedApiScope, boolean expiresInOneLess,
-                         boolean omitExpiresIn, boolean emptyInvalidClientBody) {
+                         boolean omitExpiresIn, boolean emptyInvalidClientBody, boolean loginPageRedirect) {
         public OAuth2 {
             clients = List.copyOf(clients);
         }
 
         public OAuth2 withClient(OAuth2Client c) {
             return new OAuth2(replace(clients, c, OAuth2Client::clientId), protectedApiScope, expiresInOneLess,
-                    omitExpiresIn, emptyInvalidClientBody);
+                    omitExpiresIn, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withExpiresInOneLess(boolean v) {
-            return new OAuth2(clients, protectedApiScope, v, omitExpiresIn, emptyInvalidClientBody);
+            return new OAuth2(clients, protectedApiScope, v, omitExpiresIn, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withOmitExpiresIn(boolean v) {
-            return new OAuth2(clients, protectedApiScope, expiresInOneLess, v, emptyInvalidClientBody);
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, v, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withEmptyInvalidClientBody(boolean v) {
-            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, v);
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, v, loginPageRedirect);
+        }
+
+        /** See {@code loginPageRedirect}: unknown paths under {@code /oauth2} redirect to an HTML login page. */
+        public OAuth2 withLoginPageRedirect(boolean v) {
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, emptyInvalidClientBody, v);
         }
     }
 
@@ -529,7 +538,7 @@ public record SimulatorConfig(
         private Auth0 auth0 = new Auth0(List.of(Auth0Client.of("auth0-client", "auth0-secret")),
                 List.of(DEFAULT_AUTH0_AUDIENCE), DEFAULT_AUTH0_AUDIENCE, "read:stats", 100, false);
         private OAuth2 oauth2 = new OAuth2(List.of(OAuth2Client.of("oauth2-client", "p@ss+w%rd/=")), "queues:read",
-                false, false, false);
+                false, false, false, false);
 
         Builder() {
         }

@@ -270,7 +270,8 @@ public final class YamlConfigReader {
         }
         JsonNode o = root.get("oauth2");
         if (o != null) {
-            known(o, "oauth2.", "clients", "protectedApiScope", "expiresInOneLess", "omitExpiresIn", "emptyInvalidClientBody");
+            known(o, "oauth2.", "clients", "protectedApiScope", "expiresInOneLess", "omitExpiresIn", "emptyInvalidClientBody",
+                    "loginPageRedirect");
             b.oauth2(x -> {
                 List<OAuth2Client> clients = x.clients();
                 if (o.has("clients")) {
@@ -293,7 +294,8 @@ public final class YamlConfigReader {
                 }
                 return new SimulatorConfig.OAuth2(clients, text(o, "protectedApiScope", x.protectedApiScope()),
                         o.path("expiresInOneLess").asBoolean(x.expiresInOneLess()), o.path("omitExpiresIn").asBoolean(x.omitExpiresIn()),
-                        o.path("emptyInvalidClientBody").asBoolean(x.emptyInvalidClientBody()));
+                        o.path("emptyInvalidClientBody").asBoolean(x.emptyInvalidClientBody()),
+                        o.path("loginPageRedirect").asBoolean(x.loginPageRedirect()));
             });
         }
     }
