@@ -61,6 +61,44 @@ class SwitchboardTest {
     }
 
     @Test
+    void aSecondInstanceOnATakenOpsPortIsAConfigurationProblemNamingTheKey(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("token.key"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        Path secret = Files.writeString(dir.resolve("genesys.secret"), "gen-secret");
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try (java.net.ServerSocket firstInstance = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path file = dir.resolve("switchboard.yaml");
+            Files.writeString(file, """
+                    kafka:
+                      bootstrapServers: 127.0.0.1:%d
+                    schemaRegistry:
+                      url: http://127.0.0.1:%d
+                    encryption:
+                      activeKeyId: k1
+                      keys:
+                        k1: ${file:%s}
+                    ops:
+                      port: %d
+                    credentials:
+                      - id: g
+                        provider: genesys-cloud
+                        region: mypurecloud.ie
+                        clientId: c
+                        clientSecret: ${file:%s}
+                    """.formatted(deadPort, deadPort, key, firstInstance.getLocalPort(), secret));
+            assertThat(run("token-manager", "--config", file.toString())).isEqualTo(Switchboard.EXIT_USAGE);
+        }
+        assertThat(err.toString())
+                .contains("1 problem in " + dir.resolve("switchboard.yaml"))
+                .contains("ops.port = ")
+                .contains("already in use")
+                .contains("ops.port: 0")
+                .contains("--print-config-reference");
+    }
+
+    @Test
     void aMissingFileIsAUsageErrorNamingIt(@TempDir Path dir) {
         assertThat(run("token-manager", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Switchboard.EXIT_USAGE);
         assertThat(err.toString()).contains("nope.yaml").contains("cannot read the file");
