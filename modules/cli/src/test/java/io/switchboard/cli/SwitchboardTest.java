@@ -6,11 +6,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class SwitchboardTest {
 
@@ -28,6 +31,49 @@ class SwitchboardTest {
     void helpListsTheRoles() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("token-manager").contains("doctor");
+    }
+
+    /** Collapses the wrapping picocli adds, so a description broken in the middle of a word no longer matches. */
+    private static String unwrapped(String text) {
+        return text.replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void helpShowsEveryDescriptionWholeAndNoLineIsWiderThanTheUsageWidth() {
+        CommandLine root = Switchboard.commandLine();
+        List<CommandLine> commands = new ArrayList<>();
+        commands.add(root);
+        commands.addAll(root.getSubcommands().values());
+        String rootHelp = root.getUsageMessage();
+        for (CommandLine cl : commands) {
+            String help = cl.getUsageMessage();
+            String name = cl.getCommandSpec().qualifiedName();
+            assertThat(help.lines()).as("lines of %s --help", name).allSatisfy(line ->
+                    assertThat(line.length()).as("%s: %s", name, line).isLessThanOrEqualTo(Switchboard.USAGE_WIDTH));
+            for (OptionSpec option : cl.getCommandSpec().options()) {
+                for (String line : option.description()) {
+                    assertThat(unwrapped(help)).as("%s %s", name, option.longestName()).contains(unwrapped(line));
+                }
+            }
+            if (cl != root && !name.endsWith(" help")) {
+                // The command list shows the whole description, not only its first line.
+                String description = String.join(" ", cl.getCommandSpec().usageMessage().description());
+                assertThat(unwrapped(rootHelp)).as("command list entry of %s", name).contains(unwrapped(description));
+            }
+        }
+        assertThat(unwrapped(rootHelp)).contains("refreshes ahead of expiry and publishes encrypted tokens to <prefix>.tokens")
+                .contains("why a login fails and what to change");
+    }
+
+    @Test
+    void versionIsPrintedByEveryRole() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("switchboard ").contains("Java ").contains("Kafka clients 4.");
+        StringWriter doctor = new StringWriter();
+        CommandLine cl = Switchboard.commandLine();
+        cl.setOut(new PrintWriter(doctor, true));
+        assertThat(cl.execute("doctor", "--version")).isZero();
+        assertThat(doctor.toString()).startsWith("switchboard ");
     }
 
     @Test
