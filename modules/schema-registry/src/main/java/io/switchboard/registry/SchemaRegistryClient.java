@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.switchboard.registry.internal.AvroSchemaText;
 import io.switchboard.registry.internal.RestTransport;
 
 /**
@@ -183,9 +183,27 @@ public final class SchemaRegistryClient implements AutoCloseable {
     public CompatibilityCheck testCompatibility(String subject, String version, Schema schema) {
         JsonNode answer = transport.send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/" + encode(version) + "?verbose=true",
                 Map.of("schema", schema.toString()), "testing compatibility against version " + version + " of subject '" + subject + "'");
-        List<String> messages = new ArrayList<>();
-        answer.path("messages").forEach(m -> messages.add(m.asText()));
-        return new CompatibilityCheck(answer.path("is_compatible").asBoolean(false), messages);
+        return new CompatibilityCheck(answer.path("is_compatible").asBoolean(false), reasons(answer));
+    }
+
+    /**
+     * The reasons of a compatibility answer: Confluent lists them under {@code messages}; other
+     * Confluent-compatible registries answer {@code reason} (a string or a list). Both are read.
+     */
+    static List<String> reasons(JsonNode answer) {
+        List<String> out = new ArrayList<>();
+        for (String field : List.of("messages", "reason")) {
+            JsonNode n = answer.get(field);
+            if (n == null || n.isNull()) {
+                continue;
+            }
+            if (n.isArray()) {
+                n.forEach(m -> out.add(m.isTextual() ? m.asText() : m.toString()));
+            } else {
+                out.add(n.isTextual() ? n.asText() : n.toString());
+            }
+        }
+        return out;
     }
 
     /** The global compatibility level ({@code GET /config}). */
@@ -243,8 +261,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
                     + SchemaRegistryConfig.URL + " a Confluent-compatible registry?");
         }
         try {
-            return new Schema.Parser().parse(text.asText());
-        } catch (SchemaParseException e) {
+            return AvroSchemaText.parse(text.asText());
+        } catch (AvroSchemaText.InvalidSchemaTextException e) {
             throw new InvalidSchemaException(200, 42201, "The registry's " + what + " is not a valid Avro schema: " + e.getMessage(), e);
         }
     }
