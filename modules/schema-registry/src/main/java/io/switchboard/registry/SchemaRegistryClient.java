@@ -161,7 +161,39 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     /** All subjects ({@code GET /subjects}). */
     public List<String> getSubjects() {
-        JsonNode answer = transport.send("GET", "/subjects", null, "listing subjects");
+        return texts(transport.send("GET", "/subjects", null, "listing subjects"));
+    }
+
+    /** The subjects whose name starts with {@code prefix} ({@code GET /subjects?subjectPrefix=}). */
+    public List<String> getSubjects(String prefix) {
+        return texts(transport.send("GET", "/subjects?subjectPrefix=" + encode(prefix), null,
+                "listing the subjects that start with '" + prefix + "'"));
+    }
+
+    /**
+     * The subjects that use the schema with this id ({@code GET /schemas/ids/{id}/subjects}).
+     *
+     * @throws SchemaNotFoundException when the registry has no such id
+     */
+    public List<String> getSubjectsById(int id) {
+        return texts(transport.send("GET", "/schemas/ids/" + id + "/subjects", null, "listing the subjects of schema id " + id));
+    }
+
+    /**
+     * Every subject and version registered with the schema of this id ({@code GET /schemas/ids/{id}/versions}).
+     *
+     * @throws SchemaNotFoundException when the registry has no such id
+     */
+    public List<RegisteredSchema> getVersionsById(int id) {
+        JsonNode answer = transport.send("GET", "/schemas/ids/" + id + "/versions", null, "listing the versions of schema id " + id);
+        List<RegisteredSchema> out = new ArrayList<>();
+        for (JsonNode pair : answer) {
+            out.add(new RegisteredSchema(pair.path("subject").asText(), requireInt(pair, "version", "versions-by-id"), id, getSchemaById(id)));
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode answer) {
         List<String> out = new ArrayList<>();
         answer.forEach(n -> out.add(n.asText()));
         return out;
