@@ -96,12 +96,30 @@ class SwitchboardJarIT {
     }
 
     @Test
-    void theJarCarriesOneLoggingConfigurationAndNoTestOne() throws Exception {
+    void theJarCarriesOneLoggingConfigurationAndNoMainJarATestOne() throws Exception {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             List<String> logging = jar.stream().map(ZipEntry::getName)
                     .filter(n -> n.endsWith("logback.xml") || n.endsWith("logback-test.xml") || n.endsWith("log4j2.xml")
                             || n.endsWith("log4j2-test.xml")).toList();
             assertThat(logging).as("logging configurations in switchboard.jar").containsExactly("logback.xml");
+        }
+        // Nor does any module's main jar the build produced before this one (they are all on the reactor path).
+        try (var jars = Files.newDirectoryStream(Path.of("..").toAbsolutePath().normalize(), "*")) {
+            for (Path module : jars) {
+                try (var built = Files.newDirectoryStream(module.resolve("target"), "switchboard-*.jar")) {
+                    for (Path jarPath : built) {
+                        if (jarPath.getFileName().toString().endsWith("-tests.jar")) {
+                            continue;
+                        }
+                        try (JarFile jar = new JarFile(jarPath.toFile())) {
+                            assertThat(jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith("logback-test.xml")).toList())
+                                    .as("logback-test.xml in %s", jarPath).isEmpty();
+                        }
+                    }
+                } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException notBuilt) {
+                    // a module that is not built in this run
+                }
+            }
         }
     }
 }
