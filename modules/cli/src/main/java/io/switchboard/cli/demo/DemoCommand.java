@@ -78,7 +78,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             return io.switchboard.cli.Switchboard.EXIT_USAGE;
         }
         DemoOptions options = new DemoOptions(dataDir, queues, pollers, port, revokeAfter, 42L);
+        java.nio.file.Files.createDirectories(dataDir);
+        Path log = dataDir.resolve("demo.log");
+        boolean logged = DemoLogging.toFile(log);
         out.println("Switchboard demo: starting every component in this JVM (Ctrl-C stops them all, in order)");
+        if (logged) {
+            out.println("  logs: " + log.toAbsolutePath());
+        }
         out.flush();
         EmbeddedDemo demo;
         try {
