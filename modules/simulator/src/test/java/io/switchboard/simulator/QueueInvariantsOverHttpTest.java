@@ -134,6 +134,8 @@ class QueueInvariantsOverHttpTest extends SimulatorFixture {
             expect(s.getInteger("agentsLoggedIn") == available + working + acw + unavailable, at,
                     "agentsLoggedIn = available + working + ACW + unavailable", s);
             expect(between(s.getInteger("serviceLevel"), 0, 100), at, "CXone serviceLevel 0..100", s);
+            expect(s.getInteger("agentsIdle").equals(s.getInteger("agentsAvailable"))
+                    && s.getInteger("queueCount").equals(s.getInteger("skillQueueCount")), at, "CXone idle = available, queueCount = skillQueueCount", s);
             expect((s.getInteger("skillQueueCount") > 0) == (s.getValue("earliestQueueTime") != null), at,
                     "earliestQueueTime exactly when contacts queue", s);
         }
@@ -141,7 +143,8 @@ class QueueInvariantsOverHttpTest extends SimulatorFixture {
 
     private void checkGenesysObservations(String at) {
         String body = GenesysReportingTest.observationQuery(sim.queueIds(), "oWaiting", "oInteracting", "oAlerting",
-                "oOnQueueUsers", "oOffQueueUsers", "oMemberUsers", "oActiveUsers", "oLongestWaiting", "oLongestInteracting");
+                "oOnQueueUsers", "oOffQueueUsers", "oMemberUsers", "oActiveUsers", "oLongestWaiting", "oLongestInteracting",
+                "oUserPresences", "oUserRoutingStatuses");
         JsonArray results = json(http.post(sim.genesysApiUrl() + OBSERVATIONS, body, "Authorization", "Bearer " + tokens.get("genesys"),
                 "Content-Type", "application/json")).getJsonArray("results");
         Map<String, Map<String, Long>> perQueue = new HashMap<>();
@@ -165,6 +168,14 @@ class QueueInvariantsOverHttpTest extends SimulatorFixture {
                     "Genesys on-queue IDLE + INTERACTING + off queue = active users", e);
             expect(m.get("oActiveUsers") <= m.get("oMemberUsers"), at, "Genesys active <= member users", e);
             expect(m.get("oInteracting") + m.get("oAlerting") <= busy, at, "Genesys interacting + alerting contacts <= busy agents", e);
+            expect(m.get("oUserRoutingStatuses/IDLE") + m.get("oUserRoutingStatuses/INTERACTING") + m.get("oUserRoutingStatuses/OFF_QUEUE")
+                    == m.get("oActiveUsers"), at, "Genesys routing statuses add up to the active users", e);
+            expect(m.get("oUserPresences/ON_QUEUE") + m.get("oUserPresences/AVAILABLE") + m.get("oUserPresences/OFFLINE")
+                    == m.get("oMemberUsers"), at, "Genesys presences add up to the member users", e);
+            expect(m.get("oWaiting") > 0 || !m.containsKey("oLongestWaiting"), at,
+                    "Genesys oLongestWaiting only while contacts wait", e);
+            expect(m.get("oInteracting") > 0 || !m.containsKey("oLongestInteracting"), at,
+                    "Genesys oLongestInteracting only while contacts interact", e);
         }
     }
 
