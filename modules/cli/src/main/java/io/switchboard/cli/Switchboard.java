@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             SimulatorCommand.class,
             SchemaRegistryCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Switchboard implements Runnable {
