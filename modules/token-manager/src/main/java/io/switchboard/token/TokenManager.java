@@ -85,7 +85,7 @@ public final class TokenManager implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         this.metrics = new TokenMetrics(registry, clock);
-        this.table = TokenTable.start(TokenTableConfig.from(config));
+        this.table = TokenTable.start(config.tokenTableConfig());
         this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
                 config.instanceId());
         this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());
@@ -193,6 +193,14 @@ public final class TokenManager implements AutoCloseable {
     /** State of a credential this instance has decided about. */
     public Optional<TokenState> state(String credentialId) {
         return scheduler.state(credentialId);
+    }
+
+    /**
+     * Why the last login of a credential this instance owns failed (the sentence the doctor would say), while it has
+     * not logged in successfully since.
+     */
+    public Optional<String> lastError(String credentialId) {
+        return scheduler.lastError(credentialId);
     }
 
     /** This instance's own view of the tokens topic. */

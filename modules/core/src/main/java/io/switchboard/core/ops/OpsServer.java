@@ -4,8 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.supervise.Health;
+import io.switchboard.core.supervise.Supervisor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +62,8 @@ public final class OpsServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private PrometheusMeterRegistry registry;
-        private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+        private final Map<String, Supplier<Health>> readiness = new LinkedHashMap<>();
+        private Supervisor supervisor;
 
         private Builder() {
         }
@@ -87,17 +91,31 @@ public final class OpsServer implements AutoCloseable {
 
         /** Adds a readiness check; {@code /ready} answers 200 only when every check returns true. */
         public Builder readiness(String name, BooleanSupplier check) {
+            Objects.requireNonNull(check, "check");
+            readiness.put(Objects.requireNonNull(name, "name"), () -> check.getAsBoolean() ? Health.ok() : Health.down("not ready"));
+            return this;
+        }
+
+        /** Adds a readiness check that says why it is DOWN; {@code /ready} shows the reason. */
+        public Builder health(String name, Supplier<Health> check) {
             readiness.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Every component of {@code supervisor} becomes a readiness check (those it gains later too). */
+        public Builder supervisor(Supervisor supervisor) {
+            this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
             return this;
         }
 
         /** Starts listening. The future fails when the port cannot be bound. */
         public Future<OpsServer> start(Vertx vertx) {
-            Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
+            Map<String, Supplier<Health>> checks = new LinkedHashMap<>(readiness);
+            Supervisor supervised = supervisor;
             PrometheusMeterRegistry metrics = registry;
             Router router = Router.router(vertx);
             router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-            router.get("/ready").handler(ctx -> ready(ctx, checks));
+            router.get("/ready").handler(ctx -> ready(ctx, checks, supervised));
             if (metrics != null) {
                 router.get("/metrics").handler(ctx -> ctx.response()
                         .putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
@@ -109,20 +127,34 @@ public final class OpsServer implements AutoCloseable {
                     .map(OpsServer::new);
         }
 
-        private static void ready(RoutingContext ctx, Map<String, BooleanSupplier> checks) {
-            JsonObject results = new JsonObject();
-            boolean ready = true;
-            for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
-                boolean ok;
+        private static void ready(RoutingContext ctx, Map<String, Supplier<Health>> checks, Supervisor supervisor) {
+            Map<String, Health> results = new LinkedHashMap<>();
+            for (Map.Entry<String, Supplier<Health>> check : checks.entrySet()) {
+                Health h;
                 try {
-                    ok = check.getValue().getAsBoolean();
+                    h = check.getValue().get();
                 } catch (RuntimeException e) {
-                    ok = false;
+                    h = Health.down("the check itself failed: " + e);
                 }
-                results.put(check.getKey(), ok ? "UP" : "DOWN");
-                ready &= ok;
+                results.put(check.getKey(), h);
             }
-            json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results));
+            if (supervisor != null) {
+                results.putAll(supervisor.health());
+            }
+            boolean ready = results.values().stream().allMatch(Health::up);
+            JsonObject states = new JsonObject();
+            JsonObject reasons = new JsonObject();
+            results.forEach((name, h) -> {
+                states.put(name, h.up() ? "UP" : "DOWN");
+                if (!h.up()) {
+                    reasons.put(name, h.reason());
+                }
+            });
+            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", states);
+            if (!reasons.isEmpty()) {
+                body.put("reasons", reasons);
+            }
+            json(ctx, ready ? 200 : 503, body);
         }
 
         private static void json(RoutingContext ctx, int status, JsonObject body) {
