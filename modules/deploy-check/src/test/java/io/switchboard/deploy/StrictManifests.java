@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -94,11 +95,17 @@ final class StrictManifests {
                     public boolean hasAnySetterAnnotation(AnnotatedMethod am) {
                         return false;
                     }
+
+                    // Write every property back, defaults included, so lostValues can compare (Strimzi
+                    // leaves out defaults such as patternType: literal).
+                    @Override
+                    public JsonInclude.Value findPropertyInclusion(Annotated a) {
+                        return JsonInclude.Value.empty();
+                    }
                 })
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
         // The API server refuses "2" for an integer and 2 for a string; so does this mapper.
