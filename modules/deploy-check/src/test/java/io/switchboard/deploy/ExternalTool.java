@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command-line tool (kubectl, docker compose) as a process and captures what it printed. */
@@ -30,6 +31,11 @@ final class ExternalTool {
 
     /** Runs {@code command} in {@code dir}; at most {@code timeoutSeconds}, then the process is killed and this throws. */
     static Result run(Path dir, List<String> command, Map<String, String> env, long timeoutSeconds) {
+        return run(dir, command, env, Set.of(), timeoutSeconds);
+    }
+
+    /** As {@link #run(Path, List, Map, long)}, with the variables {@code unset} removed from the process's environment. */
+    static Result run(Path dir, List<String> command, Map<String, String> env, Set<String> unset, long timeoutSeconds) {
         Path out = null;
         Path err = null;
         try {
@@ -37,6 +43,7 @@ final class ExternalTool {
             err = Files.createTempFile("tool-err", ".txt");
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            pb.environment().keySet().removeAll(unset);
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
