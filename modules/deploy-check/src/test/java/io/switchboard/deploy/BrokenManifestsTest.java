@@ -92,6 +92,21 @@ class BrokenManifestsTest {
                 "StatefulSet switchboard-aggregator container aggregator readinessProbe: path /health, expected /ready");
     }
 
+    @Test
+    void anAggregatorGivenTheTokenKeyIsReported() {
+        Path k8s = copyWith("base/080-aggregator.yaml",
+                "                secretKeyRef: {name: switchboard-aggregator, key: sasl.jaas.config}\n",
+                "                secretKeyRef: {name: switchboard-aggregator, key: sasl.jaas.config}\n"
+                        + "            - name: SWITCHBOARD_TOKEN_KEY_K1\n              valueFrom:\n"
+                        + "                secretKeyRef: {name: switchboard-token-keys, key: k1}\n");
+
+        Manifests m = Manifests.render(k8s.resolve("overlays/prod"), "over-shared prod");
+
+        assertThat(WorkloadRules.problems(m, TopicContract.defaults())).containsExactly(
+                "StatefulSet switchboard-aggregator container aggregator: env SWITCHBOARD_TOKEN_KEY_K1 reads Secret switchboard-token-keys,"
+                        + " which the aggregator does not need (least privilege)");
+    }
+
     /** A copy of deploy/k8s under the temp dir with {@code from} replaced by {@code to} in {@code file}. */
     private Path copyWith(String file, String from, String to) {
         Path copy = tmp.resolve("k8s");

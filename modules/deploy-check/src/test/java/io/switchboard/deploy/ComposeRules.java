@@ -194,6 +194,10 @@ final class ComposeRules {
                 p.add("docker-compose.yml uses ${" + m.group(1) + "}, which .env.example does not list");
             }
         }
+        for (String name : List.of("topics-init", "simulator", "aggregator-1", "aggregator-2")) {
+            map(services.get(name).get("environment")).keySet().stream().filter(k -> SECRET_NAME.matcher(k).matches())
+                    .forEach(k -> p.add(name + " gets the secret " + k + ", which it never uses (least privilege)"));
+        }
         for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
             map(e.getValue().get("environment")).forEach((k, v) -> {
                 if (SECRET_NAME.matcher(k).matches() && !String.valueOf(v).matches("\\$\\{" + Pattern.quote(k) + ":\\?[^}]+}")) {

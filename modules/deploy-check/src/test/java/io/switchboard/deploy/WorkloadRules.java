@@ -214,6 +214,19 @@ final class WorkloadRules {
             if (!ownUser) {
                 p.add(who + ": KAFKA_SASL_JAAS_CONFIG must come from the Secret of the " + component + "'s own KafkaUser, found " + userSecret);
             }
+            // least privilege: only the token manager logs in at vendors; the aggregator decrypts no token
+            Set<String> allowedSecrets = switch (component) {
+                case "token-manager" -> Set.of("*");
+                case "poller" -> Set.of(String.valueOf(userSecret), "switchboard-token-keys");
+                default -> Set.of(String.valueOf(userSecret));
+            };
+            for (EnvVar e : Objects.requireNonNullElse(c.getEnv(), List.<EnvVar>of())) {
+                if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null && !allowedSecrets.contains("*")
+                        && !allowedSecrets.contains(e.getValueFrom().getSecretKeyRef().getName())) {
+                    p.add(who + ": env " + e.getName() + " reads Secret " + e.getValueFrom().getSecretKeyRef().getName()
+                            + ", which the " + component + " does not need (least privilege)");
+                }
+            }
         }
         return p;
     }
