@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +25,8 @@ class BrokenManifestsTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void needsKubectl() {
+    @BeforeEach
+    void needsKubectl() {
         Kustomize.assumeKubectl();
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,8 +22,8 @@ import io.switchboard.core.TopicContract;
  */
 class KubernetesManifestsTest {
 
-    @BeforeAll
-    static void needsKubectl() {
+    @BeforeEach
+    void needsKubectl() {
         Kustomize.assumeKubectl();
     }
 
