@@ -1,0 +1,96 @@
+package io.switchboard.poll.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
+import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.Topics;
+
+/**
+ * Creates the poller's topics when they are missing and checks the ones that exist: {@code poll-jobs} and
+ * {@code poll-progress} (compacted, the same number of partitions: a job's progress lives in the partition number of
+ * its job), {@code queue-stats} and {@code poll-errors} (delete policy).
+ */
+public final class PollTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollTopics.class);
+    /** Partitions of queue-stats and poll-errors when created here. */
+    static final int OUTPUT_PARTITIONS = 12;
+
+    private PollTopics() {
+    }
+
+    /**
+     * Ensures the topics exist.
+     *
+     * @return the partition count of poll-jobs
+     * @throws ConfigException when poll-jobs and poll-progress exist with different partition counts
+     * @throws SwitchboardException when Kafka does not answer or refuses
+     */
+    public static int ensure(Map<String, Object> kafkaProperties, Topics topics, int jobPartitions) {
+        try (Admin admin = Admin.create(kafkaProperties)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            Map<String, String> compact = Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
+            if (!existing.contains(topics.pollJobs())) {
+                missing.add(new NewTopic(topics.pollJobs(), Optional.of(jobPartitions), Optional.empty()).configs(compact));
+            }
+            if (!existing.contains(topics.pollProgress())) {
+                int partitions = existing.contains(topics.pollJobs()) ? partitions(admin, topics.pollJobs()) : jobPartitions;
+                missing.add(new NewTopic(topics.pollProgress(), Optional.of(partitions), Optional.empty()).configs(compact));
+            }
+            if (!existing.contains(topics.queueStats())) {
+                missing.add(new NewTopic(topics.queueStats(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
+            }
+            if (!existing.contains(topics.pollErrors())) {
+                missing.add(new NewTopic(topics.pollErrors(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
+            }
+            for (NewTopic t : missing) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topic {} ({} partitions, {})", t.name(), t.numPartitions(), t.configs());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            int jobs = partitions(admin, topics.pollJobs());
+            int progress = partitions(admin, topics.pollProgress());
+            if (jobs != progress) {
+                throw new ConfigException("Kafka topics", List.of(new ConfigProblem(topics.pollProgress(), progress + " partitions",
+                        "must have as many partitions as " + topics.pollJobs() + " (" + jobs + "): a job's progress is written to the"
+                                + " partition number of its job; add partitions to the smaller one")));
+            }
+            return jobs;
+        } catch (ExecutionException e) {
+            throw new SwitchboardException("cannot create the poller topics under prefix " + topics.prefix() + ": "
+                    + e.getCause().getMessage() + "; create them by hand or grant CreateTopics", e.getCause());
+        } catch (TimeoutException e) {
+            throw new SwitchboardException("Kafka did not answer within 30 s while checking the poller topics; check kafka.bootstrapServers", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SwitchboardException("interrupted while creating topics", e);
+        }
+    }
+
+    private static int partitions(Admin admin, String topic) throws ExecutionException, InterruptedException, TimeoutException {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        return d.partitions().size();
+    }
+}
