@@ -98,11 +98,16 @@ class JobPlannerTest {
         more.removeIf(q -> q.id().equals("q7")); // q7 was deleted at the vendor
         discovery.queues = more;
         CredentialPlan changed = plan(T1, c, onTopic);
-        assertThat(changed.updated()).extracting(PollJob::getJobId).containsExactly("genesys-eu/live/1", "genesys-eu/live/3");
-        assertThat(changed.updated().get(0).getQueueIds()).doesNotContain("q7").hasSize(99);
-        assertThat(changed.updated().get(1).getQueueIds()).contains("q-new").hasSize(51);
-        assertThat(changed.updated()).allSatisfy(j -> assertThat(j.getUpdatedAt()).isEqualTo(T1));
-        assertThat(changed.unchanged()).extracting(PollJob::getJobId).containsExactly("genesys-eu/live/2");
+        // the new queue takes the place q7 left: one job rewritten, the other two untouched
+        assertThat(changed.updated()).extracting(PollJob::getJobId).containsExactly("genesys-eu/live/1");
+        assertThat(changed.updated().get(0).getQueueIds()).doesNotContain("q7").contains("q1", "q-new").hasSize(100);
+        assertThat(changed.updated().get(0).getUpdatedAt()).isEqualTo(T1);
+        assertThat(changed.unchanged()).extracting(PollJob::getJobId).containsExactly("genesys-eu/live/2", "genesys-eu/live/3");
+
+        more.add(new DiscoveredQueue("q-newer", "Sales newer", null));
+        CredentialPlan grown = plan(T1, c, changed.jobs());
+        assertThat(grown.updated()).extracting(PollJob::getJobId).containsExactly("genesys-eu/live/3");
+        assertThat(grown.updated().get(0).getQueueIds()).endsWith("q-newer").hasSize(51);
         assertThat(changed.created()).isEmpty();
         assertThat(changed.removed()).isEmpty();
     }
@@ -131,10 +136,10 @@ class JobPlannerTest {
                 spec("fixed", List.of("q-a", "q-b"), List.of(), 100)));
         CredentialPlan plan = plan(T0, c, List.of());
         assertThat(plan.jobs()).extracting(PollJob::getJobId)
-                .containsExactly("genesys-eu/fixed/1", "genesys-eu/support/1", "genesys-eu/support/2");
-        assertThat(plan.jobs().get(1).getQueueIds()).containsExactly("q2", "q4", "q6");
-        assertThat(plan.jobs().get(2).getQueueIds()).containsExactly("q8", "q10");
-        assertThat(plan.jobs().get(0).getQueueIds()).containsExactly("q-a", "q-b");
+                .containsExactly("genesys-eu/support/1", "genesys-eu/support/2", "genesys-eu/fixed/1");
+        assertThat(plan.jobs().get(0).getQueueIds()).containsExactly("q2", "q4", "q6");
+        assertThat(plan.jobs().get(1).getQueueIds()).containsExactly("q8", "q10");
+        assertThat(plan.jobs().get(2).getQueueIds()).containsExactly("q-a", "q-b");
         assertThat(discovery.asked).hasSize(1);
     }
 
