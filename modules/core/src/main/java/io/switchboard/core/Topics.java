@@ -40,7 +40,7 @@ public record Topics(String prefix) {
         return prefix + ".poll-jobs";
     }
 
-    /** Compacted: progress per poll job (last poll sequence, last closed interval), written in each poll's transaction. */
+    /** Compacted: progress per job id (last poll sequence, last closed interval), written in the poll's transaction. */
     public String pollProgress() {
         return prefix + ".poll-progress";
     }
@@ -78,5 +78,10 @@ public record Topics(String prefix) {
     /** SLA alerts. */
     public String alerts() {
         return prefix + ".alerts";
+    }
+
+    /** Records the aggregator could not read (poison records), with error headers: Kafka Streams' own dead-letter queue. */
+    public String deadLetters() {
+        return prefix + ".dead-letters";
     }
 }
