@@ -206,6 +206,11 @@ public final class Poller implements AutoCloseable {
         return v == null ? Optional.empty() : Optional.of(v.skippedSlots());
     }
 
+    /** How many polls are in flight here now (executor or writer). */
+    public int pollsInFlight() {
+        return (int) scheduler.views().stream().filter(JobScheduler.JobView::inFlight).count();
+    }
+
     /** Runs the in-fleet planning for every owned partition now and waits for it. */
     public void planNow() {
         planner.planNow();

@@ -20,19 +20,19 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.TopicContract;
+import io.switchboard.core.TopicSpec;
 import io.switchboard.core.Topics;
 
 /**
- * Creates the poller's topics when they are missing and checks the ones that exist: {@code poll-jobs} and
- * {@code poll-progress} (compacted, the same number of partitions: a job's progress lives in the partition number of
- * its job), {@code queue-stats} and {@code poll-errors} (delete policy).
+ * Creates the poller's topics when they are missing, as the {@link TopicContract} describes them, and checks the ones
+ * that exist: {@code poll-jobs} and {@code poll-progress} (compacted, {@code poller.jobPartitions}, the same number of
+ * partitions: a job's progress lives in the partition number of its job), {@code queue-stats} and
+ * {@code poll-errors}.
  */
 public final class PollTopics {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollTopics.class);
-    /** Partitions of queue-stats and poll-errors when created here. */
-    static final int OUTPUT_PARTITIONS = 12;
-
     private PollTopics() {
     }
 
@@ -46,20 +46,20 @@ public final class PollTopics {
     public static int ensure(Map<String, Object> kafkaProperties, Topics topics, int jobPartitions) {
         try (Admin admin = Admin.create(kafkaProperties)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            TopicContract contract = TopicContract.of(topics);
             List<NewTopic> missing = new ArrayList<>();
-            Map<String, String> compact = Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0");
             if (!existing.contains(topics.pollJobs())) {
-                missing.add(new NewTopic(topics.pollJobs(), Optional.of(jobPartitions), Optional.empty()).configs(compact));
+                missing.add(topic(contract.get(topics.pollJobs()), jobPartitions));
             }
             if (!existing.contains(topics.pollProgress())) {
                 int partitions = existing.contains(topics.pollJobs()) ? partitions(admin, topics.pollJobs()) : jobPartitions;
-                missing.add(new NewTopic(topics.pollProgress(), Optional.of(partitions), Optional.empty()).configs(compact));
+                missing.add(topic(contract.get(topics.pollProgress()), partitions));
             }
-            if (!existing.contains(topics.queueStats())) {
-                missing.add(new NewTopic(topics.queueStats(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
-            }
-            if (!existing.contains(topics.pollErrors())) {
-                missing.add(new NewTopic(topics.pollErrors(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
+            for (String output : List.of(topics.queueStats(), topics.pollErrors())) {
+                if (!existing.contains(output)) {
+                    TopicSpec spec = contract.get(output);
+                    missing.add(topic(spec, spec.partitions()));
+                }
             }
             for (NewTopic t : missing) {
                 try {
@@ -88,6 +88,10 @@ public final class PollTopics {
             Thread.currentThread().interrupt();
             throw new SwitchboardException("interrupted while creating topics", e);
         }
+    }
+
+    private static NewTopic topic(TopicSpec spec, int partitions) {
+        return new NewTopic(spec.name(), Optional.of(partitions), Optional.empty()).configs(spec.configs());
     }
 
     private static int partitions(Admin admin, String topic) throws ExecutionException, InterruptedException, TimeoutException {

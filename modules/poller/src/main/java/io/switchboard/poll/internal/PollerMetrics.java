@@ -128,6 +128,8 @@ public final class PollerMetrics {
     /** Registers the lag gauge of a job that started here. */
     public <T> void jobStarted(PollJob job, T state, ToDoubleFunction<T> lagSeconds) {
         jobs.incrementAndGet();
+        Counter.builder("switchboard.poll.skipped.slots").description("Slots skipped because the previous poll was still running")
+                .tags("credential", job.getCredentialId(), "endpoint", job.getEndpoint()).register(registry);
         Gauge g = Gauge.builder("switchboard.poll.job.lag", state, lagSeconds).baseUnit("seconds").strongReference(true)
                 .description("Seconds since the job's last poll without errors")
                 .tags("credential", job.getCredentialId(), "job", job.getJobId()).register(registry);
