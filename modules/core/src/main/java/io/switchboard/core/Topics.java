@@ -74,4 +74,9 @@ public record Topics(String prefix) {
     public String alerts() {
         return prefix + ".alerts";
     }
+
+    /** Records the aggregator could not read (poison records), with error headers: Kafka Streams' own dead-letter queue. */
+    public String deadLetters() {
+        return prefix + ".dead-letters";
+    }
 }
