@@ -158,7 +158,7 @@ public final class WindowAggregate {
     }
 
     /** The window's statistics as written to {@code queue-stats-<size>}. */
-    QueueWindowStats toStats(String credentialId, String queueId, WindowSize size, long windowStart) {
+    public QueueWindowStats toStats(String credentialId, String queueId, WindowSize size, long windowStart) {
         long samples = closedSamples;
         long wSum = waitingSum;
         long wCount = waitingCount;

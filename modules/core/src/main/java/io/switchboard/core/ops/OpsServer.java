@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public final class OpsServer implements AutoCloseable {
         private int port;
         private PrometheusMeterRegistry registry;
         private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+        private final Map<String, Supplier<String>> reasons = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -91,13 +93,25 @@ public final class OpsServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a readiness check that explains itself: {@code downReason} returns null while the check
+         * passes and, when it fails, a sentence saying why (shown under {@code reasons} in {@code /ready}).
+         */
+        public Builder readinessWithReason(String name, Supplier<String> downReason) {
+            Objects.requireNonNull(downReason, "downReason");
+            readiness(name, () -> downReason.get() == null);
+            reasons.put(name, downReason);
+            return this;
+        }
+
         /** Starts listening. The future fails when the port cannot be bound. */
         public Future<OpsServer> start(Vertx vertx) {
             Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
+            Map<String, Supplier<String>> why = Map.copyOf(reasons);
             PrometheusMeterRegistry metrics = registry;
             Router router = Router.router(vertx);
             router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-            router.get("/ready").handler(ctx -> ready(ctx, checks));
+            router.get("/ready").handler(ctx -> ready(ctx, checks, why));
             if (metrics != null) {
                 router.get("/metrics").handler(ctx -> ctx.response()
                         .putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
@@ -109,8 +123,9 @@ public final class OpsServer implements AutoCloseable {
                     .map(OpsServer::new);
         }
 
-        private static void ready(RoutingContext ctx, Map<String, BooleanSupplier> checks) {
+        private static void ready(RoutingContext ctx, Map<String, BooleanSupplier> checks, Map<String, Supplier<String>> why) {
             JsonObject results = new JsonObject();
+            JsonObject reasons = new JsonObject();
             boolean ready = true;
             for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
                 boolean ok;
@@ -120,9 +135,24 @@ public final class OpsServer implements AutoCloseable {
                     ok = false;
                 }
                 results.put(check.getKey(), ok ? "UP" : "DOWN");
+                if (!ok && why.containsKey(check.getKey())) {
+                    String reason;
+                    try {
+                        reason = why.get(check.getKey()).get();
+                    } catch (RuntimeException e) {
+                        reason = e.toString();
+                    }
+                    if (reason != null) {
+                        reasons.put(check.getKey(), reason);
+                    }
+                }
                 ready &= ok;
             }
-            json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results));
+            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results);
+            if (!reasons.isEmpty()) {
+                body.put("reasons", reasons);
+            }
+            json(ctx, ready ? 200 : 503, body);
         }
 
         private static void json(RoutingContext ctx, int status, JsonObject body) {
