@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -80,10 +79,17 @@ public final class Codec {
             }
         }
 
+        /** UTF-8 with an int length (no 64 KB limit, unlike writeUTF). */
+        void string(String v) throws IOException {
+            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            writeInt(b.length);
+            write(b);
+        }
+
         void nullableString(String v) throws IOException {
             writeBoolean(v != null);
             if (v != null) {
-                writeUTF(v);
+                string(v);
             }
         }
     }
@@ -102,12 +108,16 @@ public final class Codec {
             return readBoolean() ? readDouble() : null;
         }
 
-        String nullableString() throws IOException {
-            return readBoolean() ? readUTF() : null;
+        String string() throws IOException {
+            int n = readInt();
+            if (n < 0 || n > 64 * 1024 * 1024) {
+                throw new IOException("string length " + n + " is not plausible");
+            }
+            return new String(readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
         }
 
-        <T> T nullable(Function<In, T> f) throws IOException {
-            return readBoolean() ? f.apply(this) : null;
+        String nullableString() throws IOException {
+            return readBoolean() ? string() : null;
         }
     }
 }

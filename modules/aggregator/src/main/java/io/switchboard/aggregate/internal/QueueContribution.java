@@ -24,8 +24,8 @@ public record QueueContribution(String credentialId, String queueId, String queu
     }
 
     private static void write(QueueContribution c, Codec.Out out) throws IOException {
-        out.writeUTF(c.credentialId);
-        out.writeUTF(c.queueId);
+        out.string(c.credentialId);
+        out.string(c.queueId);
         out.nullableString(c.queueName);
         out.nullableString(c.tenantId);
         out.nullableString(c.provider);
@@ -43,7 +43,7 @@ public record QueueContribution(String credentialId, String queueId, String queu
     }
 
     private static QueueContribution read(Codec.In in, int version) throws IOException {
-        return new QueueContribution(in.readUTF(), in.readUTF(), in.nullableString(), in.nullableString(), in.nullableString(),
+        return new QueueContribution(in.string(), in.string(), in.nullableString(), in.nullableString(), in.nullableString(),
                 in.readLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(),
                 in.nullableLong(), in.nullableLong(), in.nullableDouble(), in.readBoolean(), in.readInt());
     }

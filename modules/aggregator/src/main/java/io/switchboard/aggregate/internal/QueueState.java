@@ -298,8 +298,8 @@ public final class QueueState {
     }
 
     private static void write(QueueState s, Codec.Out out) throws IOException {
-        out.writeUTF(s.credentialId);
-        out.writeUTF(s.queueId);
+        out.string(s.credentialId);
+        out.string(s.queueId);
         out.nullableString(s.queueName);
         out.nullableString(s.tenantId);
         out.nullableString(s.provider);
@@ -310,7 +310,7 @@ public final class QueueState {
         out.writeShort(s.media.size());
         for (Map.Entry<String, MediaState> e : s.media.entrySet()) {
             MediaState m = e.getValue();
-            out.writeUTF(e.getKey());
+            out.string(e.getKey());
             out.writeLong(m.observedAt);
             out.nullableLong(m.waiting);
             out.nullableLong(m.interacting);
@@ -326,15 +326,15 @@ public final class QueueState {
         }
         out.writeShort(s.firing.size());
         for (Map.Entry<String, Long> e : s.firing.entrySet()) {
-            out.writeUTF(e.getKey());
+            out.string(e.getKey());
             out.writeLong(e.getValue());
         }
     }
 
     private static QueueState read(Codec.In in, int version) throws IOException {
         QueueState s = new QueueState();
-        s.credentialId = in.readUTF();
-        s.queueId = in.readUTF();
+        s.credentialId = in.string();
+        s.queueId = in.string();
         s.queueName = in.nullableString();
         s.tenantId = in.nullableString();
         s.provider = in.nullableString();
@@ -344,7 +344,7 @@ public final class QueueState {
         s.stale = in.readBoolean();
         int n = in.readUnsignedShort();
         for (int i = 0; i < n; i++) {
-            String key = in.readUTF();
+            String key = in.string();
             MediaState m = new MediaState();
             m.observedAt = in.readLong();
             m.waiting = in.nullableLong();
@@ -362,7 +362,7 @@ public final class QueueState {
         }
         int f = in.readUnsignedShort();
         for (int i = 0; i < f; i++) {
-            s.firing.put(in.readUTF(), in.readLong());
+            s.firing.put(in.string(), in.readLong());
         }
         return s;
     }

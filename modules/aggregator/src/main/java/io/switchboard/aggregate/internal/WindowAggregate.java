@@ -291,7 +291,7 @@ public final class WindowAggregate {
         out.writeShort(w.open.size());
         for (Map.Entry<String, Observation> e : w.open.entrySet()) {
             Observation o = e.getValue();
-            out.writeUTF(e.getKey());
+            out.string(e.getKey());
             out.nullableLong(o.waiting());
             out.nullableLong(o.interacting());
             out.nullableLong(o.longestWaitingMs());
@@ -301,7 +301,7 @@ public final class WindowAggregate {
         out.writeShort(w.intervals.size());
         for (Map.Entry<String, Interval> e : w.intervals.entrySet()) {
             Interval i = e.getValue();
-            out.writeUTF(e.getKey());
+            out.string(e.getKey());
             out.writeLong(i.polledAt());
             out.writeLong(i.pollSequence());
             out.nullableLong(i.offered());
@@ -334,12 +334,12 @@ public final class WindowAggregate {
         w.openAt = in.readLong();
         int n = in.readUnsignedShort();
         for (int i = 0; i < n; i++) {
-            w.open.put(in.readUTF(), new Observation(in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(),
+            w.open.put(in.string(), new Observation(in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(),
                     in.nullableLong()));
         }
         int m = in.readUnsignedShort();
         for (int i = 0; i < m; i++) {
-            w.intervals.put(in.readUTF(), new Interval(in.readLong(), in.readLong(), in.nullableLong(), in.nullableLong(),
+            w.intervals.put(in.string(), new Interval(in.readLong(), in.readLong(), in.nullableLong(), in.nullableLong(),
                     in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(),
                     in.nullableLong(), in.nullableDouble()));
         }
