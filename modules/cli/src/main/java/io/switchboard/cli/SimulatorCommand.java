@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.config.ConfigFile;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
@@ -39,6 +40,15 @@ final class SimulatorCommand implements Callable<Integer> {
             + " queues), or a simulator-only file (default: $" + ConfigFile.ENV + ", else ./switchboard.yaml if it exists;"
             + " without one the documented defaults apply).")
     Path config;
+
+    @Option(names = "--clock-start", paramLabel = "<instant>", description = "Simulated instant at start-up, e.g."
+            + " 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the wall clock says"
+            + " (overrides simulator.clock.start of the configuration; default: the wall clock).")
+    String clockStart;
+
+    @Option(names = "--clock-frozen", description = "Start with the simulated clock frozen; it then moves only with"
+            + " POST /_admin/clock/advance?seconds=N (overrides simulator.clock.frozen of the configuration).")
+    boolean clockFrozen;
 
     @Option(names = "--print-config-reference",
             description = "Print every key of the configuration file with its environment variable, default and meaning, and exit.")
@@ -91,7 +101,17 @@ final class SimulatorCommand implements Callable<Integer> {
         if (host != null) {
             builder.host(host);
         }
-        return VendorSimulator.start(builder.build());
+        SimulatorConfig.Clock clock = builder.build().clock();
+        java.time.Instant start = clock.start();
+        if (clockStart != null) {
+            try {
+                start = java.time.Instant.parse(clockStart);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("--clock-start", java.util.List.of(new ConfigProblem("--clock-start", clockStart,
+                        "must be an ISO-8601 instant such as 2024-05-06T10:00:00Z")));
+            }
+        }
+        return VendorSimulator.start(builder.clock(new SimulatorConfig.Clock(start, clock.frozen() || clockFrozen)).build());
     }
 
     /** The port of {@code switchboard simulator} when neither --port nor the configuration gives one. */

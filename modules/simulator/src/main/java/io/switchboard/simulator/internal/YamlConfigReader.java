@@ -58,6 +58,12 @@ public final class YamlConfigReader {
             .doc("Server event loops, 1 to 64.");
     public static final ConfigKey<Integer> GENERATED_QUEUES = ConfigKey.integer(S + "generatedQueues").defaultValue(0)
             .doc("Extra queues generated from the seed, for load tests.");
+    public static final ConfigKey<java.time.Instant> CLOCK_START = ConfigKey.of(S + "clock.start", ConfigType.INSTANT)
+            .computedDefault("the wall clock")
+            .doc("Simulated instant at start-up, e.g. 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the"
+                    + " wall clock says.");
+    public static final ConfigKey<Boolean> CLOCK_FROZEN = ConfigKey.bool(S + "clock.frozen").defaultValue(false)
+            .doc("Start with the simulated clock frozen; it moves only with POST /_admin/clock/advance.");
     public static final ConfigKey<List<ConfigSection>> QUEUES = ConfigKey.items(S + "queues").computedDefault("five queues")
             .doc("The queues every vendor reports: a list of {id, name, skillId, mediaTypes, agents}; replaces the default five.");
     public static final ConfigKey<String> QUEUE_ID = ConfigKey.string(S + "queues[].id").fileOnly().doc("Queue id (Genesys queueId).");
@@ -192,10 +198,12 @@ public final class YamlConfigReader {
             .doc("Leave expires_in out of token answers.");
     public static final ConfigKey<Boolean> OAUTH2_EMPTY = ConfigKey.bool(S + "oauth2.emptyInvalidClientBody").defaultValue(false)
             .doc("Answer invalid_client with an empty body.");
+    public static final ConfigKey<Boolean> OAUTH2_LOGIN_PAGE = ConfigKey.bool(S + "oauth2.loginPageRedirect").defaultValue(false)
+            .doc("Unknown paths under /oauth2 answer 302 to an HTML sign-in page, as servers with a browser login do.");
 
     /** Every simulator key, in file order. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, SEED, ALLOW_SHORT_LIFETIMES, MAX_RECORDED_REQUESTS,
-            SEQUENCE_FIELD, EVENT_LOOPS, GENERATED_QUEUES, QUEUES, QUEUE_ID, QUEUE_NAME, QUEUE_SKILL, QUEUE_MEDIA, QUEUE_AGENTS,
+            SEQUENCE_FIELD, EVENT_LOOPS, GENERATED_QUEUES, CLOCK_START, CLOCK_FROZEN, QUEUES, QUEUE_ID, QUEUE_NAME, QUEUE_SKILL, QUEUE_MEDIA, QUEUE_AGENTS,
             GENESYS_CLIENTS, GENESYS_CLIENT_ID, GENESYS_SECRET, GENESYS_LIFETIME, GENESYS_GRANTS, GENESYS_PERMISSIONS,
             GENESYS_ORGANIZATION, GENESYS_RATE, GENESYS_MAX_QUEUES, GENESYS_INVALID_STATUS,
             CXONE_CLIENTS, CXONE_CLIENT_ID, CXONE_CLIENT_SECRET, CXONE_KEYS, CXONE_KEY_ID, CXONE_KEY_SECRET, CXONE_KEY_TENANT,
@@ -206,7 +214,7 @@ public final class YamlConfigReader {
             AUTH0_CLIENTS, AUTH0_CLIENT_ID, AUTH0_SECRET, AUTH0_LIFETIME, AUTH0_GRANTS, AUTH0_TENANT, AUTH0_APIS, AUTH0_AUDIENCE,
             AUTH0_SCOPE, AUTH0_RATE, AUTH0_LEGACY,
             OAUTH2_CLIENTS, OAUTH2_CLIENT_ID, OAUTH2_SECRET, OAUTH2_AUTH_METHODS, OAUTH2_GRANTS, OAUTH2_SCOPES, OAUTH2_LIFETIME,
-            OAUTH2_REFRESH, OAUTH2_TENANT, OAUTH2_REQUIRED, OAUTH2_SCOPE, OAUTH2_ONE_LESS, OAUTH2_OMIT, OAUTH2_EMPTY);
+            OAUTH2_REFRESH, OAUTH2_TENANT, OAUTH2_REQUIRED, OAUTH2_SCOPE, OAUTH2_ONE_LESS, OAUTH2_OMIT, OAUTH2_EMPTY, OAUTH2_LOGIN_PAGE);
 
     /** Keys whose items are checked per list. */
     private static final Map<String, List<ConfigKey<?>>> ITEM_KEYS = itemKeys();
@@ -292,6 +300,9 @@ public final class YamlConfigReader {
         if (sim.isSet(SEQUENCE_FIELD)) b.sequenceField(or(sim, SEQUENCE_FIELD, true));
         if (sim.isSet(EVENT_LOOPS)) b.eventLoops(or(sim, EVENT_LOOPS, 1));
         if (sim.isSet(GENERATED_QUEUES)) b.generatedQueues(or(sim, GENERATED_QUEUES, 0));
+        if (sim.isSet(CLOCK_START) || sim.isSet(CLOCK_FROZEN)) {
+            b.clock(new SimulatorConfig.Clock(sim.get(CLOCK_START), or(sim, CLOCK_FROZEN, false)));
+        }
         if (sim.has(QUEUES.name())) {
             List<QueueSpec> qs = new ArrayList<>();
             int i = 0;
@@ -421,7 +432,7 @@ public final class YamlConfigReader {
             }
             return new SimulatorConfig.OAuth2(clients, or(sim, OAUTH2_SCOPE, x.protectedApiScope()),
                     or(sim, OAUTH2_ONE_LESS, x.expiresInOneLess()), or(sim, OAUTH2_OMIT, x.omitExpiresIn()),
-                    or(sim, OAUTH2_EMPTY, x.emptyInvalidClientBody()));
+                    or(sim, OAUTH2_EMPTY, x.emptyInvalidClientBody()), or(sim, OAUTH2_LOGIN_PAGE, x.loginPageRedirect()));
         });
     }
 
