@@ -41,7 +41,7 @@ import io.vertx.core.Vertx;
  * <p>Start any number of instances with the same configuration (different {@code instanceId}s):
  * each credential is owned by exactly one; when an instance stops, another takes its credentials
  * over, adopting the tokens already published. Serves {@code /health}, {@code /ready} (assigned
- * and token table loaded) and {@code /metrics} unless {@code ops.port} is -1.
+ * and token table loaded) and {@code /metrics} unless {@code tokenManager.ops.port} is -1.
  *
  * <p>Thread-safe. {@link #close()} hands credentials over (leaves the group), flushes the producer
  * and stops every thread it started, including the {@link Vertx} instance if it created it.
@@ -106,7 +106,7 @@ public final class TokenManager implements AutoCloseable {
      * Starts an instance that logs in with the configured credentials through the provider profiles
      * ({@link LoginClient}), on its own {@link Vertx}.
      *
-     * @throws ConfigException     naming {@code ops.port} when the ops port is taken (e.g. a second instance on one host)
+     * @throws ConfigException     naming {@code tokenManager.ops.port} when the ops port is taken (e.g. a second instance on one host)
      * @throws SwitchboardException when Kafka cannot be reached to create the topics
      */
     public static TokenManager start(TokenManagerConfig config) {
@@ -142,7 +142,7 @@ public final class TokenManager implements AutoCloseable {
      * Starts the ops server before anything else runs, so its readiness checks read the fields
      * assigned later through {@code this} (DOWN until they exist).
      *
-     * @throws ConfigException naming {@code ops.port} when the port is taken
+     * @throws ConfigException naming {@code tokenManager.ops.port} when the port is taken
      */
     private OpsServer startOps() {
         try {
@@ -158,8 +158,8 @@ public final class TokenManager implements AutoCloseable {
                 throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem(key,
                         Integer.toString(config.opsPort()), "port " + config.opsPort() + " on " + config.opsHost()
                         + " is already in use (another token manager on this host?); give each instance on a host its own"
-                        + " " + key + ", or " + key + ": 0 for any free port (the start-up log names the port), or -1 for no ops"
-                        + " server; environment " + TokenManagerConfig.OPS_PORT.envVar())));
+                        + " " + key + " (ops.port in older files), or " + key + ": 0 for any free port (the start-up log names"
+                        + " the port), or -1 for no ops server; environment " + TokenManagerConfig.OPS_PORT.envVar())));
             }
             throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort()
                     + " (" + cause.getMessage() + "); pick a free " + TokenManagerConfig.OPS_PORT.name() + ", 0 for any, or -1 for none", e);

@@ -212,7 +212,7 @@ public record TokenManagerConfig(
                         + " (instanceId, refresh.*, ops.*) are still read.", OWN_KEYS)
                 .section("credentials", "A list; each item has an id, a provider and the provider's keys (the provider of each key in"
                         + " brackets). A credential's keys are overridden by environment variables with its id in place of <ID>"
-                        + " (genesys-eu: GENESYS_EU). Each item may have a poll: sub-section, read by the pollers.",
+                        + " (genesys-eu: GENESYS_EU). Each item may have a poll: list, read by the pollers.",
                         withCredentialsList());
     }
 

@@ -38,7 +38,8 @@ import io.switchboard.core.config.ConfigType.Shape;
  *       {@code _} turned into {@code .}, is the entry's name. {@code SWITCHBOARD_KAFKA_PROPERTIES_SASL_JAAS_CONFIG}
  *       sets {@code kafka.properties} entry {@code sasl.jaas.config}. They win over the file's entries.</li>
  *   <li>A list item's keys are overridden by the environment only for items that have an {@code id}
- *       in the file; the environment cannot add items.</li>
+ *       in the file; the environment cannot add items. Items of a list inside a list item (a credential's
+ *       {@code poll:} entries) are set in the file only.</li>
  *   <li>A YAML null ({@code key:} with nothing after it) is the same as leaving the key out.</li>
  * </ul>
  *
@@ -199,7 +200,8 @@ public final class ConfigSection {
             }
             JsonNode id = item.get("id");
             String idText = id != null && id.isValueNode() && !id.isNull() && !id.asText().isBlank() ? id.asText().trim() : null;
-            out.add(new ConfigSection(source, item, name + "[]", itemPath, idText, problems));
+            // Items of a list inside a list item (a credential's poll: entries) have no variables of their own.
+            out.add(new ConfigSection(source, item, name + "[]", itemPath, pattern.contains("[]") ? null : idText, problems));
         }
         return out;
     }

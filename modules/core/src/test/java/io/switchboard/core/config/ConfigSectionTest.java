@@ -197,6 +197,22 @@ class ConfigSectionTest {
     }
 
     @Test
+    void itemsOfAListInsideAListItemAreReadFromTheFileOnly() {
+        ConfigKey<Duration> interval = ConfigKey.duration("credentials[].poll[].interval").fileOnly();
+        ConfigSection s = root("""
+                credentials:
+                  - id: g
+                    poll:
+                      - {id: live, interval: 10s}
+                      - {interval: PT1M}
+                """, Map.of("SWITCHBOARD_CREDENTIALS_G_POLL_LIVE_INTERVAL", "5s", "SWITCHBOARD_CREDENTIALS_LIVE_POLL_LIVE_INTERVAL", "5s"));
+        List<ConfigSection> polls = s.items("credentials").get(0).items("credentials[].poll");
+        assertThat(polls).extracting(p -> p.get(interval)).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        assertThat(polls.get(1).where(interval)).isEqualTo("credentials[0].poll[1].interval");
+        assertThat(s.problems().isEmpty()).isTrue();
+    }
+
+    @Test
     void aFileThatHoldsOneSectionAtTheTopReadsAsThatSection() {
         ConfigKey<Integer> port = ConfigKey.integer("simulator.port").defaultValue(0);
         ConfigSource source = ConfigSource.parse("port: 8089\ncolour: blue\n", "sim.yaml", Map.of("SWITCHBOARD_SIMULATOR_PORT", "9"));
