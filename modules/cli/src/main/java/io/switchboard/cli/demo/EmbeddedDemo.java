@@ -245,7 +245,7 @@ public final class EmbeddedDemo implements AutoCloseable {
         for (PollerLauncher p : pollers) {
             var reg = p.poller().meterRegistry();
             long polls = (long) reg.find("switchboard.poll.polls").counters().stream().mapToDouble(c -> c.count()).sum();
-            long records = (long) reg.find("switchboard.poll.records").tag("topic", Topics.defaults().queueStats())
+            long records = (long) reg.find("switchboard.poll.records").tag("topic", "queue-stats")
                     .counters().stream().mapToDouble(c -> c.count()).sum();
             Map<String, Long> errors = new java.util.TreeMap<>();
             reg.find("switchboard.poll.errors").counters().forEach(c -> {
