@@ -85,7 +85,7 @@ class SwitchboardJarIT {
             assertThat(help.out()).startsWith("Usage: switchboard " + role);
             assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(Switchboard.USAGE_WIDTH));
         }
-        assertThat(switchboard("token-manager", "--help").out()).contains("(default: $SWITCHBOARD_CONFIG or ./switchboard.yaml)");
+        assertThat(switchboard("token-manager", "--help").out()).contains("(default: $SWITCHBOARD_CONFIG, else ./switchboard.yaml)");
     }
 
     @Test
