@@ -43,6 +43,32 @@ final class WordWrappingHelp extends CommandLine.Help {
         return SpaceWrappingTable.of(super.createTextTable(params), colorScheme());
     }
 
+    /**
+     * Picocli's command list (same columns: names up to half the width, then the first line of the
+     * header or description), built on a table that wraps at spaces. Picocli builds this table itself,
+     * so it cannot be reached through {@link #createTextTable}.
+     */
+    @Override
+    public String commandList(Map<String, CommandLine.Help> subcommands) {
+        if (subcommands.isEmpty()) {
+            return "";
+        }
+        int width = commandSpec().usageMessage().width();
+        int names = Math.min(subcommands.keySet().stream().mapToInt(String::length).max().orElse(0), width / 2);
+        TextTable table = SpaceWrappingTable.of(TextTable.forColumns(colorScheme(),
+                new Column(names + 2, 2, Column.Overflow.SPAN), new Column(width - (names + 2), 2, Column.Overflow.WRAP)), colorScheme());
+        table.setAdjustLineBreaksForWideCJKCharacters(commandSpec().usageMessage().adjustLineBreaksForWideCJKCharacters());
+        for (CommandLine.Help help : subcommands.values()) {
+            CommandLine.Model.UsageMessageSpec usage = help.commandSpec().usageMessage();
+            String summary = usage.header().length > 0 ? usage.header()[0] : usage.description().length > 0 ? usage.description()[0] : "";
+            Text[] lines = colorScheme().text(summary.replace("%n", System.lineSeparator())).splitLines();
+            for (int i = 0; i < lines.length; i++) {
+                table.addRowValues(i == 0 ? help.commandNamesText(", ") : colorScheme().text(""), lines[i]);
+            }
+        }
+        return table.toString();
+    }
+
     /** A text table whose wrapping columns break lines at spaces. */
     static final class SpaceWrappingTable extends TextTable {
 
