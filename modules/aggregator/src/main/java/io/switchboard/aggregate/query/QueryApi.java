@@ -117,7 +117,6 @@ public final class QueryApi {
 
         if (config.dashboardEnabled()) {
             router.get("/").handler(ctx -> ctx.redirect("/dashboard/"));
-            router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
             router.get("/dashboard/*").handler(StaticHandler.create("io/switchboard/aggregate/dashboard")
                     .setCachingEnabled(false).setIndexPage("index.html"));
         }
