@@ -130,7 +130,7 @@ public final class TokenFanoutBenchmark {
         int storms = 0;
         try (TokenManager manager = TokenManager.start(config)) {
             for (int c = 0; c < clients; c++) {
-                TokenTable t = TokenTable.start(TokenTableConfig.from(config.withInstanceId("poller-" + phase + "-" + c)));
+                TokenTable t = TokenTable.start(config.withInstanceId("poller-" + phase + "-" + c).tokenTableConfig());
                 readers.add(t);
             }
             for (TokenTable t : readers) {

@@ -473,4 +473,9 @@ public record TokenManagerConfig(
             return declared.size() == base64.size() ? keys : null;
         }
     }
+
+    /** The {@link TokenTable} settings of this token manager (and of tools that share its configuration file). */
+    public TokenTableConfig tokenTableConfig() {
+        return new TokenTableConfig(kafkaClientProperties(), topics(), keys(), schemaRegistryUrl(), instanceId());
+    }
 }

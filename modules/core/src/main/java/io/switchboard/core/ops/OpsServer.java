@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.supervise.Health;
+import io.switchboard.core.supervise.Supervisor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -60,8 +62,8 @@ public final class OpsServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private PrometheusMeterRegistry registry;
-        private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
-        private final Map<String, Supplier<String>> reasons = new LinkedHashMap<>();
+        private final Map<String, Supplier<Health>> readiness = new LinkedHashMap<>();
+        private Supervisor supervisor;
 
         private Builder() {
         }
@@ -89,29 +91,31 @@ public final class OpsServer implements AutoCloseable {
 
         /** Adds a readiness check; {@code /ready} answers 200 only when every check returns true. */
         public Builder readiness(String name, BooleanSupplier check) {
+            Objects.requireNonNull(check, "check");
+            readiness.put(Objects.requireNonNull(name, "name"), () -> check.getAsBoolean() ? Health.ok() : Health.down("not ready"));
+            return this;
+        }
+
+        /** Adds a readiness check that says why it is DOWN; {@code /ready} shows the reason. */
+        public Builder health(String name, Supplier<Health> check) {
             readiness.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(check, "check"));
             return this;
         }
 
-        /**
-         * Adds a readiness check that explains itself: {@code downReason} returns null while the check
-         * passes and, when it fails, a sentence saying why (shown under {@code reasons} in {@code /ready}).
-         */
-        public Builder readinessWithReason(String name, Supplier<String> downReason) {
-            Objects.requireNonNull(downReason, "downReason");
-            readiness(name, () -> downReason.get() == null);
-            reasons.put(name, downReason);
+        /** Every component of {@code supervisor} becomes a readiness check (those it gains later too). */
+        public Builder supervisor(Supervisor supervisor) {
+            this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
             return this;
         }
 
         /** Starts listening. The future fails when the port cannot be bound. */
         public Future<OpsServer> start(Vertx vertx) {
-            Map<String, BooleanSupplier> checks = Map.copyOf(readiness);
-            Map<String, Supplier<String>> why = Map.copyOf(reasons);
+            Map<String, Supplier<Health>> checks = new LinkedHashMap<>(readiness);
+            Supervisor supervised = supervisor;
             PrometheusMeterRegistry metrics = registry;
             Router router = Router.router(vertx);
             router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-            router.get("/ready").handler(ctx -> ready(ctx, checks, why));
+            router.get("/ready").handler(ctx -> ready(ctx, checks, supervised));
             if (metrics != null) {
                 router.get("/metrics").handler(ctx -> ctx.response()
                         .putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
@@ -123,32 +127,30 @@ public final class OpsServer implements AutoCloseable {
                     .map(OpsServer::new);
         }
 
-        private static void ready(RoutingContext ctx, Map<String, BooleanSupplier> checks, Map<String, Supplier<String>> why) {
-            JsonObject results = new JsonObject();
-            JsonObject reasons = new JsonObject();
-            boolean ready = true;
-            for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
-                boolean ok;
+        private static void ready(RoutingContext ctx, Map<String, Supplier<Health>> checks, Supervisor supervisor) {
+            Map<String, Health> results = new LinkedHashMap<>();
+            for (Map.Entry<String, Supplier<Health>> check : checks.entrySet()) {
+                Health h;
                 try {
-                    ok = check.getValue().getAsBoolean();
+                    h = check.getValue().get();
                 } catch (RuntimeException e) {
-                    ok = false;
+                    h = Health.down("the check itself failed: " + e);
                 }
-                results.put(check.getKey(), ok ? "UP" : "DOWN");
-                if (!ok && why.containsKey(check.getKey())) {
-                    String reason;
-                    try {
-                        reason = why.get(check.getKey()).get();
-                    } catch (RuntimeException e) {
-                        reason = e.toString();
-                    }
-                    if (reason != null) {
-                        reasons.put(check.getKey(), reason);
-                    }
-                }
-                ready &= ok;
+                results.put(check.getKey(), h);
             }
-            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results);
+            if (supervisor != null) {
+                results.putAll(supervisor.health());
+            }
+            boolean ready = results.values().stream().allMatch(Health::up);
+            JsonObject states = new JsonObject();
+            JsonObject reasons = new JsonObject();
+            results.forEach((name, h) -> {
+                states.put(name, h.up() ? "UP" : "DOWN");
+                if (!h.up()) {
+                    reasons.put(name, h.reason());
+                }
+            });
+            JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", states);
             if (!reasons.isEmpty()) {
                 body.put("reasons", reasons);
             }

@@ -70,7 +70,7 @@ public final class StatusTopicReader implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            while (!reached(consumer, end)) {
+            while (!TopicCatchUp.reached(consumer, end)) {
                 if (Instant.now().isAfter(deadline)) {
                     LOG.warn("reading {} took longer than {}; deciding about {} with the {} status event(s) read so far",
                             topic, timeout, wanted, latest.size());
@@ -97,16 +97,6 @@ public final class StatusTopicReader implements AutoCloseable {
             LOG.warn("could not read {} ({}); deciding about {} without the previous owner's status", topic, e.toString(), wanted);
         }
         return latest;
-    }
-
-    /** Whether {@code consumer} has read up to {@code end} on every partition in it. */
-    public static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -4,8 +4,6 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +14,7 @@ import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.LoginClientOptions;
 import io.switchboard.token.login.LoginException;
 import io.switchboard.token.login.LoginException.Kind;
+import io.switchboard.core.http.VendorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -113,13 +112,6 @@ public final class LoginHttp {
     }
 
     static Instant parseDate(String date) {
-        if (date == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return VendorResponses.httpDate(date);
     }
 }

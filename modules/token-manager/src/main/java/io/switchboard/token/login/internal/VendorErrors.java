@@ -9,6 +9,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.switchboard.core.Secret;
+import io.switchboard.core.http.VendorResponses;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.LoginException;
 import io.switchboard.token.login.LoginException.Kind;
@@ -58,34 +59,12 @@ public final class VendorErrors {
 
     /** The error code of an OAuth / Genesys / Cognos body, or {@code null}. */
     public static String code(JsonNode json) {
-        if (json == null) {
-            return null;
-        }
-        for (String f : List.of("error", "code", "errorCode", "errorCodeString")) {
-            JsonNode v = json.get(f);
-            if (v != null && v.isValueNode() && !v.asText().isBlank()) {
-                return v.asText();
-            }
-        }
-        return null;
+        return VendorResponses.code(json);
     }
 
     /** The vendor's description of the error, scrubbed, or {@code null}. */
     public static String description(JsonNode json, CredentialSpec spec) {
-        if (json == null) {
-            return null;
-        }
-        for (String f : List.of("error_description", "description", "message", "errorMessage", "msg")) {
-            JsonNode v = json.get(f);
-            if (v != null && v.isValueNode() && !v.asText().isBlank()) {
-                return scrub(v.asText(), spec);
-            }
-        }
-        JsonNode messages = json.get("messages"); // Cognos
-        if (messages != null && messages.isArray() && !messages.isEmpty()) {
-            return scrub(messages.get(0).asText(), spec);
-        }
-        return null;
+        return scrub(VendorResponses.description(json), spec);
     }
 
     /** Replaces every configured secret in {@code text} by {@code ****} and shortens it. */
@@ -115,29 +94,7 @@ public final class VendorErrors {
 
     /** The delay a 429 asks for: {@code Retry-After} (seconds or date), else Auth0's {@code x-ratelimit-reset}. */
     static Duration retryAfter(Reply reply, Instant now) {
-        String ra = reply.headers().get("Retry-After");
-        if (ra != null) {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(ra.trim())));
-            } catch (NumberFormatException e) {
-                Instant at = LoginHttp.parseDate(ra);
-                if (at != null) {
-                    return Duration.between(reply.date() != null ? reply.date() : now, at).isNegative()
-                            ? Duration.ZERO : Duration.between(reply.date() != null ? reply.date() : now, at);
-                }
-            }
-        }
-        String reset = reply.headers().get("x-ratelimit-reset");
-        if (reset != null) {
-            try {
-                long epoch = Long.parseLong(reset.trim());
-                Duration d = Duration.between(reply.date() != null ? reply.date() : now, Instant.ofEpochSecond(epoch));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        return null;
+        return VendorResponses.retryAfter(reply.headers()::get, now);
     }
 
     /**

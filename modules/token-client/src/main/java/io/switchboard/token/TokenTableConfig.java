@@ -31,10 +31,4 @@ public record TokenTableConfig(
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(clientId, "clientId");
     }
-
-    /** The table a token manager uses, from its configuration. */
-    public static TokenTableConfig from(TokenManagerConfig config) {
-        return new TokenTableConfig(config.kafkaClientProperties(), config.topics(), config.keys(),
-                config.schemaRegistryUrl(), config.instanceId());
-    }
 }

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.core.Secret;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
-import io.switchboard.token.internal.StatusTopicReader;
 import io.switchboard.token.internal.TokenCipher;
 import io.switchboard.token.internal.TokenSerdes;
+import io.switchboard.token.internal.TopicCatchUp;
 
 /**
  * The current token of every credential, read from the compacted {@code switchboard.tokens} topic:
@@ -286,7 +286,7 @@ public final class TokenTable implements AutoCloseable {
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {
-        return StatusTopicReader.reached(consumer, end);
+        return TopicCatchUp.reached(consumer, end);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
