@@ -322,7 +322,7 @@ public final class Aggregator implements AutoCloseable {
                 .register(registry);
         Gauge.builder("aggregator.dashboard.clients", feed, DashboardFeed::clients).register(registry);
         java.util.List<String> stores = new java.util.ArrayList<>(java.util.List.of(AggregatorTopology.QUEUE_STORE,
-                AggregatorTopology.DEDUP_STORE, AggregatorTopology.ALERT_HISTORY_STORE, AggregatorTopology.TENANT_QUEUES_STORE,
+                AggregatorTopology.ALERT_HISTORY_STORE, AggregatorTopology.TENANT_PARTIALS_STORE,
                 AggregatorTopology.TENANT_STORE));
         for (WindowSize size : WindowSize.values()) {
             stores.add(AggregatorTopology.windowStore(size));
