@@ -251,23 +251,27 @@ final class FleetFixture implements AutoCloseable {
 
     /** Every QueueStat on queue-stats read {@code read_committed}, read until {@code until} holds. */
     List<QueueStat> committedStats(Predicate<List<QueueStat>> until) {
-        Deserializer<QueueStat> deserializer = PollSerdes.value(QueueStat.class, registry.url()).deserializer();
+        return committed(new Topics(prefix).queueStats(), QueueStat.class, until);
+    }
+
+    /** Every record of {@code topic} read {@code read_committed}, read until {@code until} holds. */
+    <T extends org.apache.avro.specific.SpecificRecord> List<T> committed(String topic, Class<T> type, Predicate<List<T>> until) {
+        Deserializer<T> deserializer = PollSerdes.value(type, registry.url()).deserializer();
         Properties props = broker.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<QueueStat> out = new ArrayList<>();
-        String topic = new Topics(prefix).queueStats();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             await().atMost(WAIT).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    QueueStat s = deserializer.deserialize(topic, r.value());
-                    if (!r.key().equals(s.getCredentialId() + "/" + s.getQueueId())) {
+                    T value = deserializer.deserialize(topic, r.value());
+                    if (value instanceof QueueStat s && !r.key().equals(s.getCredentialId() + "/" + s.getQueueId())) {
                         throw new AssertionError("key " + r.key() + " of " + s);
                     }
-                    out.add(s);
+                    out.add(value);
                 }
                 return until.test(out);
             });
