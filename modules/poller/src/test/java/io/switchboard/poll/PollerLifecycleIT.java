@@ -81,15 +81,15 @@ class PollerLifecycleIT {
         String metrics = get(poller, "/metrics").body();
         String credential = fx.credentials.get(0);
         assertThat(metrics)
-                .contains("switchboard_poll_polls_total{credential=\"" + credential + "\",endpoint=\"genesys.queue-observations\",instance=\"poller-1\",outcome=\"ok\"}")
-                .contains("switchboard_poll_duration_seconds_bucket{endpoint=\"genesys.queue-observations\"")
-                .contains("switchboard_poll_job_lag_seconds{credential=\"" + credential + "\",instance=\"poller-1\",job=\"" + credential + "/live/1\"}")
-                .contains("switchboard_poll_records_total{credential=\"" + credential + "\",instance=\"poller-1\",topic=\"queue-stats\"}")
-                .contains("switchboard_poll_vendor_requests_total{credential=\"" + credential + "\"")
-                .contains("switchboard_poll_skipped_slots_total{credential=\"" + credential + "\"")
-                .contains("switchboard_poll_transactions_total{instance=\"poller-1\",outcome=\"committed\"}")
-                .contains("switchboard_poll_jobs{instance=\"poller-1\"} 4.0")
-                .contains("switchboard_poll_partitions{instance=\"poller-1\"} 2.0")
+                .contains("switchboard_poller_polls_total{credential=\"" + credential + "\",endpoint=\"genesys.queue-observations\",instance=\"poller-1\",outcome=\"ok\"}")
+                .contains("switchboard_poller_poll_duration_seconds_bucket{endpoint=\"genesys.queue-observations\"")
+                .contains("switchboard_poller_job_lag_seconds{credential=\"" + credential + "\",instance=\"poller-1\",job=\"" + credential + "/live/1\"}")
+                .contains("switchboard_poller_records_total{credential=\"" + credential + "\",instance=\"poller-1\",topic=\"queue-stats\"}")
+                .contains("switchboard_poller_poll_requests_total{credential=\"" + credential + "\"")
+                .contains("switchboard_poller_skipped_slots_total{credential=\"" + credential + "\"")
+                .contains("switchboard_poller_transactions_total{instance=\"poller-1\",outcome=\"committed\"}")
+                .contains("switchboard_poller_jobs{instance=\"poller-1\"} 4.0")
+                .contains("switchboard_poller_partitions{instance=\"poller-1\"} 2.0")
                 .doesNotContain(fx.credentials.get(0) + "-secret");
     }
 

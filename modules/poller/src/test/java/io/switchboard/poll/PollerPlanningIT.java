@@ -102,7 +102,7 @@ class PollerPlanningIT {
         Instant shrunk = Instant.now().plusSeconds(1);
         await().atMost(FleetFixture.WAIT).until(() -> polledQueues(shrunk).containsAll(visible));
         assertThat(polledQueues(shrunk)).doesNotContain(gone);
-        assertThat(poller.meterRegistry().find("switchboard.poll.plan.runs").tags("credential", credential, "outcome", "ok")
+        assertThat(poller.meterRegistry().find("switchboard.poller.plan.runs").tags("credential", credential, "outcome", "ok")
                 .counter().count()).isPositive();
 
         // the vendor's queue list fails: the jobs stay as they are and the failure is a PollError
