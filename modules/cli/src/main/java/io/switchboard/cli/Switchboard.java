@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import io.switchboard.cli.demo.DemoCommand;
 import io.switchboard.token.doctor.DoctorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Logs in to contact-centre and analytics SaaS vendors once for the whole fleet, shares tokens"
                 + " through Kafka, polls queue statistics and aggregates them.",
         subcommands = {
+            DemoCommand.class,
             TokenManagerCommand.class,
             DoctorCommand.class,
             SimulatorCommand.class,

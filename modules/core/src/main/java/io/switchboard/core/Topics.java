@@ -40,6 +40,11 @@ public record Topics(String prefix) {
         return prefix + ".poll-jobs";
     }
 
+    /** Compacted: progress per job id (last poll sequence, last closed interval), written in the poll's transaction. */
+    public String pollProgress() {
+        return prefix + ".poll-progress";
+    }
+
     /** Queue statistics emitted by pollers. */
     public String queueStats() {
         return prefix + ".queue-stats";
@@ -73,5 +78,10 @@ public record Topics(String prefix) {
     /** SLA alerts. */
     public String alerts() {
         return prefix + ".alerts";
+    }
+
+    /** Records the aggregator could not read (poison records), with error headers: Kafka Streams' own dead-letter queue. */
+    public String deadLetters() {
+        return prefix + ".dead-letters";
     }
 }

@@ -50,12 +50,14 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private static final int START_ATTEMPTS = 3;
 
     private final Path dataDir;
+    private final boolean deleteOnClose;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -78,7 +80,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path dir = createTempDir();
             try {
-                return startOnce(dir, overrides);
+                return startOnce(dir, true, overrides);
             } catch (RuntimeException e) {
                 deleteRecursively(dir);
                 if (!isBindFailure(e)) {
@@ -91,7 +93,36 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         throw last;
     }
 
-    private static EmbeddedKafkaBroker startOnce(Path dir, Map<String, String> overrides) {
+    /**
+     * Starts a broker whose logs and metadata live in {@code dataDir} and survive {@link #close()}: the first start
+     * formats the directory, later starts reuse it with every topic and committed offset (the embedded demo's
+     * {@code --data-dir}). Ports are new on every start; {@code overrides} as in {@link #start(Map)}.
+     *
+     * @throws IllegalStateException when the directory holds something that is not this broker's storage
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path dataDir, Map<String, String> overrides) {
+        guardAgainstExit();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's data directory " + dataDir, e);
+        }
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(dataDir, false, overrides);
+            } catch (RuntimeException e) {
+                if (!isBindFailure(e)) {
+                    throw e;
+                }
+                last = e;
+                LOG.warn("embedded Kafka could not bind its ports (attempt {}), retrying with new ports", attempt);
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, Map<String, String> overrides) {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Map<String, String> props = new HashMap<>();
@@ -126,19 +157,13 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         Properties serverProps = new Properties();
         serverProps.putAll(props);
         KafkaConfig config = KafkaConfig.fromProps(serverProps, false);
-        try {
-            Formatter formatter = new Formatter()
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(props.get("metadata.log.dir"))
-                    .setDirectories(List.of(props.get("log.dirs"), props.get("metadata.log.dir")));
-            formatter.run();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not format KRaft storage in " + dir + ": " + e.getMessage(), e);
+        boolean formatted = Files.exists(Path.of(props.get("metadata.log.dir"), "meta.properties"));
+        if (!formatted && !temporary && Files.exists(dir.resolve("data"))) {
+            throw new IllegalStateException(dir + " holds broker data but no KRaft metadata (" + props.get("metadata.log.dir")
+                    + "/meta.properties); delete the directory or choose another one");
+        }
+        if (!formatted) {
+            format(dir, props);
         }
 
         long started = System.nanoTime();
@@ -153,7 +178,25 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         awaitReady(bootstrap, server);
         LOG.info("embedded Kafka ready at {} in {} ms (data in {})", bootstrap,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
-        return new EmbeddedKafkaBroker(dir, server, bootstrap);
+        return new EmbeddedKafkaBroker(dir, temporary, server, bootstrap);
+    }
+
+    /** Formats KRaft storage for a new single-node cluster in {@code dir}. */
+    private static void format(Path dir, Map<String, String> props) {
+        try {
+            Formatter formatter = new Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(1)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(props.get("metadata.log.dir"))
+                    .setDirectories(List.of(props.get("log.dirs"), props.get("metadata.log.dir")));
+            formatter.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not format KRaft storage in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** Waits until the broker answers a metadata request, which means it is registered and unfenced. */
@@ -187,7 +230,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return bootstrapServers;
     }
 
-    /** The directory holding this broker's logs and metadata (deleted on close). */
+    /** The directory holding this broker's logs and metadata (deleted on close unless started persistent). */
     public Path dataDir() {
         return dataDir;
     }
@@ -199,7 +242,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         }
         closed = true;
         safeShutdown(server);
-        deleteRecursively(dataDir);
+        if (deleteOnClose) {
+            deleteRecursively(dataDir);
+        }
     }
 
     private static void safeShutdown(KafkaRaftServer server) {

@@ -5,9 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Life cycle of the plain Java API used by benchmarks and the demo. */
 class EmbeddedKafkaBrokerIT {
@@ -38,5 +52,37 @@ class EmbeddedKafkaBrokerIT {
                 System.setProperty(KafkaBroker.KIND_PROPERTY, before);
             }
         }
+    }
+
+    @Test
+    void aPersistentBrokerKeepsItsTopicsAndRecordsAcrossRestarts(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("kafka");
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.startPersistent(data, Map.of())) {
+            first.createTopic("kept", 1, Map.of());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(first.clientProperties(),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "survives a restart")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.exists(data.resolve("metadata").resolve("meta.properties"))).isTrue();
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.startPersistent(data, Map.of());
+             Admin admin = second.admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept");
+            var props = second.clientProperties();
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition tp = new TopicPartition("kept", 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(Set.of(tp));
+                java.util.List<String> values = new java.util.ArrayList<>();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                    records.forEach(r -> values.add(r.value()));
+                    return !values.isEmpty();
+                });
+                assertThat(values).containsExactly("survives a restart");
+            }
+        }
+        assertThat(Files.exists(data)).isTrue();
     }
 }

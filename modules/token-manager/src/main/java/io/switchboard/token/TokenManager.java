@@ -159,6 +159,14 @@ public final class TokenManager implements AutoCloseable {
         return scheduler.state(credentialId);
     }
 
+    /**
+     * Why the last login of a credential this instance owns failed (the sentence the doctor would say), while it has
+     * not logged in successfully since.
+     */
+    public Optional<String> lastError(String credentialId) {
+        return scheduler.lastError(credentialId);
+    }
+
     /** This instance's own view of the tokens topic. */
     public TokenTable tokenTable() {
         return table;

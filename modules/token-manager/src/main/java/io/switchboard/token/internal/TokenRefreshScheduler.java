@@ -99,6 +99,13 @@ public final class TokenRefreshScheduler {
         return c == null ? Optional.empty() : Optional.ofNullable(c.state);
     }
 
+    /** The last login failure of a credential, one secret-free sentence, while it has not logged in since. */
+    public Optional<String> lastError(String credentialId) {
+        Credential c = credentials.get(credentialId);
+        LoginException e = c == null ? null : c.lastError;
+        return e == null ? Optional.empty() : Optional.ofNullable(e.getMessage());
+    }
+
     /** Starts managing {@code ids} with no previous status known: adopt or log in. */
     public void own(Collection<String> ids) {
         own(ids, Map.of());

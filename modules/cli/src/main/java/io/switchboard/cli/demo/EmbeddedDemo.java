@@ -1,0 +1,216 @@
+package io.switchboard.cli.demo;
+
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.Topics;
+import io.switchboard.registry.server.EmbeddedSchemaRegistry;
+import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
+import io.switchboard.simulator.Vendor;
+import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.EmbeddedKafkaBroker;
+import io.switchboard.token.TokenKeys;
+import io.switchboard.token.TokenManager;
+import io.switchboard.token.TokenManagerConfig;
+import io.switchboard.token.TokenState;
+import io.switchboard.token.TokenView;
+
+/**
+ * The whole pipeline in one JVM: the in-process KRaft broker, the embedded schema registry, the vendor simulator
+ * with one tenant per vendor, the token manager, the pollers and the aggregator with its dashboard — started in
+ * that order with progress shown, stopped in the reverse order. Every role is started from one generated
+ * configuration file, the same way a user's own file starts them.
+ *
+ * <p>Not thread-safe for start/close; {@link #snapshot()} may be called from any thread.
+ */
+public final class EmbeddedDemo implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDemo.class);
+
+    private final DemoOptions options;
+    private final PrintWriter progress;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Instant startedAt = Instant.now();
+    private final Map<String, Long> loginsAtRevocation = new LinkedHashMap<>();
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedSchemaRegistry registry;
+    private VendorSimulator sim;
+    private TokenManager tokenManager;
+    private String configYaml;
+    private Map<String, String> env;
+    private volatile Instant revokedAt;
+    private int step;
+    private final int steps = 6;
+
+    private EmbeddedDemo(DemoOptions options, PrintWriter progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * Starts every component; on a failure stops what was started and rethrows.
+     *
+     * @param progress where each component's progress is shown
+     */
+    public static EmbeddedDemo start(DemoOptions options, PrintWriter progress) {
+        EmbeddedDemo demo = new EmbeddedDemo(options, progress);
+        try {
+            demo.startAll();
+            return demo;
+        } catch (RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        broker = stage("Kafka broker (KRaft, in-process, data in " + options.dataDir().resolve("kafka") + ")",
+                () -> EmbeddedKafkaBroker.startPersistent(options.dataDir().resolve("kafka"), Map.of("num.partitions", "6")),
+                b -> "at " + b.bootstrapServers());
+        registry = stage("schema registry (Confluent REST API)",
+                () -> EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistryOptions.defaults(broker.bootstrapServers())),
+                r -> "at " + r.url());
+        sim = stage("vendor simulator (" + DemoScenario.POLLING.size() + " tenants, " + options.queues() + " queues)",
+                () -> VendorSimulator.start(DemoScenario.simulator(options)),
+                s -> "at " + s.baseUrl());
+        env = DemoScenario.env(demoKey());
+        configYaml = configYaml();
+        tokenManager = stage("token manager (" + DemoScenario.ALL.size() + " credentials)",
+                () -> TokenManager.start(TokenManagerConfig.parse(configYaml, "demo switchboard.yaml", env).withInstanceId("token-manager-1")),
+                t -> t.opsPort() > 0 ? "ops on http://127.0.0.1:" + t.opsPort() + "/ready" : "");
+        awaitFirstTokens();
+    }
+
+    private <T extends AutoCloseable> T stage(String what, Callable<T> start, java.util.function.Function<T, String> detail) {
+        step++;
+        progress.printf("[%d/%d] starting %s ...%n", step, steps, what);
+        progress.flush();
+        long t0 = System.nanoTime();
+        T component;
+        try {
+            component = start.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " did not start: " + e.getMessage(), e);
+        }
+        started.add(component);
+        progress.printf("      ready in %.1f s %s%n", (System.nanoTime() - t0) / 1e9, detail.apply(component));
+        progress.flush();
+        return component;
+    }
+
+    private void awaitFirstTokens() {
+        progress.printf("      waiting for the first logins ...%n");
+        progress.flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = DemoScenario.ALL.stream().allMatch(t -> tokenManager.state(t.credentialId())
+                    .filter(s -> s == TokenState.VALID || s == TokenState.PARKED).isPresent());
+            if (all) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("not every demo credential was decided within 60 s; the summary shows where each one stands");
+    }
+
+    /** A fresh AES-256 key for this run's token encryption (the demo keeps no secrets on disk). */
+    private static String demoKey() {
+        byte[] key = new byte[TokenKeys.KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    private String configYaml() {
+        return """
+                # Generated by `switchboard demo`: every role of the demo runs from this one file.
+                kafka:
+                  bootstrapServers: %s
+                  topicPrefix: %s
+                schemaRegistry:
+                  url: %s
+                encryption:
+                  activeKeyId: demo
+                  keys:
+                    demo: ${env:SWITCHBOARD_TOKEN_KEY}
+                ops:
+                  port: 0
+                """.formatted(broker.bootstrapServers(), Topics.DEFAULT_PREFIX, registry.url())
+                + DemoScenario.credentialsYaml(sim);
+    }
+
+    /**
+     * Makes the simulator revoke every Genesys token now: the pollers' next calls get 401, they report the rejected
+     * version, and the token manager logs in once for the whole fleet.
+     */
+    public void revokeGenesysTokens() {
+        for (DemoScenario.Tenant t : DemoScenario.POLLING) {
+            loginsAtRevocation.put(t.credentialId(), logins(t.credentialId()));
+        }
+        int revoked = sim.faults().revokeTokens(Vendor.GENESYS);
+        revokedAt = Instant.now();
+        LOG.info("demo: the simulator revoked {} Genesys token(s); the fleet should log in exactly once", revoked);
+    }
+
+    private long logins(String credentialId) {
+        return (long) tokenManager.logins(credentialId, "success");
+    }
+
+    /** Where every credential and role stands now. */
+    public DemoSnapshot snapshot() {
+        List<DemoSnapshot.Credential> credentials = new ArrayList<>();
+        for (DemoScenario.Tenant t : DemoScenario.ALL) {
+            String id = t.credentialId();
+            TokenView token = tokenManager.tokenTable().current(id).orElse(null);
+            credentials.add(new DemoSnapshot.Credential(id, t.provider(), t.vendor(),
+                    tokenManager.state(id).map(Enum::name).orElse("PENDING"),
+                    tokenManager.lastError(id).orElse(null),
+                    logins(id), (long) tokenManager.logins(id, "rejected"),
+                    token == null ? 0 : token.version(), token == null ? null : token.expiresAt(),
+                    loginsAtRevocation.containsKey(id) ? logins(id) - loginsAtRevocation.get(id) : null));
+        }
+        return new DemoSnapshot(Instant.now(), startedAt, revokedAt, credentials, List.of(), null, List.of(),
+                new DemoSnapshot.Urls(sim.baseUrl(), registry.url(), broker.bootstrapServers(), null, null));
+    }
+
+    /** The broker's address, for tools and tests. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** The configuration every role of the demo runs from (secrets as references). */
+    public String configYamlText() {
+        return configYaml;
+    }
+
+    /** Stops every component, the last started first. Idempotent. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            AutoCloseable c = started.get(i);
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("demo: closing {} failed: {}", c, e.toString());
+            }
+        }
+        started.clear();
+    }
+}
