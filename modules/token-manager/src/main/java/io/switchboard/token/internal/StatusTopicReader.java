@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenStatus;
+import io.switchboard.registry.SchemaRegistryConfig;
 
 /**
  * Reads the latest status event of given credentials from the compacted {@code <prefix>.token-status}
@@ -40,9 +41,9 @@ public final class StatusTopicReader implements AutoCloseable {
     private final Deserializer<TokenStatus> deserializer;
     private final KafkaConsumer<String, byte[]> consumer;
 
-    public StatusTopicReader(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
+    public StatusTopicReader(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig registry, String clientId) {
         this.topic = topics.tokenStatus();
-        this.deserializer = TokenSerdes.value(TokenStatus.class, schemaRegistryUrl).deserializer();
+        this.deserializer = TokenSerdes.value(TokenStatus.class, registry).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-token-status");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
