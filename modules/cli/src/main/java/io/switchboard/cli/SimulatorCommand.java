@@ -37,6 +37,15 @@ final class SimulatorCommand implements Callable<Integer> {
             + " Without it the documented defaults apply.")
     Path config;
 
+    @Option(names = "--clock-start", paramLabel = "<instant>", description = "Simulated instant at start-up, e.g."
+            + " 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the wall clock says"
+            + " (overrides clock.start of --config; default: the wall clock).")
+    String clockStart;
+
+    @Option(names = "--clock-frozen", description = "Start with the simulated clock frozen; it then moves only with"
+            + " POST /_admin/clock/advance?seconds=N (overrides clock.frozen of --config).")
+    boolean clockFrozen;
+
     @Override
     public Integer call() throws InterruptedException {
         VendorSimulator sim;
@@ -66,6 +75,17 @@ final class SimulatorCommand implements Callable<Integer> {
             }
             builder = SimulatorConfig.fromYaml(config).toBuilder();
         }
-        return VendorSimulator.start(builder.port(port).host(host).build());
+        builder.port(port).host(host);
+        SimulatorConfig.Clock clock = builder.build().clock();
+        java.time.Instant start = clock.start();
+        if (clockStart != null) {
+            try {
+                start = java.time.Instant.parse(clockStart);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("--clock-start", java.util.List.of(new ConfigProblem("--clock-start", clockStart,
+                        "must be an ISO-8601 instant such as 2024-05-06T10:00:00Z")));
+            }
+        }
+        return VendorSimulator.start(builder.clock(new SimulatorConfig.Clock(start, clock.frozen() || clockFrozen)).build());
     }
 }

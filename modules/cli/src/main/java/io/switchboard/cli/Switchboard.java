@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             SimulatorCommand.class,
             SchemaRegistryCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Switchboard implements Runnable {
@@ -31,6 +32,13 @@ public final class Switchboard implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** Exit code: the role failed while running. */
     public static final int EXIT_FAILURE = 1;
+    /**
+     * Width of {@code --help}: wide enough that no option description or file name is broken in the
+     * middle; the same on every terminal, so the help in the docs is what users see.
+     */
+    public static final int USAGE_WIDTH = 120;
+    /** Long options up to this width share the line with their description. */
+    static final int LONG_OPTIONS_WIDTH = 24;
 
     @Spec
     CommandSpec spec;
@@ -42,7 +50,32 @@ public final class Switchboard implements Runnable {
 
     /** The command line with every role, for embedding and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Switchboard()); // picocli answers invalid input with 2 (EXIT_USAGE)
+        CommandLine cl = new CommandLine(new Switchboard()); // picocli answers invalid input with 2 (EXIT_USAGE)
+        cl.setUsageHelpWidth(USAGE_WIDTH);
+        cl.setUsageHelpLongOptionsMaxWidth(LONG_OPTIONS_WIDTH);
+        everyRole(cl);
+        return cl;
+    }
+
+    /**
+     * The same width, version and whole description for every role: the command list shows only the
+     * first line of a description, so a description written as several lines becomes one paragraph
+     * (picocli wraps it) instead of being cut off after its first line.
+     */
+    private static void everyRole(CommandLine parent) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            CommandSpec role = sub.getCommandSpec();
+            String[] description = role.usageMessage().description();
+            if (description.length > 1) {
+                role.usageMessage().description(String.join(" ", description));
+            }
+            if (role.version().length == 0) {
+                role.versionProvider(new Version());
+            }
+            sub.setUsageHelpWidth(USAGE_WIDTH);
+            sub.setUsageHelpLongOptionsMaxWidth(LONG_OPTIONS_WIDTH);
+            everyRole(sub);
+        }
     }
 
     @Override
@@ -50,12 +83,22 @@ public final class Switchboard implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Version from the jar manifest. */
+    /**
+     * {@code Implementation-Version} of the jar's manifest (the shaded {@code switchboard.jar} carries the
+     * project version), with the Java and Kafka client versions; "development build" from classes
+     * outside a jar (tests, an IDE).
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Switchboard.class.getPackage().getImplementationVersion();
-            return new String[] {"switchboard " + (v == null ? "development build" : v)};
+            return new String[] {"switchboard " + implementationVersion().orElse("development build"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), Kafka clients "
+                            + org.apache.kafka.common.utils.AppInfoParser.getVersion()};
+        }
+
+        /** The version in the manifest of the jar this class was loaded from, if any. */
+        static java.util.Optional<String> implementationVersion() {
+            return java.util.Optional.ofNullable(Switchboard.class.getPackage().getImplementationVersion());
         }
     }
 }

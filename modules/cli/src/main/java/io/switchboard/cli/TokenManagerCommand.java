@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code switchboard token-manager --config FILE}: runs one token-manager instance until SIGTERM or
  * SIGINT, then hands its credentials over to the other instances (leaves the consumer group),
- * flushes the producer and stops. Start more instances with the same file for a hot standby.
+ * flushes the producer and stops. Start more instances with the same file for a hot standby (on one
+ * host, with {@code ops.port: 0} or a port per instance). Exit codes: 2 a configuration problem, also
+ * one found at start (the ops port is taken); 1 the role cannot run (Kafka unreachable).
  */
 @Command(name = "token-manager", mixinStandardHelpOptions = true,
         description = {"Logs in to the vendors with the configured credentials, refreshes ahead of expiry and publishes",
@@ -64,6 +66,12 @@ public final class TokenManagerCommand implements Callable<Integer> {
         TokenManager manager;
         try {
             manager = TokenManager.start(cfg);
+        } catch (ConfigException e) {
+            // A setting that cannot work on this host (e.g. ops.port taken by another instance): a configuration problem.
+            err.println("token-manager cannot start: " + new ConfigException(file.toString(), e.problems()).getMessage());
+            err.println("Run `switchboard token-manager --print-config-reference` for every key.");
+            err.flush();
+            return Switchboard.EXIT_USAGE;
         } catch (SwitchboardException e) {
             err.println("token-manager cannot start: " + e.getMessage());
             err.flush();

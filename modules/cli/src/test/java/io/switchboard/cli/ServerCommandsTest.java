@@ -68,6 +68,17 @@ class ServerCommandsTest {
     }
 
     @Test
+    void simulatorClockStartsAtTheGivenInstant() {
+        SimulatorCommand command = new SimulatorCommand();
+        commandLine(command).parseArgs("--port", "0", "--clock-start", "2024-05-06T19:40:00Z", "--clock-frozen");
+        try (VendorSimulator sim = command.start()) {
+            assertThat(sim.now()).isEqualTo(java.time.Instant.parse("2024-05-06T19:40:00Z"));
+        }
+        assertThat(commandLine(new SimulatorCommand()).execute("--port", "0", "--clock-start", "tomorrow")).isEqualTo(Switchboard.EXIT_USAGE);
+        assertThat(err.toString()).contains("--clock-start").contains("tomorrow").contains("2024-05-06T10:00:00Z");
+    }
+
+    @Test
     void simulatorRejectsANonNumericPort() {
         assertThat(commandLine(new SimulatorCommand()).execute("--port", "x")).isEqualTo(Switchboard.EXIT_USAGE);
         assertThat(err.toString()).contains("--port").contains("'x'");

@@ -6,11 +6,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class SwitchboardTest {
 
@@ -28,6 +31,49 @@ class SwitchboardTest {
     void helpListsTheRoles() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("token-manager").contains("doctor");
+    }
+
+    /** Collapses the wrapping picocli adds, so a description broken in the middle of a word no longer matches. */
+    private static String unwrapped(String text) {
+        return text.replaceAll("\\s+", " ");
+    }
+
+    @Test
+    void helpShowsEveryDescriptionWholeAndNoLineIsWiderThanTheUsageWidth() {
+        CommandLine root = Switchboard.commandLine();
+        List<CommandLine> commands = new ArrayList<>();
+        commands.add(root);
+        commands.addAll(root.getSubcommands().values());
+        String rootHelp = root.getUsageMessage();
+        for (CommandLine cl : commands) {
+            String help = cl.getUsageMessage();
+            String name = cl.getCommandSpec().qualifiedName();
+            assertThat(help.lines()).as("lines of %s --help", name).allSatisfy(line ->
+                    assertThat(line.length()).as("%s: %s", name, line).isLessThanOrEqualTo(Switchboard.USAGE_WIDTH));
+            for (OptionSpec option : cl.getCommandSpec().options()) {
+                for (String line : option.description()) {
+                    assertThat(unwrapped(help)).as("%s %s", name, option.longestName()).contains(unwrapped(line));
+                }
+            }
+            if (cl != root && !name.endsWith(" help")) {
+                // The command list shows the whole description, not only its first line.
+                String description = String.join(" ", cl.getCommandSpec().usageMessage().description());
+                assertThat(unwrapped(rootHelp)).as("command list entry of %s", name).contains(unwrapped(description));
+            }
+        }
+        assertThat(unwrapped(rootHelp)).contains("refreshes ahead of expiry and publishes encrypted tokens to <prefix>.tokens")
+                .contains("why a login fails and what to change");
+    }
+
+    @Test
+    void versionIsPrintedByEveryRole() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("switchboard ").contains("Java ").contains("Kafka clients 4.");
+        StringWriter doctor = new StringWriter();
+        CommandLine cl = Switchboard.commandLine();
+        cl.setOut(new PrintWriter(doctor, true));
+        assertThat(cl.execute("doctor", "--version")).isZero();
+        assertThat(doctor.toString()).startsWith("switchboard ");
     }
 
     @Test
@@ -58,6 +104,44 @@ class SwitchboardTest {
                 .contains("refresh.lifetimeShare = 2")
                 .contains("credentials[0].clientSecret")
                 .doesNotContain("inline-secret-value");
+    }
+
+    @Test
+    void aSecondInstanceOnATakenOpsPortIsAConfigurationProblemNamingTheKey(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("token.key"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        Path secret = Files.writeString(dir.resolve("genesys.secret"), "gen-secret");
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try (java.net.ServerSocket firstInstance = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path file = dir.resolve("switchboard.yaml");
+            Files.writeString(file, """
+                    kafka:
+                      bootstrapServers: 127.0.0.1:%d
+                    schemaRegistry:
+                      url: http://127.0.0.1:%d
+                    encryption:
+                      activeKeyId: k1
+                      keys:
+                        k1: ${file:%s}
+                    ops:
+                      port: %d
+                    credentials:
+                      - id: g
+                        provider: genesys-cloud
+                        region: mypurecloud.ie
+                        clientId: c
+                        clientSecret: ${file:%s}
+                    """.formatted(deadPort, deadPort, key, firstInstance.getLocalPort(), secret));
+            assertThat(run("token-manager", "--config", file.toString())).isEqualTo(Switchboard.EXIT_USAGE);
+        }
+        assertThat(err.toString())
+                .contains("1 problem in " + dir.resolve("switchboard.yaml"))
+                .contains("ops.port = ")
+                .contains("already in use")
+                .contains("ops.port: 0")
+                .contains("--print-config-reference");
     }
 
     @Test

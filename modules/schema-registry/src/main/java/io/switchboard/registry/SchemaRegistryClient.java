@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.switchboard.registry.internal.AvroSchemaText;
 import io.switchboard.registry.internal.RestTransport;
 
 /**
@@ -161,7 +161,39 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     /** All subjects ({@code GET /subjects}). */
     public List<String> getSubjects() {
-        JsonNode answer = transport.send("GET", "/subjects", null, "listing subjects");
+        return texts(transport.send("GET", "/subjects", null, "listing subjects"));
+    }
+
+    /** The subjects whose name starts with {@code prefix} ({@code GET /subjects?subjectPrefix=}). */
+    public List<String> getSubjects(String prefix) {
+        return texts(transport.send("GET", "/subjects?subjectPrefix=" + encode(prefix), null,
+                "listing the subjects that start with '" + prefix + "'"));
+    }
+
+    /**
+     * The subjects that use the schema with this id ({@code GET /schemas/ids/{id}/subjects}).
+     *
+     * @throws SchemaNotFoundException when the registry has no such id
+     */
+    public List<String> getSubjectsById(int id) {
+        return texts(transport.send("GET", "/schemas/ids/" + id + "/subjects", null, "listing the subjects of schema id " + id));
+    }
+
+    /**
+     * Every subject and version registered with the schema of this id ({@code GET /schemas/ids/{id}/versions}).
+     *
+     * @throws SchemaNotFoundException when the registry has no such id
+     */
+    public List<RegisteredSchema> getVersionsById(int id) {
+        JsonNode answer = transport.send("GET", "/schemas/ids/" + id + "/versions", null, "listing the versions of schema id " + id);
+        List<RegisteredSchema> out = new ArrayList<>();
+        for (JsonNode pair : answer) {
+            out.add(new RegisteredSchema(pair.path("subject").asText(), requireInt(pair, "version", "versions-by-id"), id, getSchemaById(id)));
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode answer) {
         List<String> out = new ArrayList<>();
         answer.forEach(n -> out.add(n.asText()));
         return out;
@@ -183,9 +215,27 @@ public final class SchemaRegistryClient implements AutoCloseable {
     public CompatibilityCheck testCompatibility(String subject, String version, Schema schema) {
         JsonNode answer = transport.send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/" + encode(version) + "?verbose=true",
                 Map.of("schema", schema.toString()), "testing compatibility against version " + version + " of subject '" + subject + "'");
-        List<String> messages = new ArrayList<>();
-        answer.path("messages").forEach(m -> messages.add(m.asText()));
-        return new CompatibilityCheck(answer.path("is_compatible").asBoolean(false), messages);
+        return new CompatibilityCheck(answer.path("is_compatible").asBoolean(false), reasons(answer));
+    }
+
+    /**
+     * The reasons of a compatibility answer: Confluent lists them under {@code messages}; other
+     * Confluent-compatible registries answer {@code reason} (a string or a list). Both are read.
+     */
+    static List<String> reasons(JsonNode answer) {
+        List<String> out = new ArrayList<>();
+        for (String field : List.of("messages", "reason")) {
+            JsonNode n = answer.get(field);
+            if (n == null || n.isNull()) {
+                continue;
+            }
+            if (n.isArray()) {
+                n.forEach(m -> out.add(m.isTextual() ? m.asText() : m.toString()));
+            } else {
+                out.add(n.isTextual() ? n.asText() : n.toString());
+            }
+        }
+        return out;
     }
 
     /** The global compatibility level ({@code GET /config}). */
@@ -243,8 +293,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
                     + SchemaRegistryConfig.URL + " a Confluent-compatible registry?");
         }
         try {
-            return new Schema.Parser().parse(text.asText());
-        } catch (SchemaParseException e) {
+            return AvroSchemaText.parse(text.asText());
+        } catch (AvroSchemaText.InvalidSchemaTextException e) {
             throw new InvalidSchemaException(200, 42201, "The registry's " + what + " is not a valid Avro schema: " + e.getMessage(), e);
         }
     }

@@ -36,6 +36,7 @@ import java.util.function.UnaryOperator;
  * @param eventLoops           server event loops (verticle instances); default = available processors
  * @param queues               the queues every vendor reports (same queues, each vendor's shape)
  * @param generatedQueues      extra queues generated from the seed (for load tests), added to {@code queues}
+ * @param clock                where simulated time starts and whether it runs (default: the wall clock, running)
  * @param genesys              Genesys Cloud settings
  * @param cxone                NICE CXone settings
  * @param cognos               IBM Cognos Analytics settings
@@ -52,6 +53,7 @@ public record SimulatorConfig(
         int eventLoops,
         List<QueueSpec> queues,
         int generatedQueues,
+        Clock clock,
         Genesys genesys,
         Cxone cxone,
         Cognos cognos,
@@ -67,6 +69,7 @@ public record SimulatorConfig(
 
     public SimulatorConfig {
         queues = List.copyOf(queues);
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(genesys, "genesys");
         Objects.requireNonNull(cxone, "cxone");
         Objects.requireNonNull(cognos, "cognos");
@@ -97,6 +100,35 @@ public record SimulatorConfig(
      */
     public static SimulatorConfig fromYaml(Path file) {
         return YamlConfigReader.read(file);
+    }
+
+    // ------------------------------------------------------------------ clock
+
+    /**
+     * The simulated clock. With a {@code start} instant the same seed gives the same queue data whatever the wall
+     * clock says: the queues start in the state of that instant's hour and time runs on from there (monotonic
+     * elapsed time, plus what {@link VendorSimulator#advanceClock(Duration)} adds).
+     *
+     * @param start  the simulated instant at start-up, e.g. {@code 2024-05-06T10:00:00Z}; null = the wall clock (default)
+     * @param frozen start frozen (as after {@link VendorSimulator#freezeClock()}): time moves only when advanced, so
+     *               every answer is reproducible for a seed and a sequence of requests; default false
+     */
+    public record Clock(java.time.Instant start, boolean frozen) {
+
+        /** The wall clock, running (the default). */
+        public static Clock wallClock() {
+            return new Clock(null, false);
+        }
+
+        /** Starts at {@code start} and runs on. */
+        public static Clock startingAt(java.time.Instant start) {
+            return new Clock(Objects.requireNonNull(start, "start"), false);
+        }
+
+        /** Starts at {@code start}, frozen until advanced or resumed. */
+        public static Clock frozenAt(java.time.Instant start) {
+            return new Clock(Objects.requireNonNull(start, "start"), true);
+        }
     }
 
     // ------------------------------------------------------------------ queues
@@ -470,28 +502,37 @@ public record SimulatorConfig(
      * @param expiresInOneLess         answer {@code expires_in} one second below the lifetime (as many servers do)
      * @param omitExpiresIn            leave {@code expires_in} out (RFC 6749 makes it RECOMMENDED, not required)
      * @param emptyInvalidClientBody   answer invalid_client with an empty 401 body (some servers do)
+     * @param loginPageRedirect        answer any other request under {@code /oauth2} (e.g. a POST to the issuer URL
+     *                                 itself, or to a mistyped token path) with 302 to the HTML login page
+     *                                 {@code /oauth2/login}, as servers with a browser login do (Spring Authorization
+     *                                 Server, Keycloak's account pages); off: such requests get the JSON 404
      */
     public record OAuth2(List<OAuth2Client> clients, String protectedApiScope, boolean expiresInOneLess,
-                         boolean omitExpiresIn, boolean emptyInvalidClientBody) {
+                         boolean omitExpiresIn, boolean emptyInvalidClientBody, boolean loginPageRedirect) {
         public OAuth2 {
             clients = List.copyOf(clients);
         }
 
         public OAuth2 withClient(OAuth2Client c) {
             return new OAuth2(replace(clients, c, OAuth2Client::clientId), protectedApiScope, expiresInOneLess,
-                    omitExpiresIn, emptyInvalidClientBody);
+                    omitExpiresIn, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withExpiresInOneLess(boolean v) {
-            return new OAuth2(clients, protectedApiScope, v, omitExpiresIn, emptyInvalidClientBody);
+            return new OAuth2(clients, protectedApiScope, v, omitExpiresIn, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withOmitExpiresIn(boolean v) {
-            return new OAuth2(clients, protectedApiScope, expiresInOneLess, v, emptyInvalidClientBody);
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, v, emptyInvalidClientBody, loginPageRedirect);
         }
 
         public OAuth2 withEmptyInvalidClientBody(boolean v) {
-            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, v);
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, v, loginPageRedirect);
+        }
+
+        /** See {@code loginPageRedirect}: unknown paths under {@code /oauth2} redirect to an HTML login page. */
+        public OAuth2 withLoginPageRedirect(boolean v) {
+            return new OAuth2(clients, protectedApiScope, expiresInOneLess, omitExpiresIn, emptyInvalidClientBody, v);
         }
     }
 
@@ -519,6 +560,7 @@ public record SimulatorConfig(
         private int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         private List<QueueSpec> queues = defaultQueues();
         private int generatedQueues = 0;
+        private Clock clock = Clock.wallClock();
         private Genesys genesys = new Genesys(List.of(GenesysClient.of("genesys-client", "genesys-secret")), 300, 100, 400);
         private Cxone cxone = new Cxone(List.of(CxoneClient.of("cxone-client", "cxone-client-secret")),
                 List.of(CxoneAccessKey.of("cxone-key-id", "cxone/key+secret==", "tenant-1")),
@@ -529,7 +571,7 @@ public record SimulatorConfig(
         private Auth0 auth0 = new Auth0(List.of(Auth0Client.of("auth0-client", "auth0-secret")),
                 List.of(DEFAULT_AUTH0_AUDIENCE), DEFAULT_AUTH0_AUDIENCE, "read:stats", 100, false);
         private OAuth2 oauth2 = new OAuth2(List.of(OAuth2Client.of("oauth2-client", "p@ss+w%rd/=")), "queues:read",
-                false, false, false);
+                false, false, false, false);
 
         Builder() {
         }
@@ -544,6 +586,7 @@ public record SimulatorConfig(
             eventLoops = c.eventLoops;
             queues = c.queues;
             generatedQueues = c.generatedQueues;
+            clock = c.clock;
             genesys = c.genesys;
             cxone = c.cxone;
             cognos = c.cognos;
@@ -562,6 +605,10 @@ public record SimulatorConfig(
         public Builder queues(List<QueueSpec> q) { queues = List.copyOf(q); return this; }
         /** Adds {@code n} queues generated from the seed (ids {@code q-00000..}), e.g. 10,000 for load tests. */
         public Builder generatedQueues(int n) { generatedQueues = n; return this; }
+        /** Where simulated time starts and whether it runs; see {@link Clock}. */
+        public Builder clock(Clock c) { clock = Objects.requireNonNull(c, "clock"); return this; }
+        /** Starts simulated time at {@code start} (running, or frozen if the clock was set frozen); null = wall clock. */
+        public Builder startInstant(java.time.Instant start) { clock = new Clock(start, clock.frozen()); return this; }
         public Builder genesys(Genesys g) { genesys = g; return this; }
         public Builder genesys(UnaryOperator<Genesys> f) { genesys = f.apply(genesys); return this; }
         public Builder cxone(Cxone c) { cxone = c; return this; }
@@ -597,7 +644,7 @@ public record SimulatorConfig(
             validate(p);
             p.throwIfAny();
             return new SimulatorConfig(host, port, seed, allowShortLifetimes, maxRecordedRequests, sequenceField,
-                    eventLoops, queues, generatedQueues, genesys, cxone, cognos, auth0, oauth2);
+                    eventLoops, queues, generatedQueues, clock, genesys, cxone, cognos, auth0, oauth2);
         }
 
         private void validate(ConfigProblems p) {

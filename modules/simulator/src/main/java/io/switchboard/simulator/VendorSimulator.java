@@ -143,12 +143,20 @@ public final class VendorSimulator implements AutoCloseable {
     /**
      * Moves the simulator's clock forward (tokens and sessions expire, rate windows reset, queues evolve) without waiting.
      * The {@code Date} header follows.
+     *
+     * @throws IllegalArgumentException when {@code d} is negative: the simulated clock only moves forward
      */
     public void advanceClock(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("advanceClock(" + d + "): the simulated clock only moves forward; give a duration >= 0");
+        }
         state.clock().advance(d.toMillis());
     }
 
-    /** The simulator's current time (wall clock plus what {@link #advanceClock(Duration)} added; fixed while frozen). */
+    /**
+     * The simulator's current time: the configured {@link SimulatorConfig.Clock#start()} (or the wall clock) plus the
+     * time elapsed since start-up, plus what {@link #advanceClock(Duration)} added; fixed while frozen.
+     */
     public java.time.Instant now() {
         return java.time.Instant.ofEpochMilli(state.clock().nowMillis());
     }

@@ -80,6 +80,37 @@ class OAuth2LoginTest extends SimulatorFixture {
     }
 
     @Test
+    void loginPageRedirectSendsEverythingButTheEndpointsToAnHtmlSignInPage() {
+        start(SimulatorConfig.builder().oauth2(o -> o.withLoginPageRedirect(true)).build());
+        String login = sim.oauth2Issuer() + "/login";
+        // A token request to the issuer URL itself, or to a mistyped token path, lands on the browser login.
+        for (String url : new String[] {sim.oauth2Issuer(), sim.oauth2Issuer() + "/oauth/token"}) {
+            HttpResponse<String> r = token(basic("oauth2-client", form(SECRET)), "grant_type=client_credentials", url);
+            assertThat(r.statusCode()).as(url).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location")).as(url).hasValue(login);
+        }
+        HttpResponse<String> page = http.get(login);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("<form", "Please sign in");
+        // The real endpoints still answer as before.
+        assertThat(token(basic("oauth2-client", form(SECRET)), "grant_type=client_credentials").statusCode()).isEqualTo(200);
+        assertThat(json(http.get(sim.oauth2Issuer() + "/.well-known/openid-configuration")).getString("token_endpoint"))
+                .isEqualTo(sim.oauth2Issuer() + "/token");
+
+        // Off (the default): the same requests get the simulator's JSON 404, and there is no login page.
+        start(SimulatorConfig.defaults());
+        HttpResponse<String> off = token(basic("oauth2-client", form(SECRET)), "grant_type=client_credentials", sim.oauth2Issuer());
+        assertThat(off.statusCode()).isEqualTo(404);
+        assertThat(json(off).getString("error")).isEqualTo("not_found");
+        assertThat(http.get(sim.oauth2Issuer() + "/login").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> token(String auth, String body, String url) {
+        return http.post(url, body, "Authorization", auth, "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    @Test
     void refreshTokensAndExpiresInSwitches() {
         start(SimulatorConfig.builder()
                 .oauth2Client(SimulatorConfig.OAuth2Client.of("r", "s").withRefreshTokens())

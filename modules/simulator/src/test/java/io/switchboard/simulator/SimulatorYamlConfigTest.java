@@ -54,4 +54,34 @@ class SimulatorYamlConfigTest {
                 .hasMessageContaining("3 problems").hasMessageContaining("port").hasMessageContaining("colour")
                 .hasMessageContaining("genesys.clients[0].tokenLifetime");
     }
+
+    @Test
+    void yamlClockStartsAtTheConfiguredInstant(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("clock.yaml");
+        Files.writeString(yaml, """
+                seed: 9
+                clock:
+                  start: 2024-05-06T19:40:00Z
+                  frozen: true
+                """);
+        SimulatorConfig config = SimulatorConfig.fromYaml(yaml);
+        assertThat(config.clock()).isEqualTo(SimulatorConfig.Clock.frozenAt(java.time.Instant.parse("2024-05-06T19:40:00Z")));
+        try (VendorSimulator sim = VendorSimulator.start(config.toBuilder().port(0).build())) {
+            assertThat(sim.now()).isEqualTo(java.time.Instant.parse("2024-05-06T19:40:00Z"));
+        }
+        assertThat(SimulatorConfig.defaults().clock()).isEqualTo(SimulatorConfig.Clock.wallClock());
+    }
+
+    @Test
+    void badClockKeysAreReportedWithWhatWouldBeValid(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("bad-clock.yaml");
+        Files.writeString(yaml, """
+                clock:
+                  start: half past seven
+                  speed: 2
+                """);
+        assertThatThrownBy(() -> SimulatorConfig.fromYaml(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("2 problems").hasMessageContaining("clock.start").hasMessageContaining("2024-05-06T10:00:00Z")
+                .hasMessageContaining("clock.speed");
+    }
 }

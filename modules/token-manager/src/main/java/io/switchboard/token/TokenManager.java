@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.ops.OpsServer;
 import io.switchboard.core.supervise.Health;
@@ -84,13 +86,23 @@ public final class TokenManager implements AutoCloseable {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.onClose = onClose;
-        TopicSetup.ensureTopics(config.kafkaClientProperties(), config.topics(), config.requestPartitions());
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.registry.config().commonTags("instance", config.instanceId());
+        this.supervisor = new Supervisor("token-manager", Clock.systemUTC(), RandomGenerator.getDefault(), (component, reason, cause) ->
+                LOG.error("token manager {} cannot go on ({}); /ready is DOWN and the process exits with code 1", config.instanceId(), reason));
+        // The ops port first: a second instance on one host whose port is taken stops here, before it
+        // creates topics or joins the consumer group (and so never disturbs the running instance).
+        this.ops = config.opsPort() < 0 ? null : startOps();
+        try {
+            TopicSetup.ensureTopics(config.kafkaClientProperties(), config.topics(), config.requestPartitions());
+        } catch (RuntimeException e) {
+            if (ops != null) {
+                ops.close();
+            }
+            throw e;
+        }
         Clock clock = Clock.systemUTC();
         this.metrics = new TokenMetrics(registry, clock);
-        this.supervisor = new Supervisor("token-manager", clock, RandomGenerator.getDefault(), (component, reason, cause) ->
-                LOG.error("token manager {} cannot go on ({}); /ready is DOWN and the process exits with code 1", config.instanceId(), reason));
         TokenTableConfig tableConfig = config.tokenTableConfig();
         this.table = TokenTable.start(tableConfig, supervisor);
         this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), tableConfig.schemaRegistry(),
@@ -107,7 +119,6 @@ public final class TokenManager implements AutoCloseable {
         this.ownership = new OwnershipConsumer(config.kafkaClientProperties(), config.topics(), tableConfig.schemaRegistry(),
                 config.instanceId(), scheduler, table, publications, supervisor);
         this.ownership.start();
-        this.ops = config.opsPort() < 0 ? null : startOps();
         LOG.info("token manager {} started: {} credential(s) configured, topics under '{}'{}", config.instanceId(),
                 logins.size(), config.topicPrefix(), ops == null ? "" : ", ops on " + config.opsHost() + ":" + ops.port());
     }
@@ -116,7 +127,8 @@ public final class TokenManager implements AutoCloseable {
      * Starts an instance that logs in with the configured credentials through the provider profiles
      * ({@link LoginClient}), on its own {@link Vertx}.
      *
-     * @throws SwitchboardException when Kafka cannot be reached to create the topics, or the ops port is taken
+     * @throws ConfigException     naming {@code ops.port} when the ops port is taken (e.g. a second instance on one host)
+     * @throws SwitchboardException when Kafka cannot be reached to create the topics
      */
     public static TokenManager start(TokenManagerConfig config) {
         Vertx vertx = Vertx.vertx();
@@ -147,18 +159,42 @@ public final class TokenManager implements AutoCloseable {
         return new TokenManager(config, vertx, true, List.copyOf(logins), onClose);
     }
 
+    /**
+     * Starts the ops server before anything else runs, so its readiness checks read the fields
+     * assigned later through {@code this} (DOWN until they exist).
+     *
+     * @throws ConfigException naming {@code ops.port} when the port is taken
+     */
     private OpsServer startOps() {
         try {
             return OpsServer.builder().host(config.opsHost()).port(config.opsPort()).metrics(registry)
-                    .readiness("ownership-assigned", ownership::isAssigned)
-                    .readiness("token-table-loaded", table::isReady)
+                    .readiness("ownership-assigned", () -> this.ownership != null && this.ownership.isAssigned())
+                    .readiness("token-table-loaded", () -> this.table != null && this.table.isReady())
                     .supervisor(supervisor)
                     .start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (portTaken(cause)) {
+                throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem("ops.port",
+                        Integer.toString(config.opsPort()), "port " + config.opsPort() + " on " + config.opsHost()
+                        + " is already in use (another token manager on this host?); give each instance on a host its own"
+                        + " ops.port, or ops.port: 0 for any free port (the start-up log names the port), or -1 for no ops server;"
+                        + " environment SWITCHBOARD_OPS_PORT")));
+            }
             throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort()
-                    + " (" + (e.getCause() == null ? e : e.getCause()).getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
+                    + " (" + cause.getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
         }
+    }
+
+    private static boolean portTaken(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException
+                    || (c.getMessage() != null && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("address already in use"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The configuration it runs with. */

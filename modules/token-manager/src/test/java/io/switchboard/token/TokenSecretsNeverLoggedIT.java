@@ -127,8 +127,14 @@ class TokenSecretsNeverLoggedIT {
         secrets.add(goodSecret);
         secrets.add(wrongSecret);
         secrets.add(tokenKey);
+        // The fleet is still running and logging: copy the captured events under the appender's lock (doAppend holds it)
+        // instead of iterating the live list.
+        List<ILoggingEvent> events;
+        synchronized (appender) {
+            events = new ArrayList<>(appender.list);
+        }
         StringBuilder everything = new StringBuilder();
-        for (ILoggingEvent e : appender.list) {
+        for (ILoggingEvent e : events) {
             everything.append(e.getFormattedMessage()).append('\n');
             if (e.getThrowableProxy() != null) {
                 everything.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
@@ -136,7 +142,7 @@ class TokenSecretsNeverLoggedIT {
         }
         everything.append(metrics).append(scraped.body());
         statuses.forEach(s -> everything.append(s)); // Avro's toString: every field as JSON
-        assertThat(appender.list).as("captured log events").hasSizeGreaterThan(20);
+        assertThat(events).as("captured log events").hasSizeGreaterThan(20);
         String all = everything.toString();
         for (String secret : secrets) {
             assertThat(all).as("logs, metrics and status events must not contain a secret or token").doesNotContain(secret);

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.cli.DurationConverter;
 import io.switchboard.core.SwitchboardException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,13 +146,5 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
         out.flush();
         return code;
-    }
-
-    /** Durations as {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms} or ISO-8601 {@code PT2M}. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return io.switchboard.core.config.Durations.parse(value);
-        }
     }
 }

@@ -88,13 +88,15 @@ public final class RestTransport implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode request body", e);
         }
-        int attempts = config.maxRetries() + 1;
-        SchemaRegistryException last = null;
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            if (attempt > 0) {
-                backoff(attempt);
-            }
-            int urlIndex = Math.floorMod(preferredUrl.get(), config.urls().size());
+        int urls = config.urls().size();
+        int retriesLeft = config.maxRetries();
+        // After a connection failure the next URL is tried at once; the backoff comes only when every
+        // URL has failed in this round, or when a registry answered with a retriable error (5xx, 429).
+        int untriedUrls = urls - 1;
+        int sent = 0;
+        SchemaRegistryException last;
+        while (true) {
+            int urlIndex = Math.floorMod(preferredUrl.get(), urls);
             URI base = config.urls().get(urlIndex);
             URI uri = URI.create(base.toString() + path);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
@@ -106,48 +108,63 @@ public final class RestTransport implements AutoCloseable {
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<String> response;
+            HttpResponse<String> response = null;
+            boolean unreachable = false;
+            sent++;
             try {
                 requests.incrementAndGet();
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                last = null;
             } catch (HttpTimeoutException e) {
                 preferredUrl.incrementAndGet();
+                unreachable = true;
                 last = new SchemaRegistryUnavailableException(-1, -1, "Schema registry at " + base + " did not answer within "
                         + (e.getMessage() != null && e.getMessage().contains("connect") ? config.connectTimeout() : config.requestTimeout())
                         + " while " + context + "; check that it runs and is reachable, or raise "
                         + SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS + " / " + SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS + ".", e);
-                continue;
             } catch (IOException e) {
                 preferredUrl.incrementAndGet();
+                unreachable = true;
                 last = new SchemaRegistryUnavailableException(-1, -1, "Cannot reach the schema registry at " + base + " while " + context
                         + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                         + "); check " + SchemaRegistryConfig.URL + ", that the registry runs, and the TLS settings for https ("
                         + SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION + " to trust the registry's certificate, "
                         + SchemaRegistryConfig.SSL_KEYSTORE_LOCATION + " when it requires a client certificate).", e);
-                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryUnavailableException(-1, -1, "Interrupted while " + context, e);
             }
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                try {
-                    String text = response.body();
-                    return text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
-                } catch (IOException e) {
-                    throw new SchemaRegistryException(status, -1, "Schema registry at " + base + " answered " + status + " with a body that is not JSON while "
-                            + context + "; is " + SchemaRegistryConfig.URL + " really a schema registry?", e);
+            if (response != null) {
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    try {
+                        String text = response.body();
+                        return text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
+                    } catch (IOException e) {
+                        throw new SchemaRegistryException(status, -1, "Schema registry at " + base + " answered " + status + " with a body that is not JSON while "
+                                + context + "; is " + SchemaRegistryConfig.URL + " really a schema registry?", e);
+                    }
                 }
-            }
-            SchemaRegistryException error = toException(base, status, response.body(), context);
-            if (status >= 500 || status == 429) {
+                SchemaRegistryException error = toException(base, status, response.body(), context);
+                if (status < 500 && status != 429) {
+                    throw error;
+                }
                 last = new SchemaRegistryUnavailableException(status, error.errorCode(), error.getMessage(), null);
+            }
+            if (unreachable && untriedUrls > 0) {
+                untriedUrls--;
                 continue;
             }
-            throw error;
+            if (retriesLeft == 0) {
+                break;
+            }
+            retriesLeft--;
+            backoff(config.maxRetries() - retriesLeft);
+            untriedUrls = urls - 1;
         }
         throw new SchemaRegistryUnavailableException(last.status(), last.errorCode(),
-                last.getMessage() + " (gave up after " + attempts + (attempts == 1 ? " attempt" : " attempts") + ")", last.getCause());
+                last.getMessage() + " (gave up after " + sent + (sent == 1 ? " attempt" : " attempts")
+                        + (urls > 1 ? " over " + urls + " URLs" : "") + ")", last.getCause());
     }
 
     private java.util.Optional<String> authorization() {

@@ -58,6 +58,21 @@ class BadPayloadTest {
     }
 
     @Test
+    void apicurioLegacyEightByteIdSaysWhichFormatItIsAndHowToSwitchTheProducer() {
+        // Apicurio serdes (before 3.0, default id handler): magic byte 0, then the id as an 8-byte long (here 1).
+        byte[] apicurio = HexFormat.of().parseHex("00" + "0000000000000001" + "06616263d804020101");
+        assertThatThrownBy(() -> generic.deserialize("queue-stats", apicurio))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageContaining("topic 'queue-stats'")
+                .hasMessageContaining("Apicurio's own wire format (an 8-byte id, here 1)")
+                .hasMessageContaining("not the Confluent one (a 4-byte id)")
+                .hasMessageContaining("apicurio.registry.as-confluent=true");
+        assertThat(server.requests()).as("no lookup of the bogus schema id 0").isEmpty();
+        // The same schema in the Confluent format (4-byte id 1) reads fine.
+        assertThat(generic.deserialize("queue-stats", HexFormat.of().parseHex("0000000001" + "06616263d804020101"))).isNotNull();
+    }
+
+    @Test
     void tooShortForTheHeader() {
         assertThatThrownBy(() -> generic.deserialize("t", new byte[] {0, 0, 0}))
                 .isInstanceOf(InvalidPayloadException.class).hasMessageContaining("has 3 byte(s)").hasMessageContaining("at least 5");

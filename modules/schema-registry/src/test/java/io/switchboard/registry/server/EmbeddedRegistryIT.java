@@ -112,6 +112,66 @@ class EmbeddedRegistryIT {
     }
 
     @Test
+    void schemaIdsListTheirSubjectsAndVersionsAndSubjectsFilterByPrefix() throws Exception {
+        SchemaRegistryClient client = client();
+        // Schemas of this test only: the registry is shared by the class, and ids are per schema.
+        Schema v1 = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"IdsProbe\",\"namespace\":\"io.switchboard.test\","
+                + "\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}");
+        Schema v2 = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"IdsProbe\",\"namespace\":\"io.switchboard.test\","
+                + "\"fields\":[{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"b\",\"type\":[\"null\",\"int\"],\"default\":null}]}");
+        int shared = client.register("ids-a-value", v1);
+        assertThat(client.register("ids-b-value", v1)).as("the same schema has one id").isEqualTo(shared);
+        int second = client.register("ids-a-value", v2);
+
+        assertThat(client.getSubjectsById(shared)).containsExactly("ids-a-value", "ids-b-value");
+        assertThat(client.getSubjectsById(second)).containsExactly("ids-a-value");
+        assertThat(client.getVersionsById(shared)).extracting(RegisteredSchema::subject, RegisteredSchema::version)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ids-a-value", 1), org.assertj.core.groups.Tuple.tuple("ids-b-value", 1));
+        assertThat(client.getVersionsById(second)).singleElement().satisfies(v -> {
+            assertThat(v.version()).isEqualTo(2);
+            assertThat(v.schema()).isEqualTo(v2);
+        });
+        assertThatThrownBy(() -> client.getSubjectsById(shared + 1000))
+                .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+        assertThatThrownBy(() -> client.getVersionsById(shared + 1000))
+                .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
+
+        // Confluent's shapes, and its ?subject= filter
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(get(http, "/schemas/ids/" + shared + "/subjects")).isEqualTo("[\"ids-a-value\",\"ids-b-value\"]");
+        assertThat(get(http, "/schemas/ids/" + shared + "/versions"))
+                .isEqualTo("[{\"subject\":\"ids-a-value\",\"version\":1},{\"subject\":\"ids-b-value\",\"version\":1}]");
+        assertThat(get(http, "/schemas/ids/" + shared + "/subjects?subject=ids-b-value")).isEqualTo("[\"ids-b-value\"]");
+        assertThat(get(http, "/schemas/ids/" + shared + "/versions?subject=ids-b-value"))
+                .isEqualTo("[{\"subject\":\"ids-b-value\",\"version\":1}]");
+
+        // GET /subjects?subjectPrefix=
+        assertThat(client.getSubjects("ids-")).containsExactly("ids-a-value", "ids-b-value");
+        assertThat(client.getSubjects("ids-b")).containsExactly("ids-b-value");
+        assertThat(client.getSubjects("no-such-prefix")).isEmpty();
+        assertThat(client.getSubjects("")).containsAll(List.of("ids-a-value", "ids-b-value")).isEqualTo(client.getSubjects());
+        assertThat(get(http, "/subjects?subjectPrefix=%3A*%3A")).contains("\"ids-a-value\"", "\"ids-b-value\"");
+    }
+
+    @Test
+    void anInvalidSchemaIsAnsweredWithTheOffendingTypeNotAnInternalClass() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> invalid = http.send(HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/invalid-value/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"strin\\\"}\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(invalid.body()).contains("\"error_code\":42201").contains("Invalid schema: unknown type \\\"strin\\\" at the top level")
+                .doesNotContain("org.apache").doesNotContain("UnresolvedSchema").doesNotContain("Exception");
+    }
+
+    private static String get(HttpClient http, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(registry.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
     void restShapesMatchConfluents() throws Exception {
         SchemaRegistryClient client = client();
         int id = client.register("shapes-value", EvolvingSchemas.v1());

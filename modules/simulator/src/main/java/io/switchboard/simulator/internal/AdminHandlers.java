@@ -117,13 +117,22 @@ final class AdminHandlers extends VendorHandlers {
     }
 
     private void advance(RoutingContext ctx) {
+        long seconds;
         try {
-            long seconds = Long.parseLong(ctx.request().getParam("seconds"));
-            s.clock.advance(seconds * 1000);
-            http.json(ctx, 200, new JsonObject().put("advancedSeconds", seconds));
+            seconds = Long.parseLong(String.valueOf(ctx.request().getParam("seconds")));
         } catch (NumberFormatException e) {
-            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description", "seconds=<integer> is required"));
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
+                    "seconds=<integer> is required, e.g. POST /_admin/clock/advance?seconds=3600"));
+            return;
         }
+        if (seconds < 0) {
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
+                    "seconds must be >= 0 (was " + seconds + "): the simulated clock only moves forward"));
+            return;
+        }
+        s.clock.advance(seconds * 1000);
+        http.json(ctx, 200, new JsonObject().put("advancedSeconds", seconds)
+                .put("now", java.time.Instant.ofEpochMilli(s.clock.nowMillis()).toString()));
     }
 
     private void state(RoutingContext ctx) {
@@ -132,7 +141,7 @@ final class AdminHandlers extends VendorHandlers {
             issued.put(v.id(), s.tokens.issuedCount(v, null));
         }
         http.json(ctx, 200, new JsonObject().put("now", java.time.Instant.ofEpochMilli(s.clock.nowMillis()).toString())
-                .put("issuedTokens", issued).put("liveTokens", s.tokens.size())
+                .put("clockFrozen", s.clock.frozen()).put("issuedTokens", issued).put("liveTokens", s.tokens.size())
                 .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size()));
     }
 }

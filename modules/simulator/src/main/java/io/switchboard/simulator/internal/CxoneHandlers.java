@@ -255,15 +255,15 @@ final class CxoneHandlers extends VendorHandlers {
                     .put("campaignId", 1)
                     .put("abandonCount", st.abandoned()).put("contactsQueued", st.offered()).put("contactsHandled", st.answered())
                     .put("contactsOffered", st.offered())
-                    .put("averageHandleTime", iso(st.answered() == 0 ? 0 : st.avgHandleMs()))
-                    .put("averageWrapTime", iso(st.answered() == 0 ? 0 : st.avgAcwMs()))
-                    .put("averageSpeedToAnswer", iso(st.answered() == 0 ? 0 : st.avgWaitMs()))
+                    .put("averageHandleTime", iso(st.avgHandleMs()))
+                    .put("averageWrapTime", iso(st.avgAcwMs()))
+                    .put("averageSpeedToAnswer", iso(st.avgAnswerWaitMs()))
                     .put("serviceLevel", st.answered() == 0 ? 100 : (st.answered() - st.overSla()) * 100 / Math.max(1, st.offered())));
         }
         http.json(ctx, 200, new JsonObject().put("skillSummaries", out));
     }
 
-    static String iso(long millis) {
+    static String iso(double millis) {
         return Duration.ofSeconds(Math.round(millis / 1000.0)).toString();
     }
 }

@@ -462,11 +462,11 @@ final class GenesysHandlers extends VendorHandlers {
         http.json(ctx, 200, new JsonObject().put("results", results));
     }
 
-    private static JsonObject timeStats(long count, long avg, long min, long max) {
+    private static JsonObject timeStats(long count, long sum, long min, long max) {
         if (count == 0) {
             return null;
         }
-        return new JsonObject().put("max", max).put("min", min).put("count", count).put("sum", count * avg);
+        return new JsonObject().put("max", max).put("min", min).put("count", count).put("sum", sum);
     }
 
     private static JsonObject aggregateStats(String metric, QueueData.IntervalStats st) {
@@ -476,20 +476,19 @@ final class GenesysHandlers extends VendorHandlers {
             case "nOverSla":
                 return st.overSla() == 0 ? null : new JsonObject().put("count", st.overSla());
             case "nTransferred":
-                long t = st.answered() / 20;
-                return t == 0 ? null : new JsonObject().put("count", t);
+                return st.transferred() == 0 ? null : new JsonObject().put("count", st.transferred());
             case "tAnswered":
-                return timeStats(st.answered(), st.avgWaitMs(), 1_000, st.maxWaitMs());
+                return timeStats(st.answered(), st.answerWaitSumMs(), 1_000, st.maxWaitMs());
             case "tAbandon":
-                return timeStats(st.abandoned(), st.avgWaitMs() * 3 / 2, 2_000, st.maxWaitMs() * 2);
+                return timeStats(st.abandoned(), st.abandonWaitSumMs(), 2_000, st.maxWaitMs() * 2);
             case "tHandle":
-                return timeStats(st.answered(), st.avgHandleMs(), st.minHandleMs(), st.maxHandleMs());
+                return timeStats(st.answered(), st.handleSumMs(), st.minHandleMs(), st.maxHandleMs());
             case "tWait":
-                return timeStats(st.offered(), st.avgWaitMs(), 0, st.maxWaitMs());
+                return timeStats(st.offered(), st.waitSumMs(), 0, st.maxWaitMs());
             case "tTalk":
-                return timeStats(st.answered(), st.avgHandleMs() - st.avgAcwMs(), st.minHandleMs() / 2, st.maxHandleMs());
+                return timeStats(st.answered(), st.talkSumMs(), st.minHandleMs() / 2, st.maxHandleMs());
             case "tAcw":
-                return timeStats(st.answered(), st.avgAcwMs(), 5_000, st.avgAcwMs() * 3);
+                return timeStats(st.answered(), st.acwSumMs(), 5_000, st.maxAcwMs());
             case "oServiceLevel": {
                 long denom = st.answered();
                 if (denom == 0) {

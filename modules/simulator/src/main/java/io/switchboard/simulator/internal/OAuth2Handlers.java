@@ -31,6 +31,34 @@ final class OAuth2Handlers extends VendorHandlers {
         r.get(PREFIX + "/.well-known/oauth-authorization-server").handler(this::metadata);
         r.get(PREFIX + "/.well-known/openid-configuration").handler(this::metadata);
         r.get(PREFIX + "/api/queues/stats").handler(this::stats);
+        r.get(PREFIX + "/login").handler(this::loginPage);
+        // Last: with loginPageRedirect, whatever else comes to this server goes to its browser login page.
+        r.route(PREFIX).handler(this::redirectToLoginPage);
+        r.route(PREFIX + "/*").handler(this::redirectToLoginPage);
+    }
+
+    /** The HTML sign-in page a browser is sent to: what a token client finds when its tokenUrl is not the token endpoint. */
+    private void loginPage(RoutingContext ctx) {
+        if (!s.config.oauth2().loginPageRedirect()) {
+            ctx.next();
+            return;
+        }
+        http.send(ctx, 200, "text/html; charset=utf-8", """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>Please sign in</title></head>
+                <body><form method="post" action="%s/login"><h2>Please sign in</h2>
+                <label>Username <input name="username"></label> <label>Password <input name="password" type="password"></label>
+                <button type="submit">Sign in</button></form></body></html>
+                """.formatted(PREFIX));
+    }
+
+    private void redirectToLoginPage(RoutingContext ctx) {
+        if (!s.config.oauth2().loginPageRedirect()) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("Location", CxoneHandlers.baseUrl(ctx) + PREFIX + "/login");
+        http.send(ctx, 302, null, null);
     }
 
     private void error(RoutingContext ctx, int status, String error, String description) {

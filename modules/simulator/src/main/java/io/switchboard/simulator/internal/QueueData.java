@@ -19,10 +19,10 @@ public final class QueueData {
     private final List<QueueModel> models;
     private final Map<String, QueueModel> byId;
     private final Map<Integer, QueueModel> bySkill;
-    private final long seed;
+    private final QueueHistory history;
 
     QueueData(SimulatorConfig config, long nowMillis) {
-        this.seed = config.seed();
+        this.history = new QueueHistory(config.seed());
         List<QueueSpec> specs = new ArrayList<>(config.queues());
         java.util.Random r = new java.util.Random(config.seed());
         String[] media = {"voice", "chat", "email", "message", "callback"};
@@ -36,7 +36,7 @@ public final class QueueData {
         Map<String, QueueModel> ids = new HashMap<>(specs.size() * 2);
         Map<Integer, QueueModel> skills = new HashMap<>(specs.size() * 2);
         for (int i = 0; i < specs.size(); i++) {
-            QueueModel m = new QueueModel(specs.get(i), i, config.seed(), nowMillis);
+            QueueModel m = new QueueModel(specs.get(i), i, config.seed(), nowMillis, history);
             list.add(m);
             ids.put(m.spec.id(), m);
             skills.put(m.spec.skillId(), m);
@@ -74,46 +74,36 @@ public final class QueueData {
 
     /**
      * Deterministic totals of one queue over one interval (for aggregate and summary queries): the same
-     * arguments always give the same figures. Traffic follows the same busy-hour curve as the live state.
+     * arguments always give the same figures, adjacent intervals add up to their union and the media types of a queue
+     * add up to the queue. Traffic follows the same busy-hour curve as the live state. See {@link QueueHistory}.
      */
     IntervalStats interval(QueueModel q, long startMillis, long endMillis, int mediaIndex, int mediaCount) {
-        long offered = 0;
-        // Sum per started minute, so that adjacent intervals add up to their union.
-        long firstMinute = Math.floorDiv(startMillis, 60_000L);
-        long lastMinute = Math.floorDiv(endMillis - 1, 60_000L);
-        if (lastMinute - firstMinute > 60L * 24 * 93) {
-            lastMinute = firstMinute + 60L * 24 * 93;
-        }
-        double perMinute = q.spec.agents() / 240.0 * 60;
-        for (long m = firstMinute; m <= lastMinute; m++) {
-            double f = QueueModel.busy(m * 60_000L);
-            double u = unit(q.index, m, 1);
-            double expected = perMinute * f * (0.8 + 0.4 * u);
-            long n = (long) expected + (unit(q.index, m, 2) < expected - (long) expected ? 1 : 0);
-            offered += n;
-        }
-        offered = QueueSnapshot.share((int) Math.min(Integer.MAX_VALUE, offered), mediaCount, mediaIndex);
-        double key = unit(q.index, firstMinute * 31 + lastMinute, 3);
-        long abandoned = Math.round(offered * (0.02 + 0.08 * key));
-        long answered = offered - abandoned;
-        long overSla = Math.round(answered * (0.05 + 0.25 * key));
-        long handleAvg = (long) (180_000 + 120_000 * unit(q.index, firstMinute, 4));
-        long waitAvg = (long) (5_000 + 40_000 * key);
-        long acwAvg = 20_000 + (long) (20_000 * unit(q.index, firstMinute, 5));
-        return new IntervalStats(offered, answered, abandoned, overSla, handleAvg, waitAvg, acwAvg,
-                answered == 0 ? 0 : handleAvg / 3, answered == 0 ? 0 : handleAvg * 3, (long) (waitAvg * 4.5));
+        return history.interval(q, startMillis, endMillis, mediaIndex, mediaCount);
     }
 
-    private double unit(int queue, long bucket, int salt) {
-        long z = seed ^ (queue * 0xD1B54A32D192ED03L) ^ (bucket * 0x9E3779B97F4A7C15L) ^ (salt * 0xABCDEF1234567L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return (z >>> 11) * 0x1.0p-53;
-    }
+    /**
+     * Totals over an interval; times in milliseconds. Counts: {@code offered = answered + abandoned},
+     * {@code overSla <= answered}, {@code transferred <= answered}. Sums: handle, talk and after-call work over the
+     * answered contacts, answer wait over the answered, abandon wait over the abandoned, wait over the offered.
+     * Minimum and maximum are per contact; each average lies between them.
+     */
+    public record IntervalStats(long offered, long answered, long abandoned, long overSla, long transferred,
+                                long handleSumMs, long talkSumMs, long acwSumMs, long answerWaitSumMs, long abandonWaitSumMs,
+                                long waitSumMs, long minHandleMs, long maxHandleMs, long maxAcwMs, long maxWaitMs) {
 
-    /** Totals over an interval; times in milliseconds. */
-    public record IntervalStats(long offered, long answered, long abandoned, long overSla, long avgHandleMs,
-                                long avgWaitMs, long avgAcwMs, long minHandleMs, long maxHandleMs, long maxWaitMs) {
+        /** Average handle time of the answered contacts, 0 when none. */
+        public double avgHandleMs() {
+            return answered == 0 ? 0 : (double) handleSumMs / answered;
+        }
+
+        /** Average after-call work of the answered contacts, 0 when none. */
+        public double avgAcwMs() {
+            return answered == 0 ? 0 : (double) acwSumMs / answered;
+        }
+
+        /** Average speed of answer, 0 when none answered. */
+        public double avgAnswerWaitMs() {
+            return answered == 0 ? 0 : (double) answerWaitSumMs / answered;
+        }
     }
 }

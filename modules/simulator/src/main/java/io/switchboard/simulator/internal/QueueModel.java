@@ -7,6 +7,22 @@ import io.switchboard.simulator.SimulatorConfig.QueueSpec;
  * arrivals follow a busy-hour curve, agents answer, contacts abandon, interactions end in after-call
  * work, agents drift on and off queue. Deterministic for a given seed and observation times.
  * Thread-safe (synchronized; contention is per queue).
+ *
+ * <p>Invariants, true after every tick and in every {@link QueueSnapshot}:
+ * <ul>
+ *   <li>every contact is counted as offered when it first appears (those present at start-up too):
+ *       {@code offered = answered + abandoned + waiting + alerting};</li>
+ *   <li>a contact is counted as answered (and its wait, and whether it was within the service level) when an agent
+ *       answers it: {@code answered = interacting + completed}, {@code answeredInSla <= answered}, so the service
+ *       level stays within 0–100 %;</li>
+ *   <li>every agent is in exactly one state: {@code idle + alerting + interacting + acw + offQueue = members};</li>
+ *   <li>no count is negative and the cumulative counters never decrease.</li>
+ * </ul>
+ *
+ * <p>A gap longer than {@value #MAX_CATCH_UP_TICKS} s between observations (a clock jump, or a slow poller) is not
+ * ticked through: the contacts in flight finish, the gap's traffic is added from the deterministic
+ * {@link QueueHistory}, the queue settles into the state of the new hour, and the last
+ * {@value #MAX_CATCH_UP_TICKS} s are ticked.
  */
 final class QueueModel {
 
@@ -14,24 +30,33 @@ final class QueueModel {
     private static final double[] BUSY = {
         0.05, 0.04, 0.03, 0.03, 0.04, 0.08, 0.2, 0.45, 0.75, 0.95, 1.0, 1.0,
         0.8, 0.85, 1.0, 0.95, 0.85, 0.6, 0.4, 0.3, 0.22, 0.15, 0.1, 0.07};
-    private static final int MAX_CATCH_UP_TICKS = 120;
+    static final int MAX_CATCH_UP_TICKS = 120;
     private static final double AVG_HANDLE_S = 240;
     private static final double AVG_ACW_S = 30;
     private static final double PATIENCE_S = 150;
+    /** Service-level threshold: answered within this wait counts towards the service level. */
+    static final long SLA_MS = 20_000;
 
     final QueueSpec spec;
     final int index;
+    private final QueueHistory history;
     private long rng;
     private long lastTickSec;
     private long sequence;
+    // Contacts.
     private int waiting;
-    private int alerting;
     private int interacting;
+    /** Waits of the alerting contacts (one per alerting agent), measured when they were offered. */
+    private long[] alertingWaitsMs = new long[8];
+    private long alertingSinceMs;
+    // Agents (alerting agents = alerting contacts, interacting agents = interacting contacts).
+    private int alerting;
     private int acw;
     private int idle;
     private int offQueue;
     private long oldestWaitStartMs;
     private long oldestInteractionStartMs;
+    // Cumulative counters.
     private long offered;
     private long answered;
     private long abandoned;
@@ -41,25 +66,17 @@ final class QueueModel {
     private long waitSumMs;
     private long acwSumMs;
 
-    QueueModel(QueueSpec spec, int index, long seed, long nowMillis) {
+    QueueModel(QueueSpec spec, int index, long seed, long nowMillis, QueueHistory history) {
         this.spec = spec;
         this.index = index;
+        this.history = history;
         this.rng = mix(seed ^ (0x9E3779B97F4A7C15L * (index + 1)));
-        this.lastTickSec = nowMillis / 1000;
-        double f = busy(nowMillis);
-        int members = spec.agents();
-        int on = (int) Math.round(members * (0.3 + 0.6 * f));
-        this.offQueue = members - on;
-        // Start near the steady state of this hour rather than empty.
-        this.interacting = (int) Math.min(on, Math.round(on * 0.8 * f));
-        this.idle = on - interacting;
-        this.waiting = (int) Math.round(f * members * 0.1 * next());
-        this.oldestWaitStartMs = waiting > 0 ? nowMillis - (long) (next() * 60_000) : 0;
-        this.oldestInteractionStartMs = interacting > 0 ? nowMillis - (long) (next() * 300_000) : 0;
+        this.lastTickSec = Math.floorDiv(nowMillis, 1000L);
+        settle(nowMillis);
     }
 
     static double busy(long millis) {
-        int hour = (int) ((millis / 3_600_000L) % 24);
+        int hour = (int) Math.floorMod(Math.floorDiv(millis, 3_600_000L), 24L);
         return BUSY[hour];
     }
 
@@ -96,22 +113,22 @@ final class QueueModel {
     }
 
     synchronized QueueSnapshot observe(long nowMillis) {
-        long nowSec = nowMillis / 1000;
-        long ticks = nowSec - lastTickSec;
-        if (ticks > 0) {
-            long start = Math.max(lastTickSec + 1, nowSec - MAX_CATCH_UP_TICKS + 1);
-            for (long s = start; s <= nowSec; s++) {
-                tick(s * 1000);
-            }
-            lastTickSec = nowSec;
+        long nowSec = Math.floorDiv(nowMillis, 1000L);
+        if (nowSec - lastTickSec > MAX_CATCH_UP_TICKS) {
+            long resumeSec = nowSec - MAX_CATCH_UP_TICKS;
+            skip((lastTickSec + 1) * 1000, resumeSec * 1000);
+            lastTickSec = resumeSec;
         }
+        for (long s = lastTickSec + 1; s <= nowSec; s++) {
+            tick(s * 1000);
+        }
+        lastTickSec = Math.max(lastTickSec, nowSec);
         sequence++;
-        int busyAgents = interacting;
-        int onQueue = idle + busyAgents + acw + alerting;
+        int onQueue = idle + interacting + acw + alerting;
         return new QueueSnapshot(sequence, nowMillis, waiting, alerting, interacting,
                 waiting > 0 ? Math.max(0, nowMillis - oldestWaitStartMs) : 0,
                 interacting > 0 ? Math.max(0, nowMillis - oldestInteractionStartMs) : 0,
-                spec.agents(), onQueue, idle, busyAgents, acw, offQueue, offered, answered, abandoned, answeredInSla,
+                spec.agents(), onQueue, idle, interacting, acw, offQueue, offered, answered, abandoned, answeredInSla,
                 handleSumMs, completed, waitSumMs, acwSumMs);
     }
 
@@ -119,11 +136,92 @@ final class QueueModel {
         return sequence;
     }
 
+    /**
+     * Puts the queue into a state near the steady state of the hour of {@code ms}: every agent re-assigned, and the
+     * contacts this creates (waiting, and interacting ones already answered) counted as offered. Only called when no
+     * contact is in flight and no agent is alerting or in after-call work.
+     */
+    private void settle(long ms) {
+        double f = busy(ms);
+        int members = spec.agents();
+        int on = (int) Math.round(members * (0.3 + 0.6 * f));
+        offQueue = members - on;
+        interacting = (int) Math.min(on, Math.round(on * 0.8 * f));
+        idle = on - interacting;
+        waiting = (int) Math.round(f * members * 0.1 * next());
+        offered += waiting + interacting;
+        answered += interacting;
+        for (int i = 0; i < interacting; i++) {
+            long w = (long) (next() * 30_000);
+            waitSumMs += w;
+            if (w <= SLA_MS) {
+                answeredInSla++;
+            }
+        }
+        oldestWaitStartMs = waiting > 0 ? ms - (long) (next() * 60_000) : 0;
+        oldestInteractionStartMs = interacting > 0 ? ms - (long) (next() * 300_000) : 0;
+    }
+
+    /**
+     * Passes over {@code [fromMs, toMs)} without ticking: the contacts in flight finish (alerting ones are answered,
+     * interactions and after-call work end, waiting ones abandon), the gap's traffic comes from the history, and the
+     * queue settles into the state of {@code toMs}.
+     */
+    private void skip(long fromMs, long toMs) {
+        answerAlerting(fromMs);
+        for (int i = 0; i < interacting; i++) {
+            handleSumMs += handleMs();
+        }
+        completed += interacting;
+        acwSumMs += (long) (interacting + acw) * (long) (AVG_ACW_S * 1000);
+        abandoned += waiting;
+        waiting = 0;
+        interacting = 0;
+        acw = 0;
+        if (toMs > fromMs) {
+            QueueData.IntervalStats gap = history.interval(this, fromMs, toMs, 0, 1);
+            offered += gap.offered();
+            answered += gap.answered();
+            abandoned += gap.abandoned();
+            answeredInSla += gap.answered() - gap.overSla();
+            completed += gap.answered();
+            handleSumMs += gap.handleSumMs();
+            waitSumMs += gap.answerWaitSumMs();
+            acwSumMs += gap.acwSumMs();
+        }
+        settle(toMs);
+    }
+
+    private long handleMs() {
+        return (long) ((AVG_HANDLE_S * (0.4 + 1.2 * next()) + AVG_ACW_S) * 1000);
+    }
+
+    /** The alerting contacts are answered at {@code ms}: counted as answered, with their wait and service level. */
+    private void answerAlerting(long ms) {
+        if (alerting == 0) {
+            return;
+        }
+        long ringMs = Math.max(0, ms - alertingSinceMs);
+        for (int i = 0; i < alerting; i++) {
+            long w = alertingWaitsMs[i] + ringMs;
+            waitSumMs += w;
+            if (w <= SLA_MS) {
+                answeredInSla++;
+            }
+        }
+        answered += alerting;
+        if (interacting == 0) {
+            oldestInteractionStartMs = ms;
+        }
+        interacting += alerting;
+        alerting = 0;
+    }
+
     private void tick(long ms) {
         double f = busy(ms);
         // Agents drift toward this hour's staffing.
         int target = (int) Math.round(spec.agents() * (0.3 + 0.6 * f));
-        int on = idle + interacting + acw;
+        int on = idle + interacting + acw + alerting;
         if (on < target && offQueue > 0 && next() < 0.05) {
             offQueue--;
             idle++;
@@ -138,9 +236,10 @@ final class QueueModel {
             acw += ended;
             completed += ended;
             for (int i = 0; i < ended; i++) {
-                handleSumMs += (long) ((AVG_HANDLE_S * (0.4 + 1.2 * next()) + AVG_ACW_S) * 1000);
+                handleSumMs += handleMs();
             }
-            oldestInteractionStartMs = interacting > 0 ? oldestInteractionStartMs + (long) (AVG_HANDLE_S * 1000 / (interacting + 1)) : 0;
+            oldestInteractionStartMs = interacting > 0
+                    ? Math.min(ms, oldestInteractionStartMs + (long) (AVG_HANDLE_S * 1000 / (interacting + 1))) : 0;
         }
         int acwEnded = binomial(acw, 1 / AVG_ACW_S);
         acw -= acwEnded;
@@ -162,29 +261,21 @@ final class QueueModel {
             waiting -= gone;
             abandoned += gone;
         }
-        // Alerting contacts get answered; idle agents get offered the waiting contacts (FIFO).
-        if (alerting > 0) {
-            int answer = alerting;
-            alerting = 0;
-            answered += answer;
-            interacting += answer;
-            if (oldestInteractionStartMs == 0) {
-                oldestInteractionStartMs = ms;
-            }
-        }
+        // Alerting contacts get answered (counted now); idle agents get offered the waiting contacts (FIFO).
+        answerAlerting(ms);
         int offer = Math.min(waiting, idle);
         if (offer > 0) {
             long age = Math.max(0, ms - oldestWaitStartMs);
-            for (int i = 0; i < offer; i++) {
-                long w = (long) (age * (1 - (double) i / (waiting + 1)));
-                waitSumMs += w;
-                if (w <= 20_000) {
-                    answeredInSla++;
-                }
+            if (alertingWaitsMs.length < offer) {
+                alertingWaitsMs = new long[Math.max(offer, alertingWaitsMs.length * 2)];
             }
+            for (int i = 0; i < offer; i++) {
+                alertingWaitsMs[i] = (long) (age * (1 - (double) i / (waiting + 1)));
+            }
+            alertingSinceMs = ms;
             waiting -= offer;
             idle -= offer;
-            alerting += offer;
+            alerting = offer;
             oldestWaitStartMs = waiting > 0 ? ms - age * waiting / (waiting + offer) : 0;
         }
         if (waiting == 0) {

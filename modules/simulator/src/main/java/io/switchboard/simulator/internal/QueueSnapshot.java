@@ -3,6 +3,9 @@ package io.switchboard.simulator.internal;
 /**
  * One observation of a queue: the live state plus cumulative counters since the simulator started.
  * Every vendor's answer is a view of the same snapshot, so the figures agree across vendors.
+ * The invariants {@link QueueModel} keeps hold in every snapshot: {@code offered = answered + abandoned + waiting +
+ * alerting}, {@code answered = interacting + completed}, {@code answeredInSla <= answered},
+ * {@code onQueue + offQueue = members}, no count negative.
  *
  * @param sequence           per-queue observation counter: 1, 2, 3, ... (each answer that includes the queue takes one)
  * @param serverTimeMillis   when it was taken
@@ -12,15 +15,15 @@ package io.switchboard.simulator.internal;
  * @param longestWaitingMs   age of the oldest waiting contact, 0 when none waits
  * @param longestInteractingMs age of the longest interaction, 0 when none
  * @param members            member agents
- * @param onQueue            agents on queue (idle + interacting + acw)
+ * @param onQueue            agents on queue (idle + alerting + interacting + acw)
  * @param idle               agents on queue and available
  * @param busy               agents interacting
  * @param acw                agents in after-call work
  * @param offQueue           logged-in agents not on queue
- * @param offered            contacts offered (cumulative)
+ * @param offered            contacts offered (cumulative; those present at start-up included)
  * @param answered           contacts answered (cumulative)
  * @param abandoned          contacts abandoned (cumulative)
- * @param answeredInSla      answered within 20 s (cumulative)
+ * @param answeredInSla      answered within 20 s (cumulative; counted when answered)
  * @param handleSumMs        handle time of completed contacts (cumulative)
  * @param completed          completed contacts (cumulative)
  * @param waitSumMs          wait time of answered contacts (cumulative)

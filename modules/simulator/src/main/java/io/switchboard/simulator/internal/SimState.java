@@ -22,8 +22,8 @@ import java.util.function.Function;
 public final class SimState {
 
     final SimulatorConfig config;
-    final SimClock clock = new SimClock();
-    final TokenStore tokens = new TokenStore(clock);
+    final SimClock clock;
+    final TokenStore tokens;
     final FaultRegistry faults;
     final RequestRecorder recorder;
     final QueueData queues;
@@ -39,6 +39,8 @@ public final class SimState {
 
     public SimState(SimulatorConfig config) {
         this.config = config;
+        this.clock = new SimClock(config.clock().start(), config.clock().frozen());
+        this.tokens = new TokenStore(clock);
         this.faults = new FaultRegistry(tokens, config.seed());
         this.recorder = new RequestRecorder(config.maxRecordedRequests());
         this.queues = new QueueData(config, clock.nowMillis());

@@ -21,6 +21,7 @@ import io.switchboard.simulator.SimulatorConfig.QueueSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,6 +93,18 @@ public final class YamlConfigReader {
         }
     }
 
+    private Instant instant(JsonNode n, String key) {
+        if (n == null || n.isNull() || n.asText().isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(n.asText());
+        } catch (DateTimeParseException e) {
+            problems.add(key, n.asText(), "must be an ISO-8601 instant such as 2024-05-06T10:00:00Z (or left out for the wall clock)");
+            return null;
+        }
+    }
+
     private Secret secret(JsonNode n, String key) {
         String text = n == null ? "" : n.asText();
         if (SecretReferences.isReference(text)) {
@@ -129,7 +142,7 @@ public final class YamlConfigReader {
 
     private void apply(JsonNode root, SimulatorConfig.Builder b) {
         known(root, "", "host", "port", "seed", "allowShortLifetimes", "maxRecordedRequests", "sequenceField", "eventLoops",
-                "queues", "generatedQueues", "genesys", "cxone", "cognos", "auth0", "oauth2");
+                "queues", "generatedQueues", "clock", "genesys", "cxone", "cognos", "auth0", "oauth2");
         if (root.has("host")) b.host(root.get("host").asText());
         if (root.has("port")) b.port(root.get("port").asInt(-1));
         if (root.has("seed")) b.seed(root.get("seed").asLong());
@@ -138,6 +151,11 @@ public final class YamlConfigReader {
         if (root.has("sequenceField")) b.sequenceField(root.get("sequenceField").asBoolean());
         if (root.has("eventLoops")) b.eventLoops(root.get("eventLoops").asInt());
         if (root.has("generatedQueues")) b.generatedQueues(root.get("generatedQueues").asInt());
+        JsonNode clock = root.get("clock");
+        if (clock != null) {
+            known(clock, "clock.", "start", "frozen");
+            b.clock(new SimulatorConfig.Clock(instant(clock.get("start"), "clock.start"), clock.path("frozen").asBoolean(false)));
+        }
         if (root.has("queues")) {
             List<QueueSpec> qs = new ArrayList<>();
             int i = 0;
@@ -270,7 +288,8 @@ public final class YamlConfigReader {
         }
         JsonNode o = root.get("oauth2");
         if (o != null) {
-            known(o, "oauth2.", "clients", "protectedApiScope", "expiresInOneLess", "omitExpiresIn", "emptyInvalidClientBody");
+            known(o, "oauth2.", "clients", "protectedApiScope", "expiresInOneLess", "omitExpiresIn", "emptyInvalidClientBody",
+                    "loginPageRedirect");
             b.oauth2(x -> {
                 List<OAuth2Client> clients = x.clients();
                 if (o.has("clients")) {
@@ -293,7 +312,8 @@ public final class YamlConfigReader {
                 }
                 return new SimulatorConfig.OAuth2(clients, text(o, "protectedApiScope", x.protectedApiScope()),
                         o.path("expiresInOneLess").asBoolean(x.expiresInOneLess()), o.path("omitExpiresIn").asBoolean(x.omitExpiresIn()),
-                        o.path("emptyInvalidClientBody").asBoolean(x.emptyInvalidClientBody()));
+                        o.path("emptyInvalidClientBody").asBoolean(x.emptyInvalidClientBody()),
+                        o.path("loginPageRedirect").asBoolean(x.loginPageRedirect()));
             });
         }
     }

@@ -8,9 +8,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.switchboard.core.Secret;
 import io.switchboard.token.login.CredentialSpec;
@@ -36,10 +40,20 @@ public final class Doctor {
 
     /** Clock difference from which the doctor warns about skew. */
     public static final Duration SKEW_THRESHOLD = Duration.ofSeconds(30);
+    /** The longest one of the doctor's own secret-free probes (metadata, redirect targets) may take. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Advice in the login's messages that is meant for the token manager's log: "run switchboard doctor"
+     * (this is the doctor) and "set tokenUrl to the final URL" (the doctor looks at the final URL itself).
+     */
+    private static final Pattern ADVICE_FOR_THE_LOG = Pattern.compile(
+            "(?:,? or run | — run |; )`switchboard doctor[^`]*`(?:[^;()]*[^;()\\s])?|"
+                    + " — set tokenUrl to the final URL");
 
     private final LoginClient client;
     private final Clock clock;
     private final Duration attemptTimeout;
+    private final EndpointProbe probe;
 
     /**
      * @param client         login client used for every attempt
@@ -50,6 +64,7 @@ public final class Doctor {
         this.client = Objects.requireNonNull(client, "client");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+        this.probe = new EndpointProbe(attemptTimeout.compareTo(PROBE_TIMEOUT) < 0 ? attemptTimeout : PROBE_TIMEOUT);
     }
 
     /** A doctor with the system clock and a 60 s attempt timeout. */
@@ -66,7 +81,20 @@ public final class Doctor {
         List<Diagnosis> out = new ArrayList<>();
         LoginException e = first.error;
         skew(e.vendorDate(), first.at).ifPresent(out::add);
-        return diagnoseFailure(spec, first, out);
+        return withoutAdviceForTheLog(diagnoseFailure(spec, first, out));
+    }
+
+    /** The report with every sentence cleaned of advice meant for the token manager's log (see {@link #ADVICE_FOR_THE_LOG}). */
+    private static CredentialReport withoutAdviceForTheLog(CredentialReport r) {
+        List<Diagnosis> cleaned = r.diagnoses().stream().map(d -> new Diagnosis(d.code(), d.severity(),
+                ownSentence(d.sentence()), d.change())).toList();
+        return new CredentialReport(r.credentialId(), r.provider(), r.ok(), cleaned, r.lifetime(), r.grantedScopes(),
+                r.audience(), r.expiresAt(), r.apiBaseUrl(), r.tenantId());
+    }
+
+    /** A login message as the doctor shows it: without advice to run the doctor or to follow a redirect blindly. */
+    static String ownSentence(String message) {
+        return ADVICE_FOR_THE_LOG.matcher(message).replaceAll("");
     }
 
     // ------------------------------------------------------------------ success
@@ -136,6 +164,17 @@ public final class Doctor {
             out.add(0, Diagnosis.error("vendor-error", e.getMessage(), "nothing to change; try again later"));
             return failed(spec, out);
         }
+        if (spec.tokenUrl() == null && spec.issuer() != null) {
+            Optional<Diagnosis> discovery = issuerMetadata(spec);
+            if (discovery.isPresent()) {
+                out.add(0, discovery.get());
+                return failed(spec, out);
+            }
+        }
+        if (status >= 300 && status < 400) {
+            out.add(0, redirect(spec, status));
+            return failed(spec, out);
+        }
         if (status == 404 || status == 405 || status == 410) {
             out.add(0, Diagnosis.error("endpoint-not-found", e.getMessage(), endpointChange(spec)));
             return failed(spec, out);
@@ -186,9 +225,9 @@ public final class Doctor {
             base = cxoneKey ? spec.withPassword(trimmed) : spec.withClientSecret(trimmed);
             Attempt a = attempt(base);
             String sentence = "the " + secretKey + " from " + secret.describe() + " has leading or trailing whitespace ("
-                    + (secret.length() - secret.reveal().strip().length()) + " characters)";
+                    + characters(secret.length() - secret.reveal().strip().length()) + ")";
             if (a.ok()) {
-                out.add(0, Diagnosis.error("secret-whitespace", sentence + "; " + vendor(spec)
+                out.add(0, Diagnosis.error("secret-whitespace", sentence + "; " + vendorInSentence(spec)
                         + " accepts the secret without it", "remove the whitespace from " + secret.describe()));
                 return failedWith(spec, out, a);
             }
@@ -203,7 +242,7 @@ public final class Doctor {
                         out.add(0, Diagnosis.error("basic-encoding", vendor(spec) + " rejects the Basic header built with "
                                 + spec.basicEncoding().configName() + " id/secret and accepts it "
                                 + variant.basicEncoding().configName() + (variant.basicEncoding() == BasicEncoding.FORM_URLENCODED
-                                ? " (RFC 6749 §2.3.1: the secret contains characters such as + % = that must be form-urlencoded before Base64)"
+                                ? " (RFC 6749 §2.3.1: " + needsEncoding(spec) + " that must be form-urlencoded before Base64)"
                                 : " (this server does not URL-decode the Basic header)"),
                                 "basicEncoding: " + variant.basicEncoding().configName()));
                     } else {
@@ -227,8 +266,8 @@ public final class Doctor {
         String code = cxoneKey ? "access-key-wrong" : "secret-wrong";
         String sentence = e.getMessage();
         if (secret != null) {
-            sentence += " (the configured " + secretKey + " from " + secret.describe() + " has " + secret.length()
-                    + " characters: if the vendor shows a longer one, it was truncated when copied"
+            sentence += " (the configured " + secretKey + " from " + secret.describe() + " has " + characters(secret.length())
+                    + ": if the vendor shows a longer one, it was truncated when copied"
                     + (cxoneKey ? "" : "; Basic and body client authentication were both tried") + ")";
         }
         out.add(0, Diagnosis.error(code, sentence, "copy the " + secretKey + " again into " + (secret == null ? "the secret store" : secret.describe())));
@@ -295,7 +334,7 @@ public final class Doctor {
             }
         }
         out.add(0, Diagnosis.error("cognos-credentials", e.getMessage() + (secret == null ? "" : " (the configured "
-                + (spec.apiKey() != null ? "apiKey" : "password") + " from " + secret.describe() + " has " + secret.length() + " characters)"),
+                + (spec.apiKey() != null ? "apiKey" : "password") + " from " + secret.describe() + " has " + characters(secret.length()) + ")"),
                 spec.apiKey() != null ? "create a new API key and update apiKey" : "check username and password for namespace " + spec.namespace()));
         return failed(spec, out);
     }
@@ -387,6 +426,110 @@ public final class Doctor {
         }
     }
 
+    // ------------------------------------------------------------------ endpoints the login cannot judge
+
+    /**
+     * The login got a 3xx. Looks where it leads (secret-free): an HTML page means the URL is a web site
+     * or its browser login, not a token endpoint, and the fix is the token path, never "the final URL".
+     */
+    private Diagnosis redirect(CredentialSpec spec, int status) {
+        String tokenUrl = spec.tokenUrl();
+        if (tokenUrl == null && spec.issuer() != null) {
+            tokenUrl = probe.metadata(spec.issuer()).tokenEndpoint();
+        }
+        if (tokenUrl == null) {
+            return Diagnosis.error("token-url-redirect", vendor(spec) + " answered " + status + " with a redirect instead of"
+                    + " a login answer; a login endpoint answers the request itself", endpointChange(spec));
+        }
+        EndpointProbe.Answer first = probe.postGrant(tokenUrl, spec.grantType());
+        if (!first.redirect()) {
+            return Diagnosis.error("token-url-redirect", tokenUrl + " answered " + status + " with a redirect instead of a token;"
+                    + " a token endpoint answers the POST itself with JSON (RFC 6749 §5.1)", tokenPathChange(spec, tokenUrl));
+        }
+        EndpointProbe.Answer end = probe.follow(first);
+        if (end.html()) {
+            return Diagnosis.error("token-url-login-page", tokenUrl + " is not a token endpoint: it answers " + first.status()
+                    + " with a redirect to " + end.url() + ", an HTML " + (end.loginPage() ? "login page" : "page")
+                    + " for browsers; a token endpoint answers the POST itself with JSON (RFC 6749 §5.1)", tokenPathChange(spec, tokenUrl));
+        }
+        EndpointProbe.Answer atTarget = probe.postGrant(end.url(), spec.grantType());
+        JsonNode json = atTarget.json();
+        if (!atTarget.redirect() && json != null && (json.has("error") || json.has("access_token"))) {
+            return Diagnosis.error("token-url-redirect", tokenUrl + " redirects (" + first.status() + ") to " + end.url()
+                    + ", which answers like a token endpoint; Switchboard does not follow redirects with credentials",
+                    "tokenUrl: " + end.url());
+        }
+        return Diagnosis.error("token-url-redirect", tokenUrl + " is not a token endpoint: it redirects (" + first.status()
+                + ") to " + end.url() + ", which answers " + atTarget.describe() + ", not a token endpoint's JSON either",
+                tokenPathChange(spec, tokenUrl));
+    }
+
+    /** The change that points at the token path: the server's own metadata when it has some, else the usual paths. */
+    private String tokenPathChange(CredentialSpec spec, String tokenUrl) {
+        Optional<EndpointProbe.Metadata> m = probe.metadataAtOrAbove(tokenUrl, false);
+        if (m.isPresent()) {
+            return "tokenUrl: " + m.get().tokenEndpoint() + " (the token_endpoint in the server's metadata at " + m.get().foundAt() + ")";
+        }
+        if (!spec.provider().equals(CredentialSpec.OAUTH2)) {
+            return endpointChange(spec);
+        }
+        return "tokenUrl: " + EndpointProbe.origin(tokenUrl) + "<the token path, e.g. /oauth/token, /oauth2/token or"
+                + " /realms/<realm>/protocol/openid-connect/token: the server's documentation or its"
+                + " /.well-known/openid-configuration names it as token_endpoint>";
+    }
+
+    /** With {@code issuer} and no tokenUrl: is there metadata naming a token endpoint, for this very issuer? */
+    private Optional<Diagnosis> issuerMetadata(CredentialSpec spec) {
+        String issuer = spec.issuer();
+        EndpointProbe.Metadata m = probe.metadata(issuer);
+        if (m.found()) {
+            if (m.issuer() != null && !stripSlash(m.issuer()).equals(stripSlash(issuer))) {
+                return Optional.of(Diagnosis.error("issuer-mismatch", "the metadata at " + m.foundAt() + " is for issuer "
+                        + m.issuer() + ", not for the configured " + issuer + " (RFC 8414 §3.3: they must be identical)",
+                        "issuer: " + m.issuer()));
+            }
+            return Optional.empty();
+        }
+        if (m.tried().stream().allMatch(a -> a.status() == 0)) {
+            return Optional.empty(); // nothing answered: the transport diagnosis says why
+        }
+        String tried = String.join("; ", m.tried().stream().map(a -> a.url() + " answered " + a.describe()).toList());
+        Optional<EndpointProbe.Metadata> above = probe.metadataAtOrAbove(issuer, true);
+        String sentence = "no authorization server metadata for issuer " + issuer + " (" + tried + "); without it the token"
+                + " endpoint cannot be found (RFC 8414 §3, OpenID Connect Discovery 1.0 §4)"
+                + above.map(x -> "; the server publishes metadata for issuer " + x.issuer() + " at " + x.foundAt()).orElse("");
+        String change = above.filter(x -> x.issuer() != null).map(x -> "issuer: " + x.issuer())
+                .orElse("tokenUrl: <the server's token endpoint, e.g. " + stripSlash(issuer) + "/token> instead of issuer"
+                        + " (when the server publishes no metadata), or issuer: <the exact issuer URL the server names in its metadata>");
+        return Optional.of(Diagnosis.error("issuer-metadata-not-found", sentence, change));
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** What must be form-urlencoded: names the client id (not a secret), never shows the secret. */
+    private static String needsEncoding(CredentialSpec spec) {
+        boolean id = FormEncoding.differs(spec.clientId());
+        boolean secret = spec.clientSecret() != null && FormEncoding.differs(spec.clientSecret().reveal());
+        String idPart = "the client id '" + spec.clientId() + "' contains " + FormEncoding.specials(spec.clientId());
+        if (id && secret) {
+            return idPart + ", and the secret characters such as + % =,";
+        }
+        return id ? idPart : "the secret contains characters such as + % =";
+    }
+
+    /** "1 character", "2 characters". */
+    static String characters(int n) {
+        return n + (n == 1 ? " character" : " characters");
+    }
+
+    /** {@link #vendor} inside a sentence: "the OAuth2 server", proper names unchanged. */
+    static String vendorInSentence(CredentialSpec spec) {
+        String v = vendor(spec);
+        return v.startsWith("The ") ? "the " + v.substring(4) : v;
+    }
+
     static String vendor(CredentialSpec spec) {
         return switch (spec.provider()) {
             case CredentialSpec.GENESYS_CLOUD -> "Genesys";
@@ -418,6 +561,14 @@ public final class Doctor {
     private static final class FormEncoding {
         static boolean differs(String s) {
             return s != null && !java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).equals(s);
+        }
+
+        /** The characters of {@code s} that form-urlencoding changes, quoted: {@code '+', '@'}. */
+        static String specials(String s) {
+            Set<String> out = new LinkedHashSet<>();
+            s.codePoints().mapToObj(Character::toString).filter(FormEncoding::differs)
+                    .forEach(c -> out.add(c.equals(" ") ? "a space" : "'" + c + "'"));
+            return String.join(", ", out);
         }
     }
 }

@@ -41,7 +41,7 @@ public final class DoctorCommand implements Callable<Integer> {
     public static final String CONFIG_ENV = "SWITCHBOARD_CONFIG";
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file with a credentials: list (default: $SWITCHBOARD_CONFIG or ./credentials.yaml).")
+            description = "File with a credentials: list (default: $SWITCHBOARD_CONFIG, else ./credentials.yaml).")
     Path config;
 
     @Option(names = "--credential", paramLabel = "ID", description = "Check only this credential.")

@@ -378,7 +378,9 @@ class LoginProfilesSimTest {
 
     @Test
     void auth0RateLimitUsesRetryAfter() {
-        sim(SimulatorConfig.builder().auth0(a -> a.withRateLimitPerMinute(1)).build());
+        // Frozen simulated clock: both logins fall into the same rate-limit minute however slow the machine is.
+        sim(SimulatorConfig.builder().clock(SimulatorConfig.Clock.frozenAt(java.time.Instant.parse("2024-05-06T10:00:00Z")))
+                .auth0(a -> a.withRateLimitPerMinute(1)).build());
         CredentialLogin login = client.bind(auth0(SimulatorConfig.DEFAULT_AUTH0_AUDIENCE, "AUTH0_SECRET"));
         await(login.login(null));
         LoginException e = failure(login.login(null));

@@ -14,7 +14,7 @@ import io.vertx.core.Vertx;
 
 /**
  * The set-up every login test against the vendor simulator shares: one {@link Vertx} and
- * {@link LoginClient} (5 s timeouts) per test class, a simulator per test (stopped after it), and
+ * {@link LoginClient} (30 s timeouts) per test class, a simulator per test (stopped after it), and
  * credentials parsed from YAML items whose {@code {base}} is the running simulator's base URL.
  * Register it with {@code @RegisterExtension static final SimLoginFixture logins = new SimLoginFixture();}.
  */
@@ -27,7 +27,8 @@ public final class SimLoginFixture implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void beforeAll(ExtensionContext context) {
         vertx = Vertx.vertx();
-        client = new LoginClient(vertx, LoginClientOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        // Generous: no test here waits for a timeout, and a loaded machine must not turn a slow answer into a failure.
+        client = new LoginClient(vertx, LoginClientOptions.defaults().withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30)));
     }
 
     @Override

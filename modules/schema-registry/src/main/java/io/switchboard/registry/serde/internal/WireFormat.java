@@ -41,6 +41,25 @@ public final class WireFormat {
                     + " wire format). It was written by another serializer (plain Avro, JSON, string?); read it with that"
                     + " deserializer or fix the producer's value.serializer.", topic, data[0] & 0xff));
         }
-        return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
+        int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
+        if (id == 0 && data.length >= LEGACY_APICURIO_HEADER_SIZE) {
+            long longId = 0;
+            for (int i = 1; i < LEGACY_APICURIO_HEADER_SIZE; i++) {
+                longId = (longId << 8) | (data[i] & 0xff);
+            }
+            if (longId > 0) {
+                // No Confluent-compatible registry hands out id 0: this is an 8-byte id (Apicurio's default before 3.0).
+                throw new InvalidPayloadException("Record on topic '" + topic + "' starts with magic byte 0 and schema id 0,"
+                        + " followed by more id bytes: it is Apicurio's own wire format (an 8-byte id, here " + longId + "),"
+                        + " not the Confluent one (a 4-byte id). Switch the producer's Apicurio serializer to the Confluent"
+                        + " format: apicurio.registry.as-confluent=true (a 4-byte id) with apicurio.registry.use-id=contentId"
+                        + " (the id Apicurio's Confluent-compatible API /apis/ccompat/v7 serves) and"
+                        + " apicurio.registry.headers.enabled=false; or produce with a Confluent-format serializer.");
+            }
+        }
+        return id;
     }
+
+    /** Apicurio's legacy header: magic byte 0 and an 8-byte (long) global or content id. */
+    static final int LEGACY_APICURIO_HEADER_SIZE = 9;
 }

@@ -61,12 +61,26 @@ public final class RegistryHttpApi {
         on(router, HttpMethod.GET, "/schemas/types", ctx -> List.of("AVRO"));
         on(router, HttpMethod.GET, "/schemas/ids/:id", ctx -> Map.of("schema", service.schema(id(ctx))));
         on(router, HttpMethod.GET, "/schemas/ids/:id/schema", ctx -> raw(service.schema(id(ctx))));
+        // Confluent's API: the subject-version pairs and the subjects that use an id, optionally for one ?subject=.
         on(router, HttpMethod.GET, "/schemas/ids/:id/versions", ctx -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            service.usages(id(ctx)).forEach(v -> out.add(Map.of("subject", v.subject(), "version", v.version())));
+            usages(ctx).forEach(v -> {
+                Map<String, Object> pair = new LinkedHashMap<>();
+                pair.put("subject", v.subject());
+                pair.put("version", v.version());
+                out.add(pair);
+            });
             return out;
         });
-        on(router, HttpMethod.GET, "/subjects", ctx -> service.subjects());
+        on(router, HttpMethod.GET, "/schemas/ids/:id/subjects", ctx -> usages(ctx).stream()
+                .map(RegistryState.Version::subject).distinct().toList());
+        // ?subjectPrefix= as Confluent documents it; its default ":*:" (every context) and "" mean all subjects.
+        on(router, HttpMethod.GET, "/subjects", ctx -> {
+            String prefix = ctx.request().getParam("subjectPrefix");
+            List<String> all = service.subjects();
+            return prefix == null || prefix.isEmpty() || prefix.equals(":*:") ? all
+                    : all.stream().filter(subject -> subject.startsWith(prefix)).toList();
+        });
         on(router, HttpMethod.GET, "/subjects/:subject/versions", ctx -> service.versions(subject(ctx)).stream()
                 .map(RegistryState.Version::version).toList());
         on(router, HttpMethod.POST, "/subjects/:subject/versions", ctx -> Map.of("id", service.register(subject(ctx), schemaOf(ctx))));
@@ -148,6 +162,11 @@ public final class RegistryHttpApi {
             out.put("messages", problems);
         }
         return out;
+    }
+
+    private List<RegistryState.Version> usages(RoutingContext ctx) {
+        String subject = ctx.request().getParam("subject");
+        return service.usages(id(ctx)).stream().filter(v -> subject == null || subject.isEmpty() || v.subject().equals(subject)).toList();
     }
 
     private static int id(RoutingContext ctx) {

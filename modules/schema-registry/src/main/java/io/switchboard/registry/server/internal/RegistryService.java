@@ -10,6 +10,7 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 import io.switchboard.registry.CompatibilityLevel;
+import io.switchboard.registry.internal.AvroSchemaText;
 
 /**
  * The registry's operations over the replayed state and the log. Reads answer from the state and,
@@ -36,8 +37,8 @@ public final class RegistryService {
             throw RegistryError.invalidSchema("the request has no 'schema'");
         }
         try {
-            return new Schema.Parser().parse(text);
-        } catch (RuntimeException e) {
+            return AvroSchemaText.parse(text);
+        } catch (AvroSchemaText.InvalidSchemaTextException e) {
             throw RegistryError.invalidSchema(e.getMessage());
         }
     }
