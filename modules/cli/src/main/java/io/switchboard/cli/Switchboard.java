@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             TokenManagerCommand.class,
+            PollerCommand.class,
+            AggregatorCommand.class,
+            JobsCommand.class,
             DoctorCommand.class,
             SimulatorCommand.class,
             SchemaRegistryCommand.class,

@@ -2,6 +2,7 @@ package io.switchboard.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.config.ConfigFile;
 import io.switchboard.token.TokenManager;
 import io.switchboard.token.TokenManagerConfig;
 import picocli.CommandLine.Command;
@@ -31,13 +33,14 @@ public final class TokenManagerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TokenManagerCommand.class);
 
     /** Environment variable naming the configuration file when --config is not given. */
-    public static final String CONFIG_ENV = "SWITCHBOARD_CONFIG";
+    public static final String CONFIG_ENV = ConfigFile.ENV;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file (default: $SWITCHBOARD_CONFIG or ./switchboard.yaml).")
+    @Option(names = "--config", paramLabel = "FILE", description = ConfigFile.OPTION_DESCRIPTION)
     Path config;
 
-    @Option(names = "--print-config-reference", description = "Print every configuration key with its environment variable, default and meaning, and exit.")
+    @Option(names = "--print-config-reference",
+            description = "Print every key of the configuration file (every role's, credentials included) with its environment"
+                    + " variable, default and meaning, and exit.")
     boolean printReference;
 
     @Spec
@@ -48,15 +51,15 @@ public final class TokenManagerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (printReference) {
-            out.print(TokenManagerConfig.reference());
+            out.print(ConfigurationReference.all().text());
             out.flush();
             return 0;
         }
-        String fromEnv = System.getenv(CONFIG_ENV);
-        Path file = config != null ? config : Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "switchboard.yaml");
+        Map<String, String> env = System.getenv();
+        ConfigFile file = ConfigFile.choose(config, env);
         TokenManagerConfig cfg;
         try {
-            cfg = TokenManagerConfig.load(file);
+            cfg = TokenManagerConfig.from(file.load(env));
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("Run `switchboard token-manager --print-config-reference` for every key.");
@@ -68,7 +71,7 @@ public final class TokenManagerCommand implements Callable<Integer> {
             manager = TokenManager.start(cfg);
         } catch (ConfigException e) {
             // A setting that cannot work on this host (e.g. ops.port taken by another instance): a configuration problem.
-            err.println("token-manager cannot start: " + new ConfigException(file.toString(), e.problems()).getMessage());
+            err.println("token-manager cannot start: " + new ConfigException(file.path().toString(), e.problems()).getMessage());
             err.println("Run `switchboard token-manager --print-config-reference` for every key.");
             err.flush();
             return Switchboard.EXIT_USAGE;

@@ -147,12 +147,39 @@ class SwitchboardTest {
     @Test
     void aMissingFileIsAUsageErrorNamingIt(@TempDir Path dir) {
         assertThat(run("token-manager", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Switchboard.EXIT_USAGE);
-        assertThat(err.toString()).contains("nope.yaml").contains("cannot read the file");
+        assertThat(err.toString()).contains("nope.yaml").contains("no such file");
     }
 
     @Test
     void printsTheConfigurationReference() {
         assertThat(run("token-manager", "--print-config-reference")).isZero();
-        assertThat(out.toString()).contains("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS").contains("refresh.minRemaining");
+        assertThat(out.toString()).contains("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS").contains("tokenManager.refresh.minRemaining")
+                .contains("credentials[].clientSecret", "SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET")
+                .contains("simulator.genesys.clients[].tokenLifetime");
+        for (var key : ConfigurationReference.all().keys()) {
+            assertThat(out.toString()).contains(key.name());
+        }
+    }
+
+    @Test
+    void theReferenceInTheDocsIsTheOneTheCodeDeclares() throws Exception {
+        Path doc = Path.of("../../docs/configuration.md");
+        String generated = ConfigurationReference.all().markdown();
+        String text = Files.readString(doc);
+        String begin = "<!-- BEGIN GENERATED REFERENCE (ConfigurationReference; regenerate: ./mvnw -pl modules/cli -am test"
+                + " -Dtest=SwitchboardTest -Dswitchboard.writeDocs=true) -->\n";
+        String end = "<!-- END GENERATED REFERENCE -->";
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        assertThat(from).as("docs/configuration.md has the generated-reference markers").isNotNegative();
+        assertThat(to).isGreaterThan(from);
+        if (Boolean.getBoolean("switchboard.writeDocs")) {
+            Files.writeString(doc, text.substring(0, from + begin.length()) + generated + text.substring(to));
+            text = Files.readString(doc);
+            to = text.indexOf(end);
+        }
+        assertThat(text.substring(from + begin.length(), to))
+                .as("docs/configuration.md is out of date with the declared keys; regenerate it (see the marker)")
+                .isEqualTo(generated);
     }
 }

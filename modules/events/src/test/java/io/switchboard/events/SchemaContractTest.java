@@ -31,6 +31,7 @@ import io.switchboard.events.aggregate.QueueWindowStats;
 import io.switchboard.events.aggregate.TenantSummary;
 import io.switchboard.events.poll.PollError;
 import io.switchboard.events.poll.PollJob;
+import io.switchboard.events.poll.PollProgress;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.events.token.EncryptedPayload;
 import io.switchboard.events.token.TokenRecord;
@@ -68,6 +69,10 @@ class SchemaContractTest {
         PollJob job = PollJob.newBuilder()
                 .setJobId("job-1").setCredentialId("genesys-eu").setEndpoint("genesys.queue-observations")
                 .setQueueIds(List.of("q-1", "q-2")).setIntervalMs(10_000).setUpdatedAt(T0).build();
+        PollProgress progress = PollProgress.newBuilder()
+                .setJobId("job-1").setCredentialId("genesys-eu").setPollSequence(42).setPolledAt(T0)
+                .setScheduledAt(T0.minusMillis(120)).setLastClosedIntervalEnd(T0.minusSeconds(30))
+                .setLastSuccessAt(T0).setOwnerId("poller-1").build();
         TokenRecord token = TokenRecord.newBuilder()
                 .setCredentialId("genesys-eu").setProvider("genesys-cloud").setVersion(7)
                 .setIssuedAt(T0).setExpiresAt(T0.plusSeconds(86_399)).setRefreshAfter(T0.plusSeconds(64_799))
@@ -97,13 +102,13 @@ class SchemaContractTest {
                 .setLastError("Genesys rejected client 6c1f... (invalid_client): check the client secret").setHttpStatus(401)
                 .setNextAttemptAt(T0.plusSeconds(3600)).setInstanceId("tm-1").setUpdatedAt(T0)
                 .setConfigFingerprint("k1:3q2-7w").build();
-        return Stream.of(stat, error, job, token, request, snapshot, window, summary, alert, status);
+        return Stream.of(stat, error, job, progress, token, request, snapshot, window, summary, alert, status);
     }
 
     @Test
     void everyContractTypeHasASchemaFile() throws IOException {
         assertThat(schemaFiles().toList()).containsExactlyInAnyOrder(
-                "QueueStat.avsc", "PollError.avsc", "PollJob.avsc", "TokenRecord.avsc",
+                "QueueStat.avsc", "PollError.avsc", "PollJob.avsc", "PollProgress.avsc", "TokenRecord.avsc",
                 "TokenRefreshRequest.avsc", "QueueSnapshot.avsc", "QueueWindowStats.avsc",
                 "TenantSummary.avsc", "QueueAlert.avsc", "TokenStatus.avsc");
     }

@@ -135,7 +135,23 @@ public final class VendorSimulator implements AutoCloseable {
         return state.queues().sequence(queueId);
     }
 
-    /** Ids of every queue served (configured then generated), in order. */
+    /**
+     * Adds a queue while the simulator runs: every vendor reports it from the next answer on (Genesys queue list and
+     * observations, CXone skills, Cognos rows, the stats APIs), as when an administrator creates one. Its data is
+     * seeded like the configured queues'. {@link #config()} keeps the start-up queues; {@link #queueIds()} has all.
+     *
+     * @return false when a queue with that id or skill id exists already
+     */
+    public boolean addQueue(SimulatorConfig.QueueSpec queue) {
+        return state.queues().add(queue, state.clock().nowMillis());
+    }
+
+    /** Removes a queue while the simulator runs (no vendor reports it any more). Returns whether it existed. */
+    public boolean removeQueue(String queueId) {
+        return state.queues().remove(queueId);
+    }
+
+    /** Ids of every queue served (configured then generated, then added at run time), in order. */
     public java.util.List<String> queueIds() {
         return state.queues().ids();
     }

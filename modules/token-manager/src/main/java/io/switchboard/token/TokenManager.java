@@ -176,14 +176,15 @@ public final class TokenManager implements AutoCloseable {
             close();
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (portTaken(cause)) {
-                throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem("ops.port",
+                String key = TokenManagerConfig.OPS_PORT.name();
+                throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem(key,
                         Integer.toString(config.opsPort()), "port " + config.opsPort() + " on " + config.opsHost()
                         + " is already in use (another token manager on this host?); give each instance on a host its own"
-                        + " ops.port, or ops.port: 0 for any free port (the start-up log names the port), or -1 for no ops server;"
-                        + " environment SWITCHBOARD_OPS_PORT")));
+                        + " " + key + ", or " + key + ": 0 for any free port (the start-up log names the port), or -1 for no ops"
+                        + " server; environment " + TokenManagerConfig.OPS_PORT.envVar())));
             }
             throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort()
-                    + " (" + cause.getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
+                    + " (" + cause.getMessage() + "); pick a free " + TokenManagerConfig.OPS_PORT.name() + ", 0 for any, or -1 for none", e);
         }
     }
 

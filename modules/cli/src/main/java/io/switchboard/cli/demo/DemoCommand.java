@@ -114,6 +114,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         int code = 0;
         try {
             while (!stopped.await(refresh.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (demo.fatal().isDone()) {
+                    err.println("the demo stopped: " + demo.fatal().getNow(null));
+                    code = io.switchboard.cli.Switchboard.EXIT_FAILURE;
+                    break;
+                }
                 Instant now = Instant.now();
                 if (!revoked && revokeAfter != null && now.isAfter(started.plus(revokeAfter))) {
                     demo.revokeGenesysTokens();

@@ -5,7 +5,6 @@ import io.switchboard.simulator.SimulatorConfig.QueueSpec;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,13 +15,17 @@ import java.util.UUID;
  */
 public final class QueueData {
 
-    private final List<QueueModel> models;
+    /** Copy-on-write: readers take the current list without locking; {@link #add} and {@link #remove} replace it. */
+    private volatile List<QueueModel> models;
     private final Map<String, QueueModel> byId;
     private final Map<Integer, QueueModel> bySkill;
     private final QueueHistory history;
+    private final long seed;
+    private int nextIndex;
 
     QueueData(SimulatorConfig config, long nowMillis) {
         this.history = new QueueHistory(config.seed());
+        this.seed = config.seed();
         List<QueueSpec> specs = new ArrayList<>(config.queues());
         java.util.Random r = new java.util.Random(config.seed());
         String[] media = {"voice", "chat", "email", "message", "callback"};
@@ -33,8 +36,8 @@ public final class QueueData {
             specs.add(new QueueSpec(new UUID(hi, lo).toString(), String.format("Queue %05d", i), 20_000 + i, m, 5 + r.nextInt(60)));
         }
         List<QueueModel> list = new ArrayList<>(specs.size());
-        Map<String, QueueModel> ids = new HashMap<>(specs.size() * 2);
-        Map<Integer, QueueModel> skills = new HashMap<>(specs.size() * 2);
+        Map<String, QueueModel> ids = new java.util.concurrent.ConcurrentHashMap<>(specs.size() * 2);
+        Map<Integer, QueueModel> skills = new java.util.concurrent.ConcurrentHashMap<>(specs.size() * 2);
         for (int i = 0; i < specs.size(); i++) {
             QueueModel m = new QueueModel(specs.get(i), i, config.seed(), nowMillis, history);
             list.add(m);
@@ -44,6 +47,38 @@ public final class QueueData {
         this.models = Collections.unmodifiableList(list);
         this.byId = ids;
         this.bySkill = skills;
+        this.nextIndex = list.size();
+    }
+
+    /**
+     * Adds a queue at run time (every vendor reports it from now on, as when an admin creates a queue).
+     *
+     * @return false when a queue with that id or skill id exists
+     */
+    public synchronized boolean add(QueueSpec spec, long nowMillis) {
+        if (byId.containsKey(spec.id()) || bySkill.containsKey(spec.skillId())) {
+            return false;
+        }
+        QueueModel m = new QueueModel(spec, nextIndex++, seed, nowMillis, history);
+        List<QueueModel> list = new ArrayList<>(models);
+        list.add(m);
+        byId.put(spec.id(), m);
+        bySkill.put(spec.skillId(), m);
+        models = Collections.unmodifiableList(list);
+        return true;
+    }
+
+    /** Removes a queue at run time (no vendor reports it any more). Returns whether it existed. */
+    public synchronized boolean remove(String queueId) {
+        QueueModel m = byId.remove(queueId);
+        if (m == null) {
+            return false;
+        }
+        bySkill.remove(m.spec.skillId());
+        List<QueueModel> list = new ArrayList<>(models);
+        list.remove(m);
+        models = Collections.unmodifiableList(list);
+        return true;
     }
 
     public List<String> ids() {

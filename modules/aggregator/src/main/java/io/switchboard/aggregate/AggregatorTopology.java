@@ -1,0 +1,163 @@
+package io.switchboard.aggregate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import io.switchboard.aggregate.internal.ObservedAtTimestampExtractor;
+import io.switchboard.aggregate.internal.QueueContribution;
+import io.switchboard.aggregate.internal.QueueState;
+import io.switchboard.aggregate.internal.QueueStatProcessor;
+import io.switchboard.aggregate.internal.StoreSerdes;
+import io.switchboard.aggregate.internal.TenantSummaryProcessor;
+import io.switchboard.aggregate.internal.WindowAggregate;
+import io.switchboard.core.Topics;
+import io.switchboard.events.aggregate.QueueAlert;
+import io.switchboard.events.aggregate.QueueSnapshot;
+import io.switchboard.events.aggregate.QueueWindowStats;
+import io.switchboard.events.aggregate.TenantSummary;
+import io.switchboard.events.poll.QueueStat;
+import io.switchboard.registry.serde.AvroSerdes;
+
+/**
+ * The aggregator's Kafka Streams topology, built by a pure function of its configuration.
+ *
+ * <pre>
+ * queue-stats (credentialId/queueId, QueueStat)
+ *   -> queue-aggregator [queue-state, queue-windows-1m/15m/1h, observation-dedup, alert-history]
+ *        -> dashboard.queue-snapshots      (credentialId/queueId, QueueSnapshot)   compacted
+ *        -> dashboard.queue-stats-1m/15m/1h (credentialId/queueId@windowStart, QueueWindowStats)
+ *        -> alerts                          (credentialId/queueId, QueueAlert)
+ *        -> repartition by credential id -> tenant-aggregator [tenant-queues, tenant-summaries, tenant-dirty]
+ *             -> dashboard.tenant-summary   (credentialId, TenantSummary)           compacted
+ * </pre>
+ *
+ * Topic values are Avro in the Confluent wire format through the project's serdes (schemas from
+ * the configured registry); store values and the repartition topic use the aggregator's own
+ * compact encoding. See {@code QueueStatProcessor} and {@code TenantSummaryProcessor} for the
+ * semantics (time, duplicates, revisions, staleness, alerts).
+ */
+public final class AggregatorTopology {
+
+    /** Latest state per queue (the snapshot); key credentialId/queueId. */
+    public static final String QUEUE_STORE = "queue-state";
+    /** Observation times seen per queue and media type, for out-of-order duplicates. */
+    public static final String DEDUP_STORE = "observation-dedup";
+    /** Raised and resolved alerts by raise time; key credentialId/queueId. */
+    public static final String ALERT_HISTORY_STORE = "alert-history";
+    /** Latest contribution per queue, in the tenant's task; key credentialId/queueId. */
+    public static final String TENANT_QUEUES_STORE = "tenant-queues";
+    /** Latest summary per tenant; key credentialId. */
+    public static final String TENANT_STORE = "tenant-summaries";
+    /** Tenants changed since their last summary. */
+    public static final String TENANT_DIRTY_STORE = "tenant-dirty";
+    /** Name of the repartition step (topic {@code <applicationId>-tenant-contributions-repartition}). */
+    public static final String TENANT_REPARTITION = "tenant-contributions";
+
+    private AggregatorTopology() {
+    }
+
+    /** Window store of one size; key credentialId/queueId, one entry per window start. */
+    public static String windowStore(WindowSize size) {
+        return "queue-windows-" + size.label();
+    }
+
+    /** Key of a window on the queue-stats-&lt;size&gt; topics: {@code credentialId/queueId@2026-11-20T10:15:00Z}. */
+    public static String windowKey(String queueKey, long windowStartMs) {
+        return queueKey + "@" + Instant.ofEpochMilli(windowStartMs);
+    }
+
+    /** How long observation times are remembered: the longest window plus its grace. */
+    public static Duration dedupRetention(AggregatorConfig config) {
+        Duration longest = Duration.ZERO;
+        for (WindowSize size : WindowSize.values()) {
+            Duration d = size.length().plus(config.grace(size));
+            if (d.compareTo(longest) > 0) {
+                longest = d;
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * Builds the topology. Pure: reads only {@code config}, creates serdes (which connect to the
+     * registry lazily, on the first record), starts nothing.
+     */
+    public static Topology buildTopology(AggregatorConfig config) {
+        Topics topics = config.topics();
+        Map<String, Object> serdeConfig = config.serdeConfig();
+        Serde<String> keys = Serdes.String();
+        Serde<QueueStat> queueStats = AvroSerdes.specific(QueueStat.class, serdeConfig, false);
+        Serde<QueueSnapshot> snapshots = AvroSerdes.specific(QueueSnapshot.class, serdeConfig, false);
+        Serde<QueueWindowStats> windowStats = AvroSerdes.specific(QueueWindowStats.class, serdeConfig, false);
+        Serde<QueueAlert> alerts = AvroSerdes.specific(QueueAlert.class, serdeConfig, false);
+        Serde<TenantSummary> tenants = AvroSerdes.specific(TenantSummary.class, serdeConfig, false);
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), keys, QueueState.serde())
+                .withCachingEnabled());
+        for (WindowSize size : WindowSize.values()) {
+            AggregatorConfig.WindowSettings w = config.windows().get(size);
+            builder.addStateStore(Stores.windowStoreBuilder(
+                    Stores.persistentWindowStore(windowStore(size), w.retention(), size.length(), false),
+                    keys, WindowAggregate.serde()).withCachingEnabled());
+        }
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DEDUP_STORE, dedupRetention(config), Duration.ofMillis(1), false),
+                keys, Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(ALERT_HISTORY_STORE, config.alertHistoryRetention(), Duration.ofMillis(1), true),
+                keys, StoreSerdes.queueAlert()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_QUEUES_STORE), keys,
+                QueueContribution.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_STORE), keys,
+                StoreSerdes.tenantSummary()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_DIRTY_STORE), keys, Serdes.Long()));
+
+        KStream<String, QueueStat> input = builder.stream(topics.queueStats(),
+                Consumed.with(keys, queueStats).withTimestampExtractor(new ObservedAtTimestampExtractor()).withName("queue-stats"));
+        String[] queueStores = new String[WindowSize.values().length + 3];
+        queueStores[0] = QUEUE_STORE;
+        queueStores[1] = DEDUP_STORE;
+        queueStores[2] = ALERT_HISTORY_STORE;
+        for (WindowSize size : WindowSize.values()) {
+            queueStores[3 + size.ordinal()] = windowStore(size);
+        }
+        KStream<String, Object> outputs = input.process(() -> new QueueStatProcessor(config), Named.as("queue-aggregator"), queueStores);
+
+        BranchedKStream<String, Object> routes = outputs.split(Named.as("route-"));
+        routes.branch((k, v) -> v instanceof QueueSnapshot, Branched.withConsumer(s -> s
+                .mapValues(v -> (QueueSnapshot) v, Named.as("as-snapshot"))
+                .to(topics.queueSnapshots(), Produced.with(keys, snapshots).withName("queue-snapshots")), "snapshots"));
+        for (WindowSize size : WindowSize.values()) {
+            String iso = size.iso();
+            routes.branch((k, v) -> v instanceof QueueWindowStats w && iso.equals(w.getWindowSize()), Branched.withConsumer(s -> s
+                    .mapValues(v -> (QueueWindowStats) v, Named.as("as-window-" + size.label()))
+                    .to(topics.queueWindowStats(size.label()), Produced.with(keys, windowStats).withName("queue-stats-" + size.label())),
+                    "windows-" + size.label()));
+        }
+        routes.branch((k, v) -> v instanceof QueueAlert, Branched.withConsumer(s -> s
+                .mapValues(v -> (QueueAlert) v, Named.as("as-alert"))
+                .to(topics.alerts(), Produced.with(keys, alerts).withName("alerts")), "alerts"));
+        routes.branch((k, v) -> v instanceof QueueContribution, Branched.withConsumer(s -> s
+                .mapValues(v -> (QueueContribution) v, Named.as("as-contribution"))
+                .repartition(Repartitioned.with(keys, QueueContribution.serde()).withName(TENANT_REPARTITION))
+                .process(() -> new TenantSummaryProcessor(config), Named.as("tenant-aggregator"),
+                        TENANT_QUEUES_STORE, TENANT_STORE, TENANT_DIRTY_STORE)
+                .to(topics.tenantSummary(), Produced.with(keys, tenants).withName("tenant-summary")), "contributions"));
+        return builder.build();
+    }
+}

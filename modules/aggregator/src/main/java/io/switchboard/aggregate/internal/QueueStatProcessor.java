@@ -1,0 +1,298 @@
+package io.switchboard.aggregate.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+import io.switchboard.aggregate.AggregatorConfig;
+import io.switchboard.aggregate.AggregatorTopology;
+import io.switchboard.aggregate.InvalidQueueStatException;
+import io.switchboard.aggregate.WindowSize;
+import io.switchboard.events.aggregate.QueueAlert;
+import io.switchboard.events.aggregate.QueueWindowStats;
+import io.switchboard.events.poll.QueueStat;
+
+/**
+ * The per-queue part of the aggregator: folds each {@link QueueStat} into the queue's state (the
+ * snapshot), its 1m/15m/1h windows and its alert rules, and forwards what changed: a
+ * {@code QueueSnapshot}, {@link QueueWindowStats} per window size, {@link QueueAlert}s, and a
+ * {@link QueueContribution} (key = credential id) for the tenant summary.
+ *
+ * <p>Time: windows and lateness run on <em>stream time</em> (the newest {@code observedAt} this task
+ * has seen; a record for a window that ended more than the grace before it is dropped for that
+ * window size and counted). Staleness runs on the <em>wall clock</em>: a {@code WALL_CLOCK_TIME}
+ * punctuator every {@code staleness.checkInterval} compares each queue's {@code updatedAt} (poll
+ * time) with the punctuation timestamp, and {@code ageMs} uses {@link ProcessorContext#currentSystemTimeMs()};
+ * both come from the system clock in production and from the {@code TopologyTestDriver}'s mock
+ * clock in tests, so no test reads the real clock.
+ *
+ * <p>Duplicates: a point-in-time record with the same queue, media type and {@code observedAt} as
+ * one already folded (a retried poll) is dropped and counted; the window-sized
+ * {@code observation-dedup} store remembers observation times so out-of-order duplicates are caught
+ * too. Interval records keep their latest revision per interval ({@link WindowAggregate}).
+ */
+public final class QueueStatProcessor implements Processor<String, QueueStat, String, Object> {
+
+    private final AggregatorConfig config;
+    private final long staleAfterMs;
+    private final AlertEvaluator alerts;
+    private final Map<WindowSize, Long> graceMs = new EnumMap<>(WindowSize.class);
+    private final long dedupRetentionMs;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, QueueState> queues;
+    private final Map<WindowSize, WindowStore<String, WindowAggregate>> windows = new EnumMap<>(WindowSize.class);
+    private WindowStore<String, Long> dedup;
+    private WindowStore<String, QueueAlert> alertHistory;
+    private AggregatorMetrics metrics;
+    private long lastPunctuation = -1;
+
+    public QueueStatProcessor(AggregatorConfig config) {
+        this.config = config;
+        this.staleAfterMs = config.staleAfter().toMillis();
+        this.alerts = new AlertEvaluator(config.alertRules());
+        for (WindowSize size : WindowSize.values()) {
+            graceMs.put(size, config.grace(size).toMillis());
+        }
+        this.dedupRetentionMs = AggregatorTopology.dedupRetention(config).toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
+        for (WindowSize size : WindowSize.values()) {
+            windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
+        }
+        this.dedup = context.getStateStore(AggregatorTopology.DEDUP_STORE);
+        this.alertHistory = context.getStateStore(AggregatorTopology.ALERT_HISTORY_STORE);
+        this.metrics = AggregatorMetrics.from(context.appConfigs());
+        Duration every = config.staleCheckInterval();
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::checkStaleness);
+    }
+
+    @Override
+    public void process(Record<String, QueueStat> record) {
+        metrics.processed();
+        QueueStat stat = record.value();
+        if (stat == null) {
+            return; // a tombstone on queue-stats carries nothing to fold
+        }
+        validate(record.key(), stat);
+        String key = stat.getCredentialId() + "/" + stat.getQueueId();
+        String media = stat.getMediaType() == null ? QueueState.ALL_MEDIA : stat.getMediaType();
+        long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        long now = context.currentSystemTimeMs();
+
+        QueueState state = queues.get(key);
+        if (state == null) {
+            state = QueueState.first(key, stat);
+        }
+        boolean changed = stat.getIntervalStart() != null
+                ? foldInterval(key, media, stat, state, streamTime)
+                : foldObservation(key, media, stat, state, streamTime);
+        if (!changed) {
+            return;
+        }
+        state.touch(stat, stat.getPolledAt().toEpochMilli());
+        state.stale = now - state.updatedAt > staleAfterMs;
+        List<QueueAlert> raised = alerts.evaluate(state, state.totals(staleAfterMs), stat.getObservedAt().toEpochMilli(), now, false);
+        queues.put(key, state);
+        emit(key, state, raised, record.timestamp(), now);
+    }
+
+    private static void validate(String key, QueueStat stat) {
+        String expected = stat.getCredentialId() + "/" + stat.getQueueId();
+        if (key != null && !key.equals(expected)) {
+            throw new InvalidQueueStatException("QueueStat for " + expected + " arrived under key '" + key + "'; pollers must key"
+                    + " switchboard.queue-stats by credentialId/queueId so one queue stays in one partition");
+        }
+        boolean hasStart = stat.getIntervalStart() != null;
+        boolean hasEnd = stat.getIntervalEnd() != null;
+        if (hasStart != hasEnd) {
+            throw new InvalidQueueStatException("QueueStat for " + expected + " has interval" + (hasStart ? "Start" : "End") + " but no interval"
+                    + (hasStart ? "End" : "Start") + "; an interval record needs both, a point-in-time observation neither");
+        }
+        if (hasStart && !stat.getIntervalEnd().isAfter(stat.getIntervalStart())) {
+            throw new InvalidQueueStatException("QueueStat for " + expected + " has intervalEnd " + stat.getIntervalEnd()
+                    + " not after intervalStart " + stat.getIntervalStart());
+        }
+        for (Long v : new Long[] {stat.getWaiting(), stat.getInteracting(), stat.getLongestWaitingMs(), stat.getAgentsOnQueue(),
+                stat.getAgentsAvailable(), stat.getAgentsLoggedIn(), stat.getOffered(), stat.getAnswered(), stat.getAbandoned()}) {
+            if (v != null && v < 0) {
+                throw new InvalidQueueStatException("QueueStat for " + expected + " has a negative count (" + v
+                        + "); counts the vendor does not report must be null");
+            }
+        }
+    }
+
+    private boolean foldObservation(String key, String media, QueueStat stat, QueueState state, long streamTime) {
+        long t = stat.getObservedAt().toEpochMilli();
+        long polledAt = stat.getPolledAt().toEpochMilli();
+        QueueState.MediaState ms = state.media(media);
+        String dedupKey = key + "|" + media;
+        if (ms != null && ms.hasObservation()) {
+            if (t == ms.observedAt || (t < ms.observedAt && dedup.fetch(dedupKey, t) != null)) {
+                metrics.duplicate();
+                return false;
+            }
+        }
+        if (t > streamTime - dedupRetentionMs) {
+            dedup.put(dedupKey, polledAt, t);
+        }
+        WindowAggregate.Observation obs = WindowAggregate.Observation.of(stat);
+        boolean inWindow = false;
+        for (WindowSize size : WindowSize.values()) {
+            long start = size.windowStart(t);
+            if (start + size.millis() + graceMs.get(size) <= streamTime) {
+                metrics.droppedLate(size);
+                continue;
+            }
+            WindowStore<String, WindowAggregate> store = windows.get(size);
+            WindowAggregate agg = store.fetch(key, start);
+            if (agg == null) {
+                agg = new WindowAggregate();
+            }
+            if (stat.getQueueName() != null) {
+                agg.queueName = stat.getQueueName();
+            }
+            agg.addObservation(t, media, obs);
+            store.put(key, agg, start);
+            forwardWindow(key, stat, size, start, agg);
+            inWindow = true;
+        }
+        boolean newer = ms == null || !ms.hasObservation() || t > ms.observedAt;
+        if (newer) {
+            QueueState.MediaState m = state.mediaOrNew(media);
+            m.observedAt = t;
+            m.waiting = stat.getWaiting();
+            m.interacting = stat.getInteracting();
+            m.longestWaitingMs = stat.getLongestWaitingMs();
+            m.agentsOnQueue = stat.getAgentsOnQueue();
+            m.agentsAvailable = stat.getAgentsAvailable();
+            m.agentsLoggedIn = stat.getAgentsLoggedIn();
+            if (hasServiceLevel(stat) && t >= m.serviceLevelAt) {
+                setServiceLevel(m, stat, t, polledAt);
+            }
+        }
+        return newer || inWindow;
+    }
+
+    private boolean foldInterval(String key, String media, QueueStat stat, QueueState state, long streamTime) {
+        long start = stat.getIntervalStart().toEpochMilli();
+        long end = stat.getIntervalEnd().toEpochMilli();
+        long polledAt = stat.getPolledAt().toEpochMilli();
+        String intervalKey = media + "|" + start + "|" + end;
+        WindowAggregate.Interval revision = WindowAggregate.Interval.of(stat);
+        boolean accepted = false;
+        boolean open = false;
+        for (WindowSize size : WindowSize.values()) {
+            if (end - start > size.millis()) {
+                continue; // an interval longer than the window says nothing about one window of this size
+            }
+            long windowStart = size.windowStart(start);
+            if (windowStart + size.millis() + graceMs.get(size) <= streamTime) {
+                metrics.droppedLate(size);
+                continue;
+            }
+            open = true;
+            WindowStore<String, WindowAggregate> store = windows.get(size);
+            WindowAggregate agg = store.fetch(key, windowStart);
+            if (agg == null) {
+                agg = new WindowAggregate();
+            }
+            if (stat.getQueueName() != null) {
+                agg.queueName = stat.getQueueName();
+            }
+            if (agg.addInterval(intervalKey, revision)) {
+                store.put(key, agg, windowStart);
+                forwardWindow(key, stat, size, windowStart, agg);
+                accepted = true;
+            }
+        }
+        boolean serviceLevelChanged = false;
+        if (hasServiceLevel(stat)) {
+            QueueState.MediaState m = state.mediaOrNew(media);
+            if (end > m.serviceLevelAt || (end == m.serviceLevelAt && polledAt > m.serviceLevelPolledAt)) {
+                setServiceLevel(m, stat, end, polledAt);
+                serviceLevelChanged = true;
+            }
+        }
+        if (!accepted && open && !serviceLevelChanged) {
+            metrics.duplicate();
+        }
+        return accepted || serviceLevelChanged;
+    }
+
+    private static boolean hasServiceLevel(QueueStat s) {
+        return s.getServiceLevelPercent() != null || (s.getServiceLevelDenominator() != null && s.getServiceLevelNumerator() != null);
+    }
+
+    private static void setServiceLevel(QueueState.MediaState m, QueueStat s, long at, long polledAt) {
+        m.serviceLevelAt = at;
+        m.serviceLevelPolledAt = polledAt;
+        m.serviceLevelNumerator = s.getServiceLevelNumerator();
+        m.serviceLevelDenominator = s.getServiceLevelDenominator();
+        m.serviceLevelPercent = s.getServiceLevelPercent();
+    }
+
+    private void forwardWindow(String key, QueueStat stat, WindowSize size, long windowStart, WindowAggregate agg) {
+        QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
+        context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+    }
+
+    private void emit(String key, QueueState state, List<QueueAlert> raised, long timestamp, long now) {
+        for (QueueAlert alert : raised) {
+            alertHistory.put(key, alert, alert.getRaisedAt().toEpochMilli());
+            if (alert.getState().equals("FIRING")) {
+                metrics.alertRaised();
+            } else {
+                metrics.alertCleared();
+            }
+            context.forward(new Record<>(key, (Object) alert, timestamp));
+        }
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, staleAfterMs), timestamp));
+        context.forward(new Record<>(state.credentialId, (Object) state.contribution(staleAfterMs), timestamp));
+    }
+
+    /** Marks queues stale (and fresh again) and checks the stale rules, on the wall clock. */
+    private void checkStaleness(long timestamp) {
+        if (lastPunctuation >= 0) {
+            metrics.punctuationLag(timestamp - lastPunctuation - config.staleCheckInterval().toMillis());
+        }
+        lastPunctuation = timestamp;
+        List<KeyValue<String, QueueState>> changed = new ArrayList<>();
+        List<List<QueueAlert>> changedAlerts = new ArrayList<>();
+        boolean staleRules = alerts.hasStaleRules();
+        try (KeyValueIterator<String, QueueState> it = queues.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, QueueState> kv = it.next();
+                QueueState state = kv.value;
+                boolean stale = timestamp - state.updatedAt > staleAfterMs;
+                List<QueueAlert> raised = staleRules ? alerts.evaluate(state, state.totals(staleAfterMs), timestamp, timestamp, true)
+                        : List.of();
+                if (stale != state.stale || !raised.isEmpty()) {
+                    state.stale = stale;
+                    changed.add(kv);
+                    changedAlerts.add(raised);
+                }
+            }
+        }
+        for (int i = 0; i < changed.size(); i++) {
+            KeyValue<String, QueueState> kv = changed.get(i);
+            queues.put(kv.key, kv.value);
+            emit(kv.key, kv.value, changedAlerts.get(i), timestamp, timestamp);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+package io.switchboard.aggregate.internal;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.kafka.common.serialization.Serde;
+
+import io.switchboard.events.aggregate.QueueSnapshot;
+import io.switchboard.events.poll.QueueStat;
+
+/**
+ * What the aggregator knows about one queue ({@code credentialId/queueId}): the newest point-in-time
+ * observation per media type, the newest service level per media type, freshness, and the alert
+ * rules firing. The {@link QueueSnapshot} is derived from it. Mutable; confined to one stream task
+ * (or a query thread that decoded its own copy).
+ *
+ * <p>Summing over media types: when the vendor splits a queue by media type, waiting and
+ * interacting are summed over the media types and the longest wait is their maximum; a record
+ * without media type ("all media") is used only when there are no per-media records. Agent counts
+ * are per queue, not per media (an agent on voice and chat is one agent), so they come from the
+ * all-media record when there is one, else the maximum over media types. A media type whose newest
+ * observation is older than {@code staleAfter} before the queue's newest one no longer counts.
+ */
+public final class QueueState {
+
+    /** Key of the media type of records without one. */
+    public static final String ALL_MEDIA = "";
+
+    String credentialId;
+    String queueId;
+    String queueName;
+    String tenantId;
+    String provider;
+    /** Newest vendor time of any record folded in; 0 = none. */
+    long observedAt;
+    /** Newest poll time of any record folded in. */
+    long updatedAt;
+    long pollSequence;
+    boolean stale;
+    /** Per media type ("" = all media). */
+    final TreeMap<String, MediaState> media = new TreeMap<>();
+    /** Firing rules: name -> observation time it was raised at. */
+    final TreeMap<String, Long> firing = new TreeMap<>();
+
+    /** Newest values of one media type. */
+    static final class MediaState {
+        /** Vendor time of the newest point-in-time observation; Long.MIN_VALUE = none yet. */
+        long observedAt = Long.MIN_VALUE;
+        Long waiting;
+        Long interacting;
+        Long longestWaitingMs;
+        Long agentsOnQueue;
+        Long agentsAvailable;
+        Long agentsLoggedIn;
+        /** Time (observation time, or interval end) of the service level below; Long.MIN_VALUE = none. */
+        long serviceLevelAt = Long.MIN_VALUE;
+        long serviceLevelPolledAt = Long.MIN_VALUE;
+        Long serviceLevelNumerator;
+        Long serviceLevelDenominator;
+        Double serviceLevelPercent;
+
+        boolean hasObservation() {
+            return observedAt != Long.MIN_VALUE;
+        }
+
+        Double serviceLevel() {
+            if (serviceLevelDenominator != null && serviceLevelDenominator > 0 && serviceLevelNumerator != null) {
+                return 100.0 * serviceLevelNumerator / serviceLevelDenominator;
+            }
+            return serviceLevelPercent;
+        }
+    }
+
+    QueueState() {
+    }
+
+    static QueueState first(String key, QueueStat stat) {
+        QueueState s = new QueueState();
+        s.credentialId = stat.getCredentialId();
+        s.queueId = stat.getQueueId();
+        s.provider = stat.getProvider();
+        return s;
+    }
+
+    /** {@code credentialId/queueId}. */
+    public String key() {
+        return credentialId + "/" + queueId;
+    }
+
+    public String credentialId() {
+        return credentialId;
+    }
+
+    public String queueId() {
+        return queueId;
+    }
+
+    public String queueName() {
+        return queueName;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public long updatedAt() {
+        return updatedAt;
+    }
+
+    public boolean stale() {
+        return stale;
+    }
+
+    /** Names of the rules firing, in name order. */
+    public List<String> firingRules() {
+        return new ArrayList<>(firing.keySet());
+    }
+
+    /** Rules firing with the observation time each was raised at. */
+    public Map<String, Long> firingSince() {
+        return new LinkedHashMap<>(firing);
+    }
+
+    MediaState media(String mediaType) {
+        return media.get(mediaType);
+    }
+
+    MediaState mediaOrNew(String mediaType) {
+        return media.computeIfAbsent(mediaType, k -> new MediaState());
+    }
+
+    /** Name, tenant, provider and freshness from any record (observation or interval). */
+    void touch(QueueStat stat, long polledAt) {
+        if (stat.getQueueName() != null) {
+            queueName = stat.getQueueName();
+        }
+        if (stat.getTenantId() != null) {
+            tenantId = stat.getTenantId();
+        }
+        provider = stat.getProvider();
+        long obs = stat.getObservedAt().toEpochMilli();
+        if (obs > observedAt) {
+            observedAt = obs;
+        }
+        if (polledAt >= updatedAt) {
+            updatedAt = polledAt;
+            pollSequence = stat.getPollSequence();
+        }
+    }
+
+    /** Media types whose observations still count: not older than staleAfter before the newest. */
+    private List<Map.Entry<String, MediaState>> current(long staleAfterMs) {
+        long newest = Long.MIN_VALUE;
+        for (MediaState m : media.values()) {
+            newest = Math.max(newest, m.observedAt);
+        }
+        List<Map.Entry<String, MediaState>> out = new ArrayList<>();
+        for (Map.Entry<String, MediaState> e : media.entrySet()) {
+            if (e.getValue().hasObservation() && e.getValue().observedAt >= newest - staleAfterMs) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The queue's current values summed over media types (see the class comment). */
+    Totals totals(long staleAfterMs) {
+        List<Map.Entry<String, MediaState>> current = current(staleAfterMs);
+        MediaState all = null;
+        List<Map.Entry<String, MediaState>> perMedia = new ArrayList<>();
+        for (Map.Entry<String, MediaState> e : current) {
+            if (e.getKey().equals(ALL_MEDIA)) {
+                all = e.getValue();
+            } else {
+                perMedia.add(e);
+            }
+        }
+        Totals t = new Totals();
+        if (!perMedia.isEmpty()) {
+            for (Map.Entry<String, MediaState> e : perMedia) {
+                MediaState m = e.getValue();
+                t.waiting = plus(t.waiting, m.waiting);
+                t.interacting = plus(t.interacting, m.interacting);
+                t.longestWaitingMs = max(t.longestWaitingMs, m.longestWaitingMs);
+                if (m.waiting != null) {
+                    t.byMediaType.put(e.getKey(), m.waiting);
+                }
+                t.agentsOnQueue = max(t.agentsOnQueue, m.agentsOnQueue);
+                t.agentsAvailable = max(t.agentsAvailable, m.agentsAvailable);
+                t.agentsLoggedIn = max(t.agentsLoggedIn, m.agentsLoggedIn);
+            }
+        } else if (all != null) {
+            t.waiting = all.waiting;
+            t.interacting = all.interacting;
+            t.longestWaitingMs = all.longestWaitingMs;
+        }
+        if (all != null) {
+            t.agentsOnQueue = all.agentsOnQueue != null ? all.agentsOnQueue : t.agentsOnQueue;
+            t.agentsAvailable = all.agentsAvailable != null ? all.agentsAvailable : t.agentsAvailable;
+            t.agentsLoggedIn = all.agentsLoggedIn != null ? all.agentsLoggedIn : t.agentsLoggedIn;
+        }
+        // service level over every media type that has one (observations or intervals)
+        long num = 0;
+        long den = 0;
+        boolean allFractions = true;
+        double pctSum = 0;
+        int pctCount = 0;
+        for (MediaState m : media.values()) {
+            Double sl = m.serviceLevel();
+            if (sl == null) {
+                continue;
+            }
+            if (m.serviceLevelDenominator != null && m.serviceLevelDenominator > 0 && m.serviceLevelNumerator != null) {
+                num += m.serviceLevelNumerator;
+                den += m.serviceLevelDenominator;
+            } else {
+                allFractions = false;
+            }
+            pctSum += sl;
+            pctCount++;
+        }
+        if (pctCount > 0) {
+            t.serviceLevelPercent = allFractions && den > 0 ? 100.0 * num / den : pctSum / pctCount;
+            if (allFractions && den > 0) {
+                t.serviceLevelNumerator = num;
+                t.serviceLevelDenominator = den;
+            }
+        }
+        return t;
+    }
+
+    /** Current values of a queue. */
+    static final class Totals {
+        Long waiting;
+        Long interacting;
+        Long longestWaitingMs;
+        Long agentsOnQueue;
+        Long agentsAvailable;
+        Long agentsLoggedIn;
+        Double serviceLevelPercent;
+        Long serviceLevelNumerator;
+        Long serviceLevelDenominator;
+        final Map<String, Long> byMediaType = new TreeMap<>();
+    }
+
+    /**
+     * The snapshot as written to {@code queue-snapshots}.
+     *
+     * @param nowMs the aggregator's clock, for {@code ageMs}
+     */
+    public QueueSnapshot toSnapshot(long nowMs, long staleAfterMs) {
+        Totals t = totals(staleAfterMs);
+        return QueueSnapshot.newBuilder()
+                .setCredentialId(credentialId).setTenantId(tenantId).setProvider(provider == null ? "" : provider)
+                .setQueueId(queueId).setQueueName(queueName)
+                .setObservedAt(Instant.ofEpochMilli(observedAt)).setUpdatedAt(Instant.ofEpochMilli(updatedAt))
+                .setPollSequence(pollSequence)
+                .setWaiting(t.waiting).setInteracting(t.interacting).setLongestWaitingMs(t.longestWaitingMs)
+                .setAgentsOnQueue(t.agentsOnQueue).setAgentsAvailable(t.agentsAvailable).setAgentsLoggedIn(t.agentsLoggedIn)
+                .setServiceLevelPercent(t.serviceLevelPercent)
+                .setByMediaType(new LinkedHashMap<>(t.byMediaType))
+                .setAgeMs(Math.max(0, nowMs - updatedAt))
+                .setStale(stale)
+                .setAlertsFiring(firingRules())
+                .build();
+    }
+
+    /** The queue's share of its tenant's summary. */
+    QueueContribution contribution(long staleAfterMs) {
+        Totals t = totals(staleAfterMs);
+        return new QueueContribution(credentialId, queueId, queueName, tenantId, provider, updatedAt, t.waiting, t.interacting,
+                t.longestWaitingMs, t.agentsOnQueue, t.agentsAvailable, t.serviceLevelNumerator, t.serviceLevelDenominator,
+                t.serviceLevelPercent, stale, firing.size());
+    }
+
+    private static Long plus(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(a + b);
+    }
+
+    private static Long max(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(Math.max(a, b));
+    }
+
+    /** Store serde. */
+    public static Serde<QueueState> serde() {
+        return Codec.serde(1, QueueState::write, QueueState::read);
+    }
+
+    private static void write(QueueState s, Codec.Out out) throws IOException {
+        out.string(s.credentialId);
+        out.string(s.queueId);
+        out.nullableString(s.queueName);
+        out.nullableString(s.tenantId);
+        out.nullableString(s.provider);
+        out.writeLong(s.observedAt);
+        out.writeLong(s.updatedAt);
+        out.writeLong(s.pollSequence);
+        out.writeBoolean(s.stale);
+        out.writeShort(s.media.size());
+        for (Map.Entry<String, MediaState> e : s.media.entrySet()) {
+            MediaState m = e.getValue();
+            out.string(e.getKey());
+            out.writeLong(m.observedAt);
+            out.nullableLong(m.waiting);
+            out.nullableLong(m.interacting);
+            out.nullableLong(m.longestWaitingMs);
+            out.nullableLong(m.agentsOnQueue);
+            out.nullableLong(m.agentsAvailable);
+            out.nullableLong(m.agentsLoggedIn);
+            out.writeLong(m.serviceLevelAt);
+            out.writeLong(m.serviceLevelPolledAt);
+            out.nullableLong(m.serviceLevelNumerator);
+            out.nullableLong(m.serviceLevelDenominator);
+            out.nullableDouble(m.serviceLevelPercent);
+        }
+        out.writeShort(s.firing.size());
+        for (Map.Entry<String, Long> e : s.firing.entrySet()) {
+            out.string(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static QueueState read(Codec.In in, int version) throws IOException {
+        QueueState s = new QueueState();
+        s.credentialId = in.string();
+        s.queueId = in.string();
+        s.queueName = in.nullableString();
+        s.tenantId = in.nullableString();
+        s.provider = in.nullableString();
+        s.observedAt = in.readLong();
+        s.updatedAt = in.readLong();
+        s.pollSequence = in.readLong();
+        s.stale = in.readBoolean();
+        int n = in.readUnsignedShort();
+        for (int i = 0; i < n; i++) {
+            String key = in.string();
+            MediaState m = new MediaState();
+            m.observedAt = in.readLong();
+            m.waiting = in.nullableLong();
+            m.interacting = in.nullableLong();
+            m.longestWaitingMs = in.nullableLong();
+            m.agentsOnQueue = in.nullableLong();
+            m.agentsAvailable = in.nullableLong();
+            m.agentsLoggedIn = in.nullableLong();
+            m.serviceLevelAt = in.readLong();
+            m.serviceLevelPolledAt = in.readLong();
+            m.serviceLevelNumerator = in.nullableLong();
+            m.serviceLevelDenominator = in.nullableLong();
+            m.serviceLevelPercent = in.nullableDouble();
+            s.media.put(key, m);
+        }
+        int f = in.readUnsignedShort();
+        for (int i = 0; i < f; i++) {
+            s.firing.put(in.string(), in.readLong());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,168 @@
+package io.switchboard.poll;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.supervise.Failures;
+import io.switchboard.core.supervise.Supervisor;
+import io.switchboard.events.poll.PollError;
+import io.switchboard.events.poll.PollJob;
+import io.switchboard.poll.PollerConfig.CredentialPolls;
+import io.switchboard.poll.internal.CredentialPartitioner;
+import io.switchboard.poll.internal.JobAssignment;
+import io.switchboard.poll.internal.PollJobsStore;
+import io.switchboard.poll.internal.PollTasks;
+import io.switchboard.poll.internal.PollerMetrics;
+
+/**
+ * The planning that runs inside the fleet: the poller that owns a credential's partition of {@code poll-jobs} plans
+ * that credential's jobs (so there is exactly one planner per credential, and no coordination), when the partition
+ * is loaded and then every {@code poller.planInterval}. It plans against the jobs it has loaded and writes the
+ * changes; the assignment consumer reads them back and applies them live. A discovery that fails is reported as a
+ * {@code PollError} on {@code poll-errors} (kind VENDOR_ERROR, no job id) and leaves those jobs as they are; a Kafka
+ * failure marks the planner RETRYING until the next run succeeds. Runs on its own thread.
+ */
+final class FleetPlanner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetPlanner.class);
+
+    private final PollerConfig config;
+    private final JobPlanner planner;
+    private final PollJobsStore errors;
+    private final PollTasks.ExecutorPollTasks tasks;
+    private final PollerMetrics metrics;
+    private final Supervisor supervisor;
+    private volatile JobAssignment assignment;
+    private volatile boolean closed;
+
+    FleetPlanner(PollerConfig config, QueueDiscovery discovery, PollTasks.ExecutorPollTasks tasks, PollerMetrics metrics,
+                 Supervisor supervisor) {
+        this.config = config;
+        this.planner = JobPlanner.create(config, discovery, tasks.clock());
+        this.errors = new PollJobsStore(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+                config.instanceId() + "-planner-errors");
+        this.tasks = tasks;
+        this.metrics = metrics;
+        this.supervisor = supervisor;
+    }
+
+    /** Starts the periodic runs over the partitions {@code assignment} has loaded. */
+    void start(JobAssignment assignment) {
+        this.assignment = assignment;
+        if (!config.planInterval().isZero()) {
+            scheduleNext();
+        }
+    }
+
+    /** Plans the credentials of {@code partition}, which was just loaded (called on the consumer thread). */
+    void onLoaded(int partition) {
+        if (!config.planInterval().isZero()) {
+            tasks.execute(supervisor.guard("planner", () -> planPartition(partition)));
+        }
+    }
+
+    /** Plans every loaded partition now; completes when done (tests, {@code Poller#planNow}). */
+    void planNow() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        tasks.execute(() -> {
+            try {
+                planAll();
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.orTimeout(config.discoveryTimeout().toMillis() * 2 + 30_000, TimeUnit.MILLISECONDS).join();
+    }
+
+    private void scheduleNext() {
+        if (!closed) {
+            tasks.schedule(() -> {
+                supervisor.guard("planner", this::planAll).run();
+                scheduleNext();
+            }, config.planInterval());
+        }
+    }
+
+    private void planAll() {
+        JobAssignment a = assignment;
+        if (a == null || closed) {
+            return;
+        }
+        for (int p : a.loadedPartitions()) {
+            planPartition(p);
+        }
+    }
+
+    private void planPartition(int partition) {
+        JobAssignment a = assignment;
+        if (closed || a == null || !a.owns(partition)) {
+            return;
+        }
+        int partitions = a.partitionCount();
+        List<PollJob> jobs = a.table().jobs(partition);
+        Set<String> seen = new TreeSet<>();
+        jobs.forEach(j -> seen.add(j.getCredentialId()));
+        for (CredentialPolls c : config.credentials()) {
+            if (CredentialPartitioner.partitionOf(c.credentialId(), partitions) != partition) {
+                continue;
+            }
+            seen.remove(c.credentialId());
+            CredentialPlan plan;
+            try {
+                plan = planner.plan(c, a.table().jobsOf(c.credentialId(), partition))
+                        .get(config.discoveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                metrics.planRun(c.credentialId(), "failed");
+                LOG.warn("planning the jobs of {} failed: {}", c.credentialId(), Failures.describe(e));
+                continue;
+            }
+            write(plan, c.provider());
+        }
+        for (String orphan : seen) { // jobs of a credential that has no poll: section any more
+            write(JobPlanner.removal(orphan, jobs), "unknown");
+        }
+    }
+
+    private void write(CredentialPlan plan, String provider) {
+        if (!a().owns(CredentialPartitioner.partitionOf(plan.credentialId(), a().partitionCount()))) {
+            return; // moved while planning: the new owner plans it
+        }
+        for (String problem : plan.problems()) {
+            LOG.warn("planning {}: {}", plan.credentialId(), problem);
+            errors.error(PollError.newBuilder()
+                    .setCredentialId(plan.credentialId())
+                    .setProvider(provider)
+                    .setOccurredAt(tasks.now())
+                    .setKind("VENDOR_ERROR")
+                    .setRetriable(true)
+                    .setMessage("job planning: " + problem)
+                    .build());
+        }
+        planner.apply(plan); // a Kafka failure propagates: the planner is RETRYING until a run succeeds
+        metrics.planRun(plan.credentialId(), plan.problems().isEmpty() ? "ok" : "partial");
+        metrics.planChanges("created", plan.created().size());
+        metrics.planChanges("updated", plan.updated().size());
+        metrics.planChanges("removed", plan.removed().size());
+        if (plan.hasChanges()) {
+            LOG.info("planned {}", plan.summary());
+        }
+    }
+
+    private JobAssignment a() {
+        return assignment;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        tasks.close();
+        planner.close();
+        errors.close();
+    }
+}

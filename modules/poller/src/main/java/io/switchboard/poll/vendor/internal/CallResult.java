@@ -1,0 +1,18 @@
+package io.switchboard.poll.vendor.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.switchboard.events.poll.PollError;
+import io.switchboard.token.TokenView;
+
+/** The outcome of one logical vendor call (retries and the token refresh included): a JSON answer, or a poll error. */
+public sealed interface CallResult {
+
+    /** A 2xx answer whose body is JSON. */
+    record Ok(JsonNode json, HttpAnswer answer, TokenView token) implements CallResult {
+    }
+
+    /** What went wrong, ready for {@code switchboard.poll-errors}. */
+    record Failed(PollError error) implements CallResult {
+    }
+}

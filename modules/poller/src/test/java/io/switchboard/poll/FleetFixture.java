@@ -1,0 +1,273 @@
+package io.switchboard.poll;
+
+import static org.awaitility.Awaitility.await;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.switchboard.core.Topics;
+import io.switchboard.core.supervise.Health;
+import io.switchboard.events.poll.QueueStat;
+import io.switchboard.poll.internal.CredentialPartitioner;
+import io.switchboard.poll.internal.PollSerdes;
+import io.switchboard.registry.server.EmbeddedSchemaRegistry;
+import io.switchboard.simulator.FaultSpec;
+import io.switchboard.simulator.RecordedRequest;
+import io.switchboard.simulator.SimulatorConfig;
+import io.switchboard.simulator.SimulatorConfig.GenesysClient;
+import io.switchboard.simulator.Vendor;
+import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.KafkaBroker;
+import io.switchboard.token.TokenKeys;
+import io.switchboard.token.TokenManager;
+import io.switchboard.token.TokenManagerConfig;
+import io.switchboard.token.TokenTable;
+
+/**
+ * The whole stack the fleet tests run on: a real broker, the embedded schema registry, the vendor simulator (Genesys,
+ * one client per credential, a little latency so polls take time), a real token manager publishing the tokens, and
+ * pollers with {@link SimObservationsExecutor}. Each fixture has its own topic prefix.
+ */
+final class FleetFixture implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final Duration SIM_LATENCY = Duration.ofMillis(150);
+
+    final KafkaBroker broker;
+    final EmbeddedSchemaRegistry registry;
+    final VendorSimulator sim;
+    final String prefix = "p" + UUID.randomUUID().toString().substring(0, 8);
+    final String tokenKey;
+    final List<String> credentials;
+    final int partitions;
+    final TokenManager tokenManager;
+    final TokenTable tokens;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /**
+     * @param credentialCount credentials, chosen so that each lands in its own partition of poll-jobs
+     * @param partitions      partitions of poll-jobs
+     */
+    FleetFixture(KafkaBroker broker, int credentialCount, int partitions) {
+        this.broker = broker;
+        this.partitions = partitions;
+        this.credentials = credentialsInDistinctPartitions(credentialCount, partitions);
+        byte[] key = new byte[TokenKeys.KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        this.tokenKey = Base64.getEncoder().encodeToString(key);
+        this.registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers());
+        SimulatorConfig.Builder b = SimulatorConfig.builder().generatedQueues(20).maxRecordedRequests(50_000);
+        for (String c : credentials) {
+            b.genesysClient(GenesysClient.of(c + "-client", c + "-secret"));
+        }
+        this.sim = VendorSimulator.start(b.build());
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(SIM_LATENCY));
+        this.tokenManager = TokenManager.start(TokenManagerConfig.parse(tokenManagerYaml(), "tm.yaml", env()).withInstanceId("tm-1"));
+        this.tokens = TokenTable.start(pollerConfig("test-reader", Map.of(), Duration.ofSeconds(5)).tokenTableConfig());
+        await().atMost(WAIT).until(() -> tokens.credentialIds().containsAll(credentials));
+    }
+
+    static List<String> credentialsInDistinctPartitions(int count, int partitions) {
+        List<String> out = new ArrayList<>();
+        Set<Integer> used = new HashSet<>();
+        for (int i = 1; out.size() < count; i++) {
+            String id = "genesys-" + i;
+            if (used.add(CredentialPartitioner.partitionOf(id, partitions))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("TOKEN_KEY", tokenKey);
+        for (String c : credentials) {
+            env.put("SECRET_" + c.toUpperCase().replace('-', '_'), c + "-secret");
+        }
+        return env;
+    }
+
+    private String common() {
+        return """
+                kafka:
+                  bootstrapServers: %s
+                  topicPrefix: %s
+                  properties:
+                    heartbeat.interval.ms: 500
+                schemaRegistry:
+                  url: %s
+                encryption:
+                  activeKeyId: k1
+                  keys:
+                    k1: ${env:TOKEN_KEY}
+                """.formatted(broker.bootstrapServers(), prefix, registry.url());
+    }
+
+    private String tokenManagerYaml() {
+        StringBuilder y = new StringBuilder(common()).append("ops:\n  port: -1\ncredentials:\n");
+        for (String c : credentials) {
+            y.append("""
+                      - id: %s
+                        provider: genesys-cloud
+                        tokenUrl: %s/oauth/token
+                        apiBaseUrl: %s
+                        clientId: %s-client
+                        clientSecret: ${env:SECRET_%s}
+                    """.formatted(c, sim.genesysLoginUrl(), sim.genesysApiUrl(), c, c.toUpperCase().replace('-', '_')));
+        }
+        return y.toString();
+    }
+
+    /**
+     * The poller configuration file.
+     *
+     * @param queuesPerCredential queue ids polled per credential (packed two per job)
+     */
+    String pollerYaml(String instanceId, Map<String, List<String>> queuesPerCredential, Duration interval) {
+        StringBuilder y = new StringBuilder(common()).append("""
+                poller:
+                  instanceId: %s
+                  jobPartitions: %d
+                  sessionTimeout: PT6S
+                  transactionTimeout: PT10S
+                  shutdownTimeout: PT10S
+                  planInterval: PT0S
+                  ops:
+                    port: 0
+                credentials:
+                """.formatted(instanceId, partitions));
+        queuesPerCredential.forEach((c, queues) -> y.append("""
+                  - id: %s
+                    provider: genesys-cloud
+                    poll:
+                      - endpoint: genesys.queue-observations
+                        name: live
+                        interval: %s
+                        batchSize: 2
+                        queueIds: [%s]
+                """.formatted(c, interval, String.join(", ", queues))));
+        return y.toString();
+    }
+
+    /** Two queues per credential, two jobs per credential... ({@code queues} ids spread round robin). */
+    Map<String, List<String>> queuesPerCredential(int perCredential) {
+        List<String> ids = sim.queueIds();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        int i = 0;
+        for (String c : credentials) {
+            List<String> mine = new ArrayList<>();
+            for (int k = 0; k < perCredential; k++) {
+                mine.add(ids.get(i++ % ids.size()));
+            }
+            out.put(c, mine);
+        }
+        return out;
+    }
+
+    PollerConfig pollerConfig(String instanceId, Map<String, List<String>> queues, Duration interval) {
+        return PollerConfig.parse(pollerYaml(instanceId, queues, interval), "poller.yaml", env());
+    }
+
+    /** Plans and writes the jobs of {@code config} as {@code switchboard jobs apply} does. */
+    JobPlan applyJobs(PollerConfig config) {
+        try (JobPlanner planner = JobPlanner.create(config, null)) {
+            JobPlan plan = planner.plan();
+            planner.apply(plan);
+            return plan;
+        }
+    }
+
+    /** Starts a poller in this JVM, sharing the fixture's token table. */
+    Poller startPoller(PollerConfig config) {
+        SimObservationsExecutor executor = new SimObservationsExecutor(config.instanceId(), tokens);
+        Poller poller = Poller.builder(config, executor)
+                .readiness("tokens-loaded", () -> tokens.isReady() ? Health.ok() : Health.down("token table loading"))
+                .start();
+        closeables.add(poller);
+        return poller;
+    }
+
+    /** One poll the simulator saw. */
+    record Poll(Instant at, String poller, String jobId) {
+    }
+
+    /** Every poll of the observation endpoint the simulator recorded, by job, oldest first. */
+    Map<String, List<Poll>> pollsByJob() {
+        Map<String, List<Poll>> out = new LinkedHashMap<>();
+        for (RecordedRequest r : sim.requests().matching(Vendor.GENESYS, "/observations/query")) {
+            String job = r.header(SimObservationsExecutor.JOB_HEADER);
+            if (job != null) {
+                out.computeIfAbsent(job, k -> new ArrayList<>()).add(new Poll(r.at(), r.header(SimObservationsExecutor.POLLER_HEADER), job));
+            }
+        }
+        out.values().forEach(l -> l.sort(Comparator.comparing(Poll::at)));
+        return out;
+    }
+
+    /** Every QueueStat on queue-stats read {@code read_committed}, read until {@code until} holds. */
+    List<QueueStat> committedStats(Predicate<List<QueueStat>> until) {
+        Deserializer<QueueStat> deserializer = PollSerdes.value(QueueStat.class, registry.url()).deserializer();
+        Properties props = broker.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<QueueStat> out = new ArrayList<>();
+        String topic = new Topics(prefix).queueStats();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            await().atMost(WAIT).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    QueueStat s = deserializer.deserialize(topic, r.value());
+                    if (!r.key().equals(s.getCredentialId() + "/" + s.getQueueId())) {
+                        throw new AssertionError("key " + r.key() + " of " + s);
+                    }
+                    out.add(s);
+                }
+                return until.test(out);
+            });
+        }
+        return out;
+    }
+
+    void track(AutoCloseable c) {
+        closeables.add(c);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        tokens.close();
+        tokenManager.close();
+        sim.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,109 @@
+package io.switchboard.poll.vendor.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.switchboard.events.poll.QueueStat;
+
+/** Answers the simulator does not produce: missing, odd or extra fields become nulls; a changed shape is named. */
+class MapperEdgeCasesTest {
+
+    static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
+    static final StatBase BASE = new StatBase("c", "t", "genesys-cloud", "j", 3, T, T);
+
+    static JsonNode json(String s) throws Exception {
+        return VendorCalls.JSON.readTree(s);
+    }
+
+    @Test
+    void genesysObservationsWithOddValuesMapToNullsNotCrashes() throws Exception {
+        List<QueueStat> out = GenesysObservationMapper.map(json("""
+                {"results":[
+                  {"group":{"queueId":"q1","mediaType":"voice"},"data":[
+                     {"metric":"oWaiting","stats":{"count":"4"}},
+                     {"metric":"oInteracting","stats":{}},
+                     {"metric":"oSomethingNew","qualifier":"X","stats":{"count":2}},
+                     {"stats":{"count":9}}]},
+                  {"group":{"queueId":"q1"}},
+                  {"group":{"queueId":"q2"},"data":[{"metric":"oOnQueueUsers","qualifier":"IDLE","stats":{"count":5}}]}
+                ],"unexpected":true}"""), BASE, List.of("oWaiting", "oInteracting"));
+        assertThat(out).hasSize(3);
+        QueueStat voice = out.get(0);
+        assertThat(voice.getMediaType()).isEqualTo("voice");
+        assertThat(voice.getWaiting()).isEqualTo(4);
+        assertThat(voice.getInteracting()).isNull();
+        assertThat(voice.getExtraMetrics()).containsEntry("oSomethingNew.X", 2.0);
+        assertThat(out.get(1).getWaiting()).isEqualTo(4);
+        assertThat(out.get(2).getAgentsOnQueue()).isEqualTo(5);
+        assertThat(out.get(2).getAgentsAvailable()).isEqualTo(5);
+        assertThat(out.get(2).getWaiting()).isNull();
+    }
+
+    @Test
+    void aChangedShapeIsNamed() throws Exception {
+        assertThat(GenesysObservationMapper.map(json("{}"), BASE, List.of())).isEmpty();
+        assertThatThrownBy(() -> GenesysObservationMapper.map(json("{\"results\":{}}"), BASE, List.of()))
+                .isInstanceOf(MappingException.class).hasMessageContaining("not a list");
+        assertThatThrownBy(() -> GenesysObservationMapper.map(json("{\"results\":[{\"data\":[]}]}"), BASE, List.of()))
+                .hasMessageContaining("group.queueId");
+        assertThatThrownBy(() -> GenesysAggregateMapper.map(json("{\"results\":[{\"group\":{\"queueId\":\"q\"},\"data\":[{\"interval\":\"yesterday\"}]}]}"), BASE))
+                .hasMessageContaining("no readable interval");
+        assertThatThrownBy(() -> CxoneMapper.activity(json("{\"skills\":[]}"), BASE, Set.of()))
+                .hasMessageContaining("skillActivity");
+    }
+
+    @Test
+    void cxoneActivityWithMissingFieldsAndAnOffsetTime() throws Exception {
+        List<QueueStat> out = CxoneMapper.activity(json("""
+                {"skillActivity":[{"skillId":7,"serverTime":"2024-05-01T12:00:00+02:00","queueCount":2,
+                  "earliestQueueTime":"2024-05-01T09:59:30Z","agentsAvailable":"3"},
+                  {"skillName":"no id"}]}"""), BASE, Set.of());
+        assertThat(out).singleElement().satisfies(s -> {
+            assertThat(s.getQueueId()).isEqualTo("7");
+            assertThat(s.getObservedAt()).isEqualTo(T);
+            assertThat(s.getLongestWaitingMs()).isEqualTo(30_000);
+            assertThat(s.getAgentsAvailable()).isEqualTo(3);
+            assertThat(s.getAgentsOnQueue()).isEqualTo(3);
+            assertThat(s.getInteracting()).isNull();
+            assertThat(s.getServiceLevelPercent()).isNull();
+        });
+    }
+
+    @Test
+    void cxoneSummaryDurationsInIsoAndBrokenOnes() throws Exception {
+        List<QueueStat> out = CxoneMapper.summary(json("""
+                {"skillSummaries":[{"skillId":"9","contactsHandled":4,"averageHandleTime":"PT3M5S",
+                  "averageSpeedToAnswer":"soon","contactsOffered":5}]}"""), BASE, T.minusSeconds(900), T, Set.of());
+        assertThat(out).singleElement().satisfies(s -> {
+            assertThat(s.getHandleTimeSumMs()).isEqualTo(4 * 185_000L);
+            assertThat(s.getHandleTimeCount()).isEqualTo(4);
+            assertThat(s.getWaitTimeSumMs()).isNull();
+            assertThat(s.getWaitTimeCount()).isNull();
+            assertThat(s.getAbandoned()).isNull();
+            assertThat(s.getIntervalStart()).isEqualTo(T.minusSeconds(900));
+        });
+    }
+
+    @Test
+    void fieldMappingScalesAndReadsPercentTextAndEpochTimes() throws Exception {
+        FieldMapping m = FieldMapping.from(Map.of("column.queueId", "id", "column.longestWaitingMs", "wait",
+                "scale.longestWaitingMs", "1000", "column.serviceLevelPercent", "sl", "column.observedAt", "at",
+                "extra.queued", "q"), "column.", name -> row -> row.get(name), "Queue ID");
+        QueueStat s = m.map(json("{\"id\":12,\"wait\":\"2.5\",\"sl\":\"87%\",\"at\":1714557600,\"q\":\"x\"}"), BASE, null);
+        assertThat(s.getQueueId()).isEqualTo("12");
+        assertThat(s.getLongestWaitingMs()).isEqualTo(2_500);
+        assertThat(s.getServiceLevelPercent()).isEqualTo(87.0);
+        assertThat(s.getObservedAt()).isEqualTo(Instant.ofEpochSecond(1714557600));
+        assertThat(s.getExtraMetrics()).isEmpty();
+        assertThat(s.getPollSequence()).isEqualTo(3);
+    }
+}
