@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
  * poller, which keeps that vendor's rate limit exactly).
  */
 @Command(name = "poller", mixinStandardHelpOptions = true,
-        description = {"Polls the vendors' reporting APIs for its share of the poll jobs (Kafka consumer group on",
-                "<prefix>.poll-jobs) with the tokens of <prefix>.tokens, and writes QueueStat events, poll errors and job",
-                "progress in one Kafka transaction per poll. Start more instances to scale out."})
+        description = {"Polls the vendors' reporting APIs for its share of the poll jobs (a consumer group on the poll-jobs topic)",
+                "with the fleet's tokens, and writes QueueStat events, poll errors and job progress in one Kafka transaction",
+                "per poll. Start more instances to scale out."})
 final class PollerCommand implements Callable<Integer> {
 
     @Spec
