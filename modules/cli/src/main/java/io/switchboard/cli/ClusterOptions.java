@@ -51,6 +51,31 @@ public final class ClusterOptions {
             description = "A properties file of Kafka client properties (SASL, SSL and so on).")
     Path kafkaConfig;
 
+    /**
+     * What a role reads its configuration from: the process environment with these options' overrides, and the file,
+     * which must exist.
+     *
+     * @param environment the environment the configuration loader resolves against
+     * @param file        the configuration file
+     */
+    public record Source(Map<String, String> environment, Path file) {
+    }
+
+    /**
+     * The {@link Source} of a role that needs a configuration file.
+     *
+     * @throws ConfigException naming a malformed option, or the missing file and how it was chosen
+     */
+    public Source source() {
+        Map<String, String> env = environment(System.getenv());
+        ConfigFile file = configFile(env);
+        if (!Files.exists(file.path())) {
+            throw new ConfigException(file.path().toString(), List.of(new ConfigProblem("--config", file.path().toString(),
+                    "no configuration file at " + file.describe())));
+        }
+        return new Source(env, file.path());
+    }
+
     /** The configuration file these options choose. */
     public ConfigFile configFile(Map<String, String> environment) {
         return ConfigFile.choose(config, environment);

@@ -1,14 +1,11 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
-import io.switchboard.core.config.ConfigFile;
 import io.switchboard.poll.PollerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,13 +48,8 @@ final class PollerCommand implements Callable<Integer> {
         }
         PollerConfig config;
         try {
-            Map<String, String> env = cluster.environment(System.getenv());
-            ConfigFile file = cluster.configFile(env);
-            if (!Files.exists(file.path())) {
-                err.println("no configuration file at " + file.describe());
-                return Switchboard.EXIT_USAGE;
-            }
-            config = PollerConfig.load(file.path(), env);
+            ClusterOptions.Source src = cluster.source();
+            config = PollerConfig.load(src.file(), src.environment());
             if (instanceId != null) {
                 config = config.withInstanceId(instanceId);
             }
