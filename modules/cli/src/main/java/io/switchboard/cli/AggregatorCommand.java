@@ -1,8 +1,6 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,7 +8,6 @@ import io.switchboard.aggregate.Aggregator;
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
-import io.switchboard.core.config.ConfigFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,13 +46,8 @@ final class AggregatorCommand implements Callable<Integer> {
         }
         AggregatorConfig config;
         try {
-            Map<String, String> env = cluster.environment(System.getenv());
-            ConfigFile file = cluster.configFile(env);
-            if (!Files.exists(file.path())) {
-                err.println("no configuration file at " + file.describe());
-                return Switchboard.EXIT_USAGE;
-            }
-            config = AggregatorConfig.fromMap(AggregatorSection.load(file.path(), env), file.path().toString());
+            ClusterOptions.Source src = cluster.source();
+            config = AggregatorConfig.fromMap(AggregatorSection.load(src.file(), src.environment()), src.file().toString());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("Run `switchboard aggregator --print-config-reference` for every key.");

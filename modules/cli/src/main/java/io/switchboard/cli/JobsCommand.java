@@ -1,12 +1,9 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.switchboard.core.ConfigException;
-import io.switchboard.core.config.ConfigFile;
 import io.switchboard.poll.JobPlan;
 import io.switchboard.poll.JobPlanner;
 import io.switchboard.poll.PollerConfig;
@@ -51,13 +48,8 @@ final class JobsCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             PollerConfig config;
             try {
-                Map<String, String> env = cluster.environment(System.getenv());
-                ConfigFile file = cluster.configFile(env);
-                if (!Files.exists(file.path())) {
-                    err.println("no configuration file at " + file.describe());
-                    return Switchboard.EXIT_USAGE;
-                }
-                config = PollerConfig.load(file.path(), env).withInstanceId("switchboard-jobs");
+                ClusterOptions.Source src = cluster.source();
+                config = PollerConfig.load(src.file(), src.environment()).withInstanceId("switchboard-jobs");
             } catch (ConfigException e) {
                 err.println(e.getMessage());
                 return Switchboard.EXIT_USAGE;

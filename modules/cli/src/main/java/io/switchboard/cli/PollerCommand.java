@@ -1,14 +1,11 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
-import io.switchboard.core.config.ConfigFile;
 import io.switchboard.poll.PollerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,9 +19,9 @@ import picocli.CommandLine.Spec;
  * poller, which keeps that vendor's rate limit exactly).
  */
 @Command(name = "poller", mixinStandardHelpOptions = true,
-        description = {"Polls the vendors' reporting APIs for its share of the poll jobs (Kafka consumer group on",
-                "<prefix>.poll-jobs) with the tokens of <prefix>.tokens, and writes QueueStat events, poll errors and job",
-                "progress in one Kafka transaction per poll. Start more instances to scale out."})
+        description = {"Polls the vendors' reporting APIs for its share of the poll jobs (a consumer group on the poll-jobs topic)",
+                "with the fleet's tokens, and writes QueueStat events, poll errors and job progress in one Kafka transaction",
+                "per poll. Start more instances to scale out."})
 final class PollerCommand implements Callable<Integer> {
 
     @Spec
@@ -51,13 +48,8 @@ final class PollerCommand implements Callable<Integer> {
         }
         PollerConfig config;
         try {
-            Map<String, String> env = cluster.environment(System.getenv());
-            ConfigFile file = cluster.configFile(env);
-            if (!Files.exists(file.path())) {
-                err.println("no configuration file at " + file.describe());
-                return Switchboard.EXIT_USAGE;
-            }
-            config = PollerConfig.load(file.path(), env);
+            ClusterOptions.Source src = cluster.source();
+            config = PollerConfig.load(src.file(), src.environment());
             if (instanceId != null) {
                 config = config.withInstanceId(instanceId);
             }

@@ -71,8 +71,8 @@ final class SchemaRegistryCommand implements Callable<Integer> {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(options());
         spec.commandLine().getOut().println("Schema registry listening on " + registry.url() + " (schemas in topic " + topic + ")");
         spec.commandLine().getOut().flush();
-        Shutdown.awaitThenClose(registry, "schema-registry-shutdown");
-        return 0;
+        // until stopped (exit 0), or until the schema-log reader fails fatally (exit 1)
+        return Shutdown.awaitStopOrFatal(registry, registry.fatal(), "schema-registry-shutdown", spec.commandLine().getErr());
     }
 
     /** kafka.bootstrapServers of the configuration file every command reads (and its environment override). */

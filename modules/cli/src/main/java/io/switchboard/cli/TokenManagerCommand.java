@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +46,6 @@ public final class TokenManagerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -83,13 +80,11 @@ public final class TokenManagerCommand implements Callable<Integer> {
             err.flush();
             return Switchboard.EXIT_FAILURE;
         }
-        Thread hook = new Thread(() -> {
+        // Until SIGTERM/SIGINT (hand the credentials over, exit 0), or until a supervised component fails
+        // fatally (/ready is DOWN with the reason; stop and exit 1, so the orchestrator restarts the instance).
+        return Shutdown.awaitStopOrFatal(() -> {
             LOG.info("shutting down: handing credentials over to the other instances");
             manager.close();
-            stop.countDown();
-        }, "switchboard-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stop.await();
-        return 0;
+        }, manager.fatal(), "switchboard-shutdown", err);
     }
 }

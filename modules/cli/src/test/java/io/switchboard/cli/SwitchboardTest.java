@@ -66,6 +66,16 @@ class SwitchboardTest {
     }
 
     @Test
+    void descriptionsWrapAtSpacesOnlyNeverAfterTheDotOfAFileName() {
+        // The JDK's line BreakIterator, which picocli uses, allows "./credentials." + "yaml": ours does not.
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("Configuration file (default: $SWITCHBOARD_CONFIG or ./credentials.yaml).", 50, 48))
+                .containsExactly("Configuration file (default: $SWITCHBOARD_CONFIG", "or ./credentials.yaml).");
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("keeps its data (default: .switchboard/demo).", 30, 28))
+                .containsExactly("keeps its data (default:", ".switchboard/demo).");
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("short", 30, 28)).containsExactly("short");
+    }
+
+    @Test
     void versionIsPrintedByEveryRole() {
         assertThat(run("--version")).isZero();
         assertThat(out.toString()).startsWith("switchboard ").contains("Java ").contains("Kafka clients 4.");

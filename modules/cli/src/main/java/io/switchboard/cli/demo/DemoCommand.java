@@ -37,7 +37,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".switchboard/demo",
-            description = "Where the embedded broker keeps its data; reused across restarts (default: ${DEFAULT-VALUE}).")
+            description = "The broker's data, reused across restarts (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,

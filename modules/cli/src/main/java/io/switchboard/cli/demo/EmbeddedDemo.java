@@ -275,6 +275,12 @@ public final class EmbeddedDemo implements AutoCloseable {
                 new DemoSnapshot.Urls(sim.baseUrl(), registry.url(), broker.bootstrapServers(), dashboard, api));
     }
 
+    /** QueueStat records the pollers committed for a credential. */
+    private long records(String credentialId) {
+        return (long) pollers.stream().mapToDouble(p -> p.poller().meterRegistry().find("switchboard.poll.records")
+                .tags("credential", credentialId, "topic", "queue-stats").counters().stream().mapToDouble(c -> c.count()).sum()).sum();
+    }
+
     /** What the query API answers for one tenant's queues (as a dashboard would see them). */
     private DemoSnapshot.Tenant tenant(DemoScenario.Tenant t, String api) {
         try {
@@ -282,7 +288,7 @@ public final class EmbeddedDemo implements AutoCloseable {
                     java.net.URI.create(api + "?pageSize=1000&tenant=" + t.credentialId())).timeout(Duration.ofSeconds(5)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, 0, null);
+                return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
             }
             io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(r.body());
             long total = body.getLong("total", 0L);
@@ -293,12 +299,12 @@ public final class EmbeddedDemo implements AutoCloseable {
                     newest = age;
                 }
             }
-            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), total, total, newest);
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), total, records(t.credentialId()), total, newest);
         } catch (java.io.IOException e) {
-            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, 0, null);
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, 0, null);
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
         }
     }
 

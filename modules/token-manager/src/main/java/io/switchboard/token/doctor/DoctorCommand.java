@@ -41,7 +41,7 @@ public final class DoctorCommand implements Callable<Integer> {
     public static final String CONFIG_ENV = ConfigFile.ENV;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file with a credentials: list (default: $" + ConfigFile.ENV + ", else ./switchboard.yaml).")
+            description = "File with a credentials: list (default: $" + ConfigFile.ENV + ", else switchboard.yaml).")
     Path config;
 
     @Option(names = "--credential", paramLabel = "ID", description = "Check only this credential.")
