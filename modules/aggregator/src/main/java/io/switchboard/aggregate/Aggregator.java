@@ -32,6 +32,7 @@ import io.switchboard.aggregate.query.QueryApi;
 import io.switchboard.aggregate.query.QueryService;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.ops.OpsServer;
+import io.switchboard.core.supervise.Health;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -222,13 +223,17 @@ public final class Aggregator implements AutoCloseable {
     private void startOps() {
         try {
             ops = OpsServer.builder().host(config.opsHost()).port(config.opsPort()).metrics(registry)
-                    .readinessWithReason("streams", this::notReadyReason)
-                    .readinessWithReason("dashboard-feed", () -> feed.failure())
+                    .health("streams", () -> health(notReadyReason()))
+                    .health("dashboard-feed", () -> health(feed.failure()))
                     .start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort() + " ("
                     + (e.getCause() == null ? e : e.getCause()).getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
         }
+    }
+
+    private static Health health(String downReason) {
+        return downReason == null ? Health.ok() : Health.down(downReason);
     }
 
     /** Why the instance is not ready, or null when it is. */
@@ -317,7 +322,7 @@ public final class Aggregator implements AutoCloseable {
                 .register(registry);
         Gauge.builder("aggregator.dashboard.clients", feed, DashboardFeed::clients).register(registry);
         java.util.List<String> stores = new java.util.ArrayList<>(java.util.List.of(AggregatorTopology.QUEUE_STORE,
-                AggregatorTopology.DEDUP_STORE, AggregatorTopology.ALERT_HISTORY_STORE, AggregatorTopology.TENANT_QUEUES_STORE,
+                AggregatorTopology.ALERT_HISTORY_STORE, AggregatorTopology.TENANT_PARTIALS_STORE,
                 AggregatorTopology.TENANT_STORE));
         for (WindowSize size : WindowSize.values()) {
             stores.add(AggregatorTopology.windowStore(size));

@@ -18,10 +18,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 import io.switchboard.aggregate.internal.ObservedAtTimestampExtractor;
-import io.switchboard.aggregate.internal.QueueContribution;
 import io.switchboard.aggregate.internal.QueueState;
 import io.switchboard.aggregate.internal.QueueStatProcessor;
 import io.switchboard.aggregate.internal.StoreSerdes;
+import io.switchboard.aggregate.internal.TenantPartial;
 import io.switchboard.aggregate.internal.TenantSummaryProcessor;
 import io.switchboard.aggregate.internal.WindowAggregate;
 import io.switchboard.core.Topics;
@@ -37,11 +37,12 @@ import io.switchboard.registry.serde.AvroSerdes;
  *
  * <pre>
  * queue-stats (credentialId/queueId, QueueStat)
- *   -> queue-aggregator [queue-state, queue-windows-1m/15m/1h, observation-dedup, alert-history]
+ *   -> queue-aggregator [queue-state, queue-windows-1m/15m/1h, alert-history]
  *        -> dashboard.queue-snapshots      (credentialId/queueId, QueueSnapshot)   compacted
  *        -> dashboard.queue-stats-1m/15m/1h (credentialId/queueId@windowStart, QueueWindowStats)
  *        -> alerts                          (credentialId/queueId, QueueAlert)
- *        -> repartition by credential id -> tenant-aggregator [tenant-queues, tenant-summaries, tenant-dirty]
+ *        -> every tenantSummary.interval: TenantPartial per changed tenant, repartitioned by credential id
+ *             -> tenant-aggregator [tenant-partials, tenant-summaries]
  *             -> dashboard.tenant-summary   (credentialId, TenantSummary)           compacted
  * </pre>
  *
@@ -54,18 +55,14 @@ public final class AggregatorTopology {
 
     /** Latest state per queue (the snapshot); key credentialId/queueId. */
     public static final String QUEUE_STORE = "queue-state";
-    /** Observation times seen per queue and media type, for out-of-order duplicates. */
-    public static final String DEDUP_STORE = "observation-dedup";
     /** Raised and resolved alerts by raise time; key credentialId/queueId. */
     public static final String ALERT_HISTORY_STORE = "alert-history";
-    /** Latest contribution per queue, in the tenant's task; key credentialId/queueId. */
-    public static final String TENANT_QUEUES_STORE = "tenant-queues";
+    /** Latest partial summary per tenant and queue task, in the tenant's task; key credentialId|taskId. */
+    public static final String TENANT_PARTIALS_STORE = "tenant-partials";
     /** Latest summary per tenant; key credentialId. */
     public static final String TENANT_STORE = "tenant-summaries";
-    /** Tenants changed since their last summary. */
-    public static final String TENANT_DIRTY_STORE = "tenant-dirty";
-    /** Name of the repartition step (topic {@code <applicationId>-tenant-contributions-repartition}). */
-    public static final String TENANT_REPARTITION = "tenant-contributions";
+    /** Name of the repartition step (topic {@code <applicationId>-tenant-partials-repartition}). */
+    public static final String TENANT_REPARTITION = "tenant-partials";
 
     private AggregatorTopology() {
     }
@@ -78,18 +75,6 @@ public final class AggregatorTopology {
     /** Key of a window on the queue-stats-&lt;size&gt; topics: {@code credentialId/queueId@2026-11-20T10:15:00Z}. */
     public static String windowKey(String queueKey, long windowStartMs) {
         return queueKey + "@" + Instant.ofEpochMilli(windowStartMs);
-    }
-
-    /** How long observation times are remembered: the longest window plus its grace. */
-    public static Duration dedupRetention(AggregatorConfig config) {
-        Duration longest = Duration.ZERO;
-        for (WindowSize size : WindowSize.values()) {
-            Duration d = size.length().plus(config.grace(size));
-            if (d.compareTo(longest) > 0) {
-                longest = d;
-            }
-        }
-        return longest;
     }
 
     /**
@@ -116,25 +101,20 @@ public final class AggregatorTopology {
                     keys, WindowAggregate.serde()).withCachingEnabled());
         }
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE, dedupRetention(config), Duration.ofMillis(1), false),
-                keys, Serdes.Long()));
-        builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(ALERT_HISTORY_STORE, config.alertHistoryRetention(), Duration.ofMillis(1), true),
                 keys, StoreSerdes.queueAlert()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_QUEUES_STORE), keys,
-                QueueContribution.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_PARTIALS_STORE), keys,
+                TenantPartial.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_STORE), keys,
                 StoreSerdes.tenantSummary()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_DIRTY_STORE), keys, Serdes.Long()));
 
         KStream<String, QueueStat> input = builder.stream(topics.queueStats(),
                 Consumed.with(keys, queueStats).withTimestampExtractor(new ObservedAtTimestampExtractor()).withName("queue-stats"));
-        String[] queueStores = new String[WindowSize.values().length + 3];
+        String[] queueStores = new String[WindowSize.values().length + 2];
         queueStores[0] = QUEUE_STORE;
-        queueStores[1] = DEDUP_STORE;
-        queueStores[2] = ALERT_HISTORY_STORE;
+        queueStores[1] = ALERT_HISTORY_STORE;
         for (WindowSize size : WindowSize.values()) {
-            queueStores[3 + size.ordinal()] = windowStore(size);
+            queueStores[2 + size.ordinal()] = windowStore(size);
         }
         KStream<String, Object> outputs = input.process(() -> new QueueStatProcessor(config), Named.as("queue-aggregator"), queueStores);
 
@@ -152,11 +132,10 @@ public final class AggregatorTopology {
         routes.branch((k, v) -> v instanceof QueueAlert, Branched.withConsumer(s -> s
                 .mapValues(v -> (QueueAlert) v, Named.as("as-alert"))
                 .to(topics.alerts(), Produced.with(keys, alerts).withName("alerts")), "alerts"));
-        routes.branch((k, v) -> v instanceof QueueContribution, Branched.withConsumer(s -> s
-                .mapValues(v -> (QueueContribution) v, Named.as("as-contribution"))
-                .repartition(Repartitioned.with(keys, QueueContribution.serde()).withName(TENANT_REPARTITION))
-                .process(() -> new TenantSummaryProcessor(config), Named.as("tenant-aggregator"),
-                        TENANT_QUEUES_STORE, TENANT_STORE, TENANT_DIRTY_STORE)
+        routes.branch((k, v) -> v instanceof TenantPartial, Branched.withConsumer(s -> s
+                .mapValues(v -> (TenantPartial) v, Named.as("as-tenant-partial"))
+                .repartition(Repartitioned.with(keys, TenantPartial.serde()).withName(TENANT_REPARTITION))
+                .process(TenantSummaryProcessor::new, Named.as("tenant-aggregator"), TENANT_PARTIALS_STORE, TENANT_STORE)
                 .to(topics.tenantSummary(), Produced.with(keys, tenants).withName("tenant-summary")), "contributions"));
         return builder.build();
     }

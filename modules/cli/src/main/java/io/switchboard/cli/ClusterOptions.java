@@ -32,23 +32,23 @@ public final class ClusterOptions {
     Path config;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (overrides kafka.bootstrapServers).")
+            description = "Kafka bootstrap servers; overrides kafka.bootstrapServers.")
     String bootstrapServers;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "Prefix of every topic name (overrides kafka.topicPrefix; default switchboard).")
+            description = "Prefix of every topic name; overrides kafka.topicPrefix.")
     String topicPrefix;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL",
-            description = "Any Confluent-compatible schema registry (overrides schemaRegistry.url).")
+            description = "Any Confluent-compatible schema registry; overrides schemaRegistry.url.")
     String schemaRegistryUrl;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka client property for every client of this process, e.g. security.protocol=SASL_SSL (repeatable).")
+            description = "A Kafka client property such as sasl.mechanism=PLAIN (repeatable).")
     List<String> kafkaProperties = new ArrayList<>();
 
     @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "A Java properties file of Kafka client properties (SASL, SSL, ...); --kafka-property wins over it.")
+            description = "A properties file of Kafka client properties (SASL, SSL and so on).")
     Path kafkaConfig;
 
     /** The configuration file these options choose. */

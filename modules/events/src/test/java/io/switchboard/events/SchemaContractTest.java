@@ -86,12 +86,15 @@ class SchemaContractTest {
                 .setHttpStatus(401).setRequester("poller-1").setRequestedAt(T0).build();
         QueueSnapshot snapshot = QueueSnapshot.newBuilder()
                 .setCredentialId("genesys-eu").setProvider("genesys-cloud").setQueueId("q-1")
-                .setObservedAt(T0).setUpdatedAt(T0).setPollSequence(42).setWaiting(3L).build();
+                .setObservedAt(T0).setUpdatedAt(T0).setPollSequence(42).setWaiting(3L)
+                .setAgeMs(1_500L).setStale(true).setAlertsFiring(List.of("long-wait")).build();
         QueueWindowStats window = QueueWindowStats.newBuilder()
                 .setCredentialId("genesys-eu").setQueueId("q-1").setWindowSize("PT1M")
-                .setWindowStart(T0).setWindowEnd(T0.plusSeconds(60)).setSamples(6).setWaitingMax(4L).build();
+                .setWindowStart(T0).setWindowEnd(T0.plusSeconds(60)).setSamples(6).setWaitingMax(4L)
+                .setAbandonRate(0.1).setAverageSpeedOfAnswerMs(12_000.0).setAverageHandleTimeMs(240_000.0).setIntervals(1).build();
         TenantSummary summary = TenantSummary.newBuilder()
-                .setCredentialId("genesys-eu").setProvider("genesys-cloud").setUpdatedAt(T0).setQueues(12).build();
+                .setCredentialId("genesys-eu").setProvider("genesys-cloud").setUpdatedAt(T0).setQueues(12)
+                .setServiceLevelPercent(82.5).setWorstQueueId("q-1").setStaleQueues(1).build();
         QueueAlert alert = QueueAlert.newBuilder()
                 .setCredentialId("genesys-eu").setQueueId("q-1").setRule("longest-waiting-over-120s")
                 .setState("FIRING").setObservedValue(192).setThreshold(120)

@@ -79,6 +79,16 @@ public final class Codec {
             }
         }
 
+        /** An unsigned LEB128 varint (1 byte up to 127, 2 up to 16383, ...). */
+        void varLong(long v) throws IOException {
+            long x = v;
+            while ((x & ~0x7FL) != 0) {
+                write((int) ((x & 0x7F) | 0x80));
+                x >>>= 7;
+            }
+            write((int) x);
+        }
+
         /** UTF-8 with an int length (no 64 KB limit, unlike writeUTF). */
         void string(String v) throws IOException {
             byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -106,6 +116,18 @@ public final class Codec {
 
         Double nullableDouble() throws IOException {
             return readBoolean() ? readDouble() : null;
+        }
+
+        long varLong() throws IOException {
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = readUnsignedByte();
+                result |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return result;
+                }
+            }
+            throw new IOException("varint longer than 10 bytes");
         }
 
         String string() throws IOException {

@@ -74,8 +74,8 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     /** Whether a failure with this cause chain may succeed when retried (the registry or broker is back). */
     public static boolean isRetriable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SwitchboardException se && se.isRetriable()) {
-                return true;
+            if (t instanceof SwitchboardException se) {
+                return se.isRetriable(); // our own exceptions know; their causes (an EOFException under a corrupt payload) do not
             }
             if (t instanceof RetriableException) {
                 return true;

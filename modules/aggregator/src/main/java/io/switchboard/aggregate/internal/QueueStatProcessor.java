@@ -26,8 +26,9 @@ import io.switchboard.events.poll.QueueStat;
 /**
  * The per-queue part of the aggregator: folds each {@link QueueStat} into the queue's state (the
  * snapshot), its 1m/15m/1h windows and its alert rules, and forwards what changed: a
- * {@code QueueSnapshot}, {@link QueueWindowStats} per window size, {@link QueueAlert}s, and a
- * {@link QueueContribution} (key = credential id) for the tenant summary.
+ * {@code QueueSnapshot}, {@link QueueWindowStats} per window size and {@link QueueAlert}s; every
+ * {@code tenantSummary.interval} (wall clock) it also forwards, for each tenant whose queues changed,
+ * a {@link TenantPartial} (key = credential id): the roll-up of the tenant's queues in this task.
  *
  * <p>Time: windows and lateness run on <em>stream time</em> (the newest {@code observedAt} this task
  * has seen; a record for a window that ended more than the grace before it is dropped for that
@@ -38,9 +39,9 @@ import io.switchboard.events.poll.QueueStat;
  * clock in tests, so no test reads the real clock.
  *
  * <p>Duplicates: a point-in-time record with the same queue, media type and {@code observedAt} as
- * one already folded (a retried poll) is dropped and counted; the window-sized
- * {@code observation-dedup} store remembers observation times so out-of-order duplicates are caught
- * too. Interval records keep their latest revision per interval ({@link WindowAggregate}).
+ * one already folded (a retried poll) is dropped and counted: the queue state knows the newest
+ * time per media type, each window the times it folded ({@link WindowAggregate}), so out-of-order
+ * duplicates count once too. Interval records keep their latest revision per interval.
  */
 public final class QueueStatProcessor implements Processor<String, QueueStat, String, Object> {
 
@@ -48,12 +49,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private final long staleAfterMs;
     private final AlertEvaluator alerts;
     private final Map<WindowSize, Long> graceMs = new EnumMap<>(WindowSize.class);
-    private final long dedupRetentionMs;
+    private final java.util.Set<String> dirtyTenants = new java.util.TreeSet<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
     private final Map<WindowSize, WindowStore<String, WindowAggregate>> windows = new EnumMap<>(WindowSize.class);
-    private WindowStore<String, Long> dedup;
     private WindowStore<String, QueueAlert> alertHistory;
     private AggregatorMetrics metrics;
     private long lastPunctuation = -1;
@@ -65,7 +65,6 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         for (WindowSize size : WindowSize.values()) {
             graceMs.put(size, config.grace(size).toMillis());
         }
-        this.dedupRetentionMs = AggregatorTopology.dedupRetention(config).toMillis();
     }
 
     @Override
@@ -75,11 +74,17 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
         }
-        this.dedup = context.getStateStore(AggregatorTopology.DEDUP_STORE);
         this.alertHistory = context.getStateStore(AggregatorTopology.ALERT_HISTORY_STORE);
         this.metrics = AggregatorMetrics.from(context.appConfigs());
         Duration every = config.staleCheckInterval();
         context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::checkStaleness);
+        context.schedule(config.tenantSummaryInterval(), PunctuationType.WALL_CLOCK_TIME, this::sendTenantPartials);
+        // after a restart or a move the tenant task may lack this task's partials: send them all once
+        try (KeyValueIterator<String, QueueState> it = queues.all()) {
+            while (it.hasNext()) {
+                dirtyTenants.add(it.next().value.credentialId);
+            }
+        }
     }
 
     @Override
@@ -141,24 +146,20 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         long t = stat.getObservedAt().toEpochMilli();
         long polledAt = stat.getPolledAt().toEpochMilli();
         QueueState.MediaState ms = state.media(media);
-        String dedupKey = key + "|" + media;
-        if (ms != null && ms.hasObservation()) {
-            if (t == ms.observedAt || (t < ms.observedAt && dedup.fetch(dedupKey, t) != null)) {
-                metrics.duplicate();
-                return false;
-            }
-        }
-        if (t > streamTime - dedupRetentionMs) {
-            dedup.put(dedupKey, polledAt, t);
+        if (ms != null && ms.hasObservation() && t == ms.observedAt) {
+            metrics.duplicate();
+            return false;
         }
         WindowAggregate.Observation obs = WindowAggregate.Observation.of(stat);
         boolean inWindow = false;
+        boolean open = false;
         for (WindowSize size : WindowSize.values()) {
             long start = size.windowStart(t);
             if (start + size.millis() + graceMs.get(size) <= streamTime) {
                 metrics.droppedLate(size);
                 continue;
             }
+            open = true;
             WindowStore<String, WindowAggregate> store = windows.get(size);
             WindowAggregate agg = store.fetch(key, start);
             if (agg == null) {
@@ -167,10 +168,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             if (stat.getQueueName() != null) {
                 agg.queueName = stat.getQueueName();
             }
-            agg.addObservation(t, media, obs);
-            store.put(key, agg, start);
-            forwardWindow(key, stat, size, start, agg);
-            inWindow = true;
+            if (agg.addObservation(t, media, obs)) {
+                store.put(key, agg, start);
+                forwardWindow(key, stat, size, start, agg);
+                inWindow = true;
+            }
         }
         boolean newer = ms == null || !ms.hasObservation() || t > ms.observedAt;
         if (newer) {
@@ -185,6 +187,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             if (hasServiceLevel(stat) && t >= m.serviceLevelAt) {
                 setServiceLevel(m, stat, t, polledAt);
             }
+        }
+        if (!newer && !inWindow && open) {
+            metrics.duplicate();
         }
         return newer || inWindow;
     }
@@ -263,7 +268,31 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             context.forward(new Record<>(key, (Object) alert, timestamp));
         }
         context.forward(new Record<>(key, (Object) state.toSnapshot(now, staleAfterMs), timestamp));
-        context.forward(new Record<>(state.credentialId, (Object) state.contribution(staleAfterMs), timestamp));
+        dirtyTenants.add(state.credentialId);
+    }
+
+    /** Sends the partial summary of every tenant whose queues changed since the last time. */
+    private void sendTenantPartials(long timestamp) {
+        if (dirtyTenants.isEmpty()) {
+            return;
+        }
+        String source = context.taskId().toString();
+        List<String> tenants = new ArrayList<>(dirtyTenants);
+        dirtyTenants.clear();
+        for (String tenant : tenants) {
+            List<QueueState> states = new ArrayList<>();
+            try (KeyValueIterator<String, QueueState> it = queues.prefixScan(tenant + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
+                while (it.hasNext()) {
+                    QueueState s = it.next().value;
+                    if (s.credentialId.equals(tenant)) {
+                        states.add(s);
+                    }
+                }
+            }
+            if (!states.isEmpty()) {
+                context.forward(new Record<>(tenant, (Object) TenantPartial.of(tenant, source, states, staleAfterMs), timestamp));
+            }
+        }
     }
 
     /** Marks queues stale (and fresh again) and checks the stale rules, on the wall clock. */

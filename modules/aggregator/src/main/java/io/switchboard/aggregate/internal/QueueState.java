@@ -270,14 +270,6 @@ public final class QueueState {
                 .build();
     }
 
-    /** The queue's share of its tenant's summary. */
-    QueueContribution contribution(long staleAfterMs) {
-        Totals t = totals(staleAfterMs);
-        return new QueueContribution(credentialId, queueId, queueName, tenantId, provider, updatedAt, t.waiting, t.interacting,
-                t.longestWaitingMs, t.agentsOnQueue, t.agentsAvailable, t.serviceLevelNumerator, t.serviceLevelDenominator,
-                t.serviceLevelPercent, stale, firing.size());
-    }
-
     private static Long plus(Long a, Long b) {
         if (a == null) {
             return b;

@@ -16,17 +16,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.aggregate.WindowSize;
 import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.TopicContract;
+import io.switchboard.core.TopicSpec;
 import io.switchboard.core.Topics;
 
 /**
- * Creates the topics the aggregator reads and writes when they are missing: queue-stats (the
- * pollers' topic; created so the aggregator can start first), the compacted snapshot and tenant
- * topics, the windowed topics (compact + delete with the window retention), alerts and the
- * dead-letter topic. Existing topics are left as they are.
+ * Creates the topics the aggregator reads and writes when they are missing, as the
+ * {@link TopicContract} describes them (cleanup policy, retention, partitions; {@code kafka.outputPartitions}
+ * overrides the partitions): queue-stats (the pollers' topic; created so the aggregator can start
+ * first), the compacted snapshot and tenant topics, the windowed topics, alerts and the dead-letter
+ * topic. Existing topics are left as they are.
  */
 public final class TopicSetup {
-
-    private static final int DEFAULT_PARTITIONS = 6;
 
     private TopicSetup() {
     }
@@ -45,23 +46,26 @@ public final class TopicSetup {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             int inputPartitions;
             if (!existing.contains(topics.queueStats())) {
-                inputPartitions = config.outputPartitions() > 0 ? config.outputPartitions() : DEFAULT_PARTITIONS;
-                create(admin, List.of(new NewTopic(topics.queueStats(), Optional.of(inputPartitions), Optional.empty())));
+                TopicSpec spec = TopicContract.of(topics).get(topics.queueStats());
+                inputPartitions = config.outputPartitions() > 0 ? config.outputPartitions() : spec.partitions();
+                create(admin, List.of(topic(topics.queueStats(), inputPartitions, spec.configs())));
             } else {
                 TopicDescription d = admin.describeTopics(List.of(topics.queueStats())).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(topics.queueStats());
                 inputPartitions = d.partitions().size();
             }
-            int out = config.outputPartitions() > 0 ? config.outputPartitions() : inputPartitions;
             List<NewTopic> wanted = new ArrayList<>();
-            wanted.add(topic(topics.queueSnapshots(), out, Map.of("cleanup.policy", "compact")));
-            wanted.add(topic(topics.tenantSummary(), out, Map.of("cleanup.policy", "compact")));
+            TopicContract contract = TopicContract.of(topics);
+            List<String> outputs = new ArrayList<>(List.of(topics.queueSnapshots(), topics.tenantSummary(), topics.alerts(),
+                    topics.deadLetters()));
             for (WindowSize size : WindowSize.values()) {
-                wanted.add(topic(topics.queueWindowStats(size.label()), out, Map.of("cleanup.policy", "compact,delete",
-                        "retention.ms", String.valueOf(config.windows().get(size).retention().toMillis()))));
+                outputs.add(topics.queueWindowStats(size.label()));
             }
-            wanted.add(topic(topics.alerts(), out, Map.of("cleanup.policy", "delete")));
-            wanted.add(topic(topics.deadLetters(), out, Map.of("cleanup.policy", "delete")));
+            for (String name : outputs) {
+                TopicSpec spec = contract.get(name);
+                int partitions = config.outputPartitions() > 0 ? config.outputPartitions() : spec.partitions();
+                wanted.add(topic(name, partitions, spec.configs()));
+            }
             wanted.removeIf(t -> existing.contains(t.name()));
             create(admin, wanted);
             return inputPartitions;

@@ -19,7 +19,9 @@ import io.switchboard.events.poll.QueueStat;
  * the newest in the window; more media types at that time join it, a repeated media type replaces
  * its value, so a duplicate counts once). A newer observation time closes the open sample into the
  * running sums. An observation older than the open sample (out of order, within the grace) is its
- * own sample; exact duplicates of those are filtered before they reach the window.
+ * own sample. The window remembers the observation times it folded per media type (sorted,
+ * delta-encoded in the store), so a repeated (media type, time), in order or out of order, counts
+ * once.
  *
  * <p><b>Intervals.</b> Interval records are kept per vendor interval (media type, start, end) with
  * their latest revision (highest {@code polledAt}, then {@code pollSequence}); the window's interval
@@ -48,6 +50,8 @@ public final class WindowAggregate {
     final TreeMap<String, Observation> open = new TreeMap<>();
     // intervals by "media|start|end"
     final TreeMap<String, Interval> intervals = new TreeMap<>();
+    // observation times folded, per media type, sorted ascending
+    final TreeMap<String, long[]> seen = new TreeMap<>();
 
     /** Point-in-time values of one media type. */
     record Observation(Long waiting, Long interacting, Long longestWaitingMs, Long agentsOnQueue, Long agentsAvailable) {
@@ -72,8 +76,24 @@ public final class WindowAggregate {
         }
     }
 
-    /** Folds a point-in-time observation of {@code mediaType} made at {@code observedAt}. */
-    void addObservation(long observedAt, String mediaType, Observation obs) {
+    /**
+     * Folds a point-in-time observation of {@code mediaType} made at {@code observedAt}. Returns
+     * false, changing nothing, when the window already folded that media type at that time.
+     */
+    boolean addObservation(long observedAt, String mediaType, Observation obs) {
+        long[] times = seen.get(mediaType);
+        int at = times == null ? -1 : java.util.Arrays.binarySearch(times, observedAt);
+        if (at >= 0) {
+            return false;
+        }
+        int insert = times == null ? 0 : -at - 1;
+        long[] grown = new long[times == null ? 1 : times.length + 1];
+        if (times != null) {
+            System.arraycopy(times, 0, grown, 0, insert);
+            System.arraycopy(times, insert, grown, insert + 1, times.length - insert);
+        }
+        grown[insert] = observedAt;
+        seen.put(mediaType, grown);
         if (observedAt == openAt) {
             open.put(mediaType, obs);
         } else if (observedAt > openAt) {
@@ -84,6 +104,7 @@ public final class WindowAggregate {
         } else {
             close(Map.of(mediaType, obs));
         }
+        return true;
     }
 
     /**
@@ -315,6 +336,21 @@ public final class WindowAggregate {
             out.nullableLong(i.serviceLevelDenominator());
             out.nullableDouble(i.serviceLevelPercent());
         }
+        out.writeShort(w.seen.size());
+        for (Map.Entry<String, long[]> e : w.seen.entrySet()) {
+            out.string(e.getKey());
+            long[] times = e.getValue();
+            out.varLong(times.length);
+            long previous = 0;
+            for (int k = 0; k < times.length; k++) {
+                if (k == 0) {
+                    out.writeLong(times[0]);
+                } else {
+                    out.varLong(times[k] - previous);
+                }
+                previous = times[k];
+            }
+        }
     }
 
     private static WindowAggregate read(Codec.In in, int version) throws IOException {
@@ -342,6 +378,16 @@ public final class WindowAggregate {
             w.intervals.put(in.string(), new Interval(in.readLong(), in.readLong(), in.nullableLong(), in.nullableLong(),
                     in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(), in.nullableLong(),
                     in.nullableLong(), in.nullableDouble()));
+        }
+        int media = in.readUnsignedShort();
+        for (int i = 0; i < media; i++) {
+            String key = in.string();
+            int count = (int) in.varLong();
+            long[] times = new long[count];
+            for (int k = 0; k < count; k++) {
+                times[k] = k == 0 ? in.readLong() : times[k - 1] + in.varLong();
+            }
+            w.seen.put(key, times);
         }
         return w;
     }

@@ -189,9 +189,12 @@ public final class DashboardFeed implements AutoCloseable {
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : List.of(topics.queueSnapshots(), topics.tenantSummary(), topics.alerts())) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos != null) {
-                infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            if (infos == null || infos.isEmpty()) {
+                // just created and not in the metadata yet (or not created yet): retried with backoff
+                throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("topic " + topic
+                        + " has no partitions in the metadata yet");
             }
+            infos.forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
         }
         c.assign(parts);
         c.seekToEnd(parts);

@@ -68,6 +68,9 @@ public final class QueryApi {
     private final Clock clock;
     private final String openApi;
 
+    /**
+     * @param feed the live feed for {@code /api/events}, or null for none (503)
+     */
     public QueryApi(QueryService service, DashboardFeed feed, AggregatorConfig config, Clock clock) {
         this.service = service;
         this.feed = feed;
@@ -90,7 +93,13 @@ public final class QueryApi {
             router.route("/api/*").handler(cors);
         }
         router.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
-        router.get("/api/events").handler(feed::handle);
+        router.get("/api/events").handler(ctx -> {
+            if (feed == null) {
+                write(ctx, Answer.error(503, "the live feed is not running on this instance"));
+            } else {
+                feed.handle(ctx);
+            }
+        });
         router.get("/api/queues").handler(this::queues);
         router.get("/api/queues/*").handler(this::queue);
         router.get("/api/tenants").handler(ctx -> send(ctx, service.scan(Kind.TENANTS).map(this::tenantList)));
@@ -117,7 +126,6 @@ public final class QueryApi {
 
         if (config.dashboardEnabled()) {
             router.get("/").handler(ctx -> ctx.redirect("/dashboard/"));
-            router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
             router.get("/dashboard/*").handler(StaticHandler.create("io/switchboard/aggregate/dashboard")
                     .setCachingEnabled(false).setIndexPage("index.html"));
         }

@@ -36,7 +36,11 @@ class StateCodecTest {
         assertThat(copy.toSnapshot(T0.toEpochMilli(), 60_000)).isEqualTo(s.toSnapshot(T0.toEpochMilli(), 60_000));
         assertThat(copy.firingSince()).containsEntry("busy", 42L);
         assertThat(copy.queueName()).hasSize(70_000);
-        assertThat(copy.contribution(60_000)).isEqualTo(s.contribution(60_000));
+        assertThat(TenantPartial.of("c", "0_1", java.util.List.of(copy), 60_000))
+                .isEqualTo(TenantPartial.of("c", "0_1", java.util.List.of(s), 60_000));
+        var partials = TenantPartial.serde();
+        TenantPartial p = TenantPartial.of("c", "0_1", java.util.List.of(s), 60_000);
+        assertThat(partials.deserializer().deserialize("t", partials.serializer().serialize("t", p))).isEqualTo(p);
     }
 
     @Test
@@ -52,6 +56,9 @@ class StateCodecTest {
         assertThat(copy.toStats("c", "q", WindowSize.ONE_HOUR, 0)).isEqualTo(w.toStats("c", "q", WindowSize.ONE_HOUR, 0));
         assertThat(copy.toStats("c", "q", WindowSize.ONE_HOUR, 0).getSamples()).isEqualTo(2);
         assertThat(copy.toStats("c", "q", WindowSize.ONE_HOUR, 0).getWaitingMax()).isEqualTo(5);
+        assertThat(copy.addObservation(2_000, "chat", new WindowAggregate.Observation(9L, null, 1L, 1L, 1L)))
+                .as("the copy remembers the times it folded").isFalse();
+        assertThat(copy.addObservation(1_500, "chat", new WindowAggregate.Observation(9L, null, 1L, 1L, 1L))).isTrue();
     }
 
     @Test

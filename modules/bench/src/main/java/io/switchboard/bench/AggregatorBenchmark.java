@@ -1,0 +1,403 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+
+import io.switchboard.aggregate.Aggregator;
+import io.switchboard.aggregate.AggregatorConfig;
+import io.switchboard.aggregate.AggregatorTopology;
+import io.switchboard.aggregate.internal.AggregatorMetrics;
+import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.events.aggregate.QueueSnapshot;
+import io.switchboard.events.poll.QueueStat;
+import io.switchboard.registry.serde.AvroSerdes;
+import io.switchboard.registry.server.EmbeddedSchemaRegistry;
+import io.switchboard.testkit.EmbeddedKafkaBroker;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Load driver for the aggregator, on an in-process broker and the embedded schema registry:
+ * <ol>
+ *   <li><b>Throughput</b>: N QueueStat records for Q queues (point-in-time observations every 10 s of
+ *       vendor time, one in ten an interval record) are produced once; then the aggregator topology
+ *       ({@code buildTopology}, exactly-once v2, the runtime's Streams settings) and, in the same run
+ *       on the same input, a bare re-key + {@code count()} topology (exactly-once v2, byte serdes)
+ *       each consume all of it. Rate = records between 10 % and 90 % of progress over that time
+ *       (committed offsets), so start-up is left out. Ratio = aggregator / baseline (target &gt;= 0.4).</li>
+ *   <li><b>State size</b>: bytes of the aggregator's state directory after the run (stores flushed and
+ *       closed), scaled to 10,000 queues, with the RocksDB key estimate per store.</li>
+ *   <li><b>Latency</b>: a full {@link Aggregator} (API, live feed) with default commit settings; one
+ *       record at a time, time from the producer's acknowledgement to the new snapshot being visible
+ *       through {@code GET /api/queues/{id}} and on the snapshot topic (read_committed), p50 / p99.</li>
+ * </ol>
+ *
+ * <pre>
+ * ./mvnw -B -q -pl modules/bench -am package exec:exec -DskipTests \
+ *     -Dbench.main=io.switchboard.bench.AggregatorBenchmark \
+ *     -Dbench.args="--records 200000 --queues 10000 --partitions 6 --threads 1 --latency-samples 300"
+ * </pre>
+ */
+public final class AggregatorBenchmark {
+
+    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+
+    private AggregatorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int records = Integer.parseInt(opts.getOrDefault("records", "200000"));
+        int queues = Integer.parseInt(opts.getOrDefault("queues", "10000"));
+        int partitions = Integer.parseInt(opts.getOrDefault("partitions", "6"));
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+        int latencySamples = Integer.parseInt(opts.getOrDefault("latency-samples", "300"));
+        boolean baselineFirst = Boolean.parseBoolean(opts.getOrDefault("baseline-first", "true"));
+        Path work = Files.createTempDirectory("aggregator-bench");
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers())) {
+            String input = "bench.queue-stats";
+            broker.createTopic(input, partitions, Map.of());
+            broker.createTopic("bench.baseline-counts", partitions, Map.of());
+            System.out.printf("input: %,d records for %,d queues on %d partitions; %d stream thread(s); exactly-once v2%n",
+                    records, queues, partitions, threads);
+            long bytes = produce(broker, registry.url(), input, records, queues);
+            System.out.printf("produced %,d records (%,d bytes of values)%n", records, bytes);
+
+            double baseline;
+            double aggregator;
+            Map<String, Object> section = section(broker, registry.url(), "bench", work.resolve("agg-state"), threads);
+            if (baselineFirst) {
+                baseline = runBaseline(broker, input, records, threads, work.resolve("baseline-state"));
+                aggregator = runAggregatorTopology(broker, section, input, records);
+            } else {
+                aggregator = runAggregatorTopology(broker, section, input, records);
+                baseline = runBaseline(broker, input, records, threads, work.resolve("baseline-state"));
+            }
+            System.out.printf("%nTHROUGHPUT aggregator %,.0f records/s, re-key + count() %,.0f records/s, ratio %.2f (target >= 0.4)%n",
+                    aggregator, baseline, aggregator / baseline);
+
+            long stateBytes = directorySize(work.resolve("agg-state"));
+            System.out.printf("STATE aggregator state dir after the run: %,d bytes for %,d queues = %.1f MB per 10,000 queues%n",
+                    stateBytes, queues, stateBytes / 1e6 * 10_000 / queues);
+
+            latency(broker, registry.url(), work, threads, latencySamples);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static Map<String, Object> section(EmbeddedKafkaBroker broker, String registryUrl, String prefix, Path stateDir, int threads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("applicationId", prefix + "-aggregator");
+        m.put("instanceId", prefix);
+        m.put("kafka.bootstrapServers", broker.bootstrapServers());
+        m.put("kafka.topicPrefix", prefix);
+        m.put("schemaRegistry.url", registryUrl);
+        m.put("streams.stateDir", stateDir.toString());
+        m.put("streams.threads", String.valueOf(threads));
+        m.put("streams.standbyReplicas", "0");
+        m.put("http.port", "0");
+        m.put("ops.port", "-1");
+        m.put("alerts", Map.of("rules", List.of(
+                Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"),
+                Map.of("name", "long-wait", "kind", "longest-wait-above", "threshold", "2m"))));
+        return m;
+    }
+
+    /** Observations every 10 s of vendor time per queue (voice and chat alternating), every tenth record an interval. */
+    private static long produce(EmbeddedKafkaBroker broker, String registryUrl, String topic, int records, int queues) throws Exception {
+        var serializer = AvroSerdes.specific(QueueStat.class, Map.of("schema.registry.url", registryUrl), false).serializer();
+        Properties p = broker.clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        long bytes = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                int q = i % queues;
+                int step = i / queues;
+                QueueStat stat = record(q, step, i);
+                byte[] value = serializer.serialize(topic, stat);
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, stat.getCredentialId() + "/" + stat.getQueueId(), value));
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    private static QueueStat record(int q, int step, int i) {
+        Instant observed = T0.plusSeconds(10L * step);
+        QueueStat.Builder b = QueueStat.newBuilder().setCredentialId("tenant-" + (q % 20)).setProvider("genesys-cloud")
+                .setJobId("job-" + (q % 20)).setPollSequence(step).setQueueId("q-" + q).setQueueName("Queue " + q)
+                .setPolledAt(observed.plusMillis(300));
+        if (i % 10 == 9) {
+            Instant start = observed.truncatedTo(ChronoUnit.MINUTES);
+            return b.setMediaType("voice").setObservedAt(start.plusSeconds(60)).setIntervalStart(start).setIntervalEnd(start.plusSeconds(60))
+                    .setOffered(10L + step % 5).setAnswered(9L).setAbandoned(1L).setHandleTimeSumMs(9 * 240_000L).setHandleTimeCount(9L)
+                    .setWaitTimeSumMs(9 * 15_000L).setWaitTimeCount(9L).setServiceLevelNumerator(8L).setServiceLevelDenominator(10L).build();
+        }
+        return b.setMediaType(step % 2 == 0 ? "voice" : "chat").setObservedAt(observed).setWaiting((long) ((q + step) % 20))
+                .setInteracting(3L).setLongestWaitingMs(1_000L * ((q * 7 + step) % 180)).setAgentsOnQueue(6L)
+                .setAgentsAvailable((long) ((q + step) % 4)).setAgentsLoggedIn(8L).build();
+    }
+
+    private static Properties streamsProps(EmbeddedKafkaBroker broker, String appId, Path stateDir, int threads) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    /** Re-key by tenant (a repartition) and count per tenant: Kafka Streams' own cost for a keyed aggregation. */
+    private static double runBaseline(EmbeddedKafkaBroker broker, String input, int records, int threads, Path stateDir) throws Exception {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .selectKey((k, v) -> k.substring(0, k.indexOf('/')))
+                .groupByKey(Grouped.with("by-tenant", Serdes.String(), Serdes.ByteArray()))
+                .count(Materialized.as("counts"))
+                .toStream()
+                .to("bench.baseline-counts", Produced.with(Serdes.String(), Serdes.Long()));
+        return run("re-key + count()", broker, b.build(), streamsProps(broker, "bench-baseline", stateDir, threads), input, records);
+    }
+
+    private static double runAggregatorTopology(EmbeddedKafkaBroker broker, Map<String, Object> section, String input, int records)
+            throws Exception {
+        Map<String, Object> s = new LinkedHashMap<>(section);
+        s.put("kafka.topicPrefix", "bench");
+        AggregatorConfig config = AggregatorConfig.fromMap(s);
+        io.switchboard.aggregate.internal.TopicSetup.ensureTopics(config);
+        Properties props = streamsProps(broker, config.applicationId(), config.stateDir(), config.streamThreads());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
+        AggregatorMetrics metrics = new AggregatorMetrics();
+        props.put(AggregatorMetrics.CONFIG_KEY, metrics);
+        Topology topology = AggregatorTopology.buildTopology(config);
+        double rate = run("aggregator", broker, topology, props, input, records);
+        System.out.printf("  aggregator counted %,d processed, %,d duplicates, %,d late (1m), %,d dead-lettered%n",
+                metrics.processedCount(), metrics.duplicateCount(), metrics.droppedLateCount(io.switchboard.aggregate.WindowSize.ONE_MINUTE),
+                metrics.deadLetteredCount());
+        return rate;
+    }
+
+    private static double run(String name, EmbeddedKafkaBroker broker, Topology topology, Properties props, String input, int records)
+            throws Exception {
+        String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        long t10 = 0;
+        long t90 = 0;
+        long start = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = broker.admin()) {
+            streams.start();
+            while (true) {
+                long done = committed(admin, group, input);
+                long now = System.nanoTime();
+                if (t10 == 0 && done >= records / 10) {
+                    t10 = now;
+                }
+                if (t90 == 0 && done >= records * 9L / 10) {
+                    t90 = now;
+                }
+                if (done >= records) {
+                    break;
+                }
+                if (now - start > TimeUnit.MINUTES.toNanos(15)) {
+                    throw new IllegalStateException(name + " did not finish within 15 minutes (" + done + " of " + records + ")");
+                }
+                if (streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException(name + " failed");
+                }
+                Thread.sleep(100);
+            }
+            double rate = records * 0.8 / ((t90 - t10) / 1e9);
+            System.out.printf("%s: %,.0f records/s (10%%..90%% in %.1f s, all in %.1f s from start)%n", name, rate, (t90 - t10) / 1e9,
+                    (System.nanoTime() - start) / 1e9);
+            streams.close(Duration.ofSeconds(60));
+            return rate;
+        }
+    }
+
+    private static long committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        long sum = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                sum += e.getValue().offset();
+            }
+        }
+        return sum;
+    }
+
+    private static void latency(EmbeddedKafkaBroker broker, String registryUrl, Path work, int threads, int samples) throws Exception {
+        Map<String, Object> section = section(broker, registryUrl, "lat", work.resolve("lat-state"), threads);
+        section.put("kafka.outputPartitions", "6");
+        var serializer = AvroSerdes.specific(QueueStat.class, Map.of("schema.registry.url", registryUrl), false).serializer();
+        HttpClient http = HttpClient.newHttpClient();
+        try (Aggregator aggregator = Aggregator.start(AggregatorConfig.fromMap(section))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!aggregator.isReady()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("aggregator not ready: " + aggregator.notReadyReason());
+                }
+                Thread.sleep(100);
+            }
+            Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+            Map<Long, Long> onTopic = new ConcurrentHashMap<>();
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> readSnapshots(broker, registryUrl, sentAt, onTopic, reading), "snapshot-reader");
+            reader.start();
+            Properties p = broker.clientProperties();
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+            List<Long> viaApi = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < samples + 20; i++) { // the first 20 warm up
+                    long seq = 1_000_000L + i;
+                    String queue = "lat-" + (i % 50);
+                    QueueStat stat = QueueStat.newBuilder().setCredentialId("lat").setProvider("genesys-cloud").setJobId("lat")
+                            .setPollSequence(seq).setQueueId(queue).setObservedAt(T0.plusSeconds(i)).setPolledAt(Instant.now())
+                            .setMediaType("voice").setWaiting((long) i % 7).build();
+                    byte[] value = serializer.serialize("lat.queue-stats", stat);
+                    producer.send(new ProducerRecord<>("lat.queue-stats", "lat/" + queue, value)).get();
+                    long acked = System.nanoTime();
+                    sentAt.put(seq, acked);
+                    while (true) {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + aggregator.httpPort()
+                                + "/api/queues/lat/" + queue)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200 && new JsonObject(r.body()).getJsonObject("data").getLong("pollSequence") == seq) {
+                            break;
+                        }
+                        if (System.nanoTime() - acked > TimeUnit.SECONDS.toNanos(30)) {
+                            throw new IllegalStateException("record " + seq + " not visible through the API within 30 s");
+                        }
+                        Thread.sleep(2);
+                    }
+                    if (i >= 20) {
+                        viaApi.add(System.nanoTime() - acked);
+                    }
+                }
+            }
+            long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (onTopic.size() < samples + 20 && System.nanoTime() < wait) {
+                Thread.sleep(50);
+            }
+            reading.set(false);
+            reader.join(10_000);
+            List<Long> topic = new ArrayList<>();
+            for (int i = 20; i < samples + 20; i++) {
+                Long seen = onTopic.get(1_000_000L + i);
+                if (seen != null) {
+                    topic.add(seen - sentAt.get(1_000_000L + i));
+                }
+            }
+            System.out.printf("LATENCY produce ack -> visible via GET /api/queues/{id}: p50 %.0f ms, p99 %.0f ms (%d samples, commit.interval.ms 100)%n",
+                    pct(viaApi, 50), pct(viaApi, 99), viaApi.size());
+            System.out.printf("LATENCY produce ack -> on the snapshot topic (read_committed): p50 %.0f ms, p99 %.0f ms (%d samples)%n",
+                    pct(topic, 50), pct(topic, 99), topic.size());
+        }
+    }
+
+    private static void readSnapshots(EmbeddedKafkaBroker broker, String registryUrl, Map<Long, Long> sentAt, Map<Long, Long> onTopic,
+                                      AtomicBoolean reading) {
+        Properties c = broker.clientProperties();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "lat-reader");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var deserializer = AvroSerdes.specific(QueueSnapshot.class, Map.of("schema.registry.url", registryUrl), false).deserializer();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("lat.dashboard.queue-snapshots"));
+            while (reading.get()) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    QueueSnapshot s = deserializer.deserialize(r.topic(), r.value());
+                    onTopic.putIfAbsent(s.getPollSequence(), now);
+                }
+            }
+        }
+    }
+
+    private static double pct(List<Long> nanos, int p) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1))) / 1e6;
+    }
+
+    private static long directorySize(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Collections.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // temp dir; best effort
+        }
+    }
+}

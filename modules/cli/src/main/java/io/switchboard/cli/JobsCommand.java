@@ -1,0 +1,110 @@
+package io.switchboard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.config.ConfigFile;
+import io.switchboard.poll.JobPlan;
+import io.switchboard.poll.JobPlanner;
+import io.switchboard.poll.PollerConfig;
+import io.switchboard.poll.vendor.TokenTableSource;
+import io.switchboard.poll.vendor.VendorPollExecutor;
+import io.switchboard.token.TokenTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code switchboard jobs apply|list}: the poll jobs the {@code poll:} sections of the configuration describe, on
+ * {@code <prefix>.poll-jobs}. {@code apply} discovers queues with the fleet's tokens, packs them into jobs and writes
+ * what changed (unchanged jobs are not rewritten, removed ones tombstoned); {@code list} shows the jobs there now.
+ * The pollers run the same planning on a schedule by themselves; this is for seeing and forcing it.
+ */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Plans (apply) or shows (list) the poll jobs of every credential's poll: section.",
+        subcommands = {JobsCommand.Apply.class, JobsCommand.ListJobs.class})
+final class JobsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class JobsTask implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            PollerConfig config;
+            try {
+                Map<String, String> env = cluster.environment(System.getenv());
+                ConfigFile file = cluster.configFile(env);
+                if (!Files.exists(file.path())) {
+                    err.println("no configuration file at " + file.describe());
+                    return Switchboard.EXIT_USAGE;
+                }
+                config = PollerConfig.load(file.path(), env).withInstanceId("switchboard-jobs");
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return Switchboard.EXIT_USAGE;
+            }
+            return run(config, spec.commandLine().getOut());
+        }
+
+        abstract int run(PollerConfig config, PrintWriter out) throws Exception;
+    }
+
+    /** {@code jobs apply}. */
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Discovers queues, packs them into jobs and writes what changed to <prefix>.poll-jobs.")
+    static final class Apply extends JobsTask {
+
+        @Option(names = "--dry-run", description = "Show the plan without writing it.")
+        boolean dryRun;
+
+        @Override
+        int run(PollerConfig config, PrintWriter out) {
+            try (TokenTable tokens = TokenTable.start(config.tokenTableConfig());
+                 VendorPollExecutor executor = VendorPollExecutor.builder(new TokenTableSource(tokens)).build();
+                 JobPlanner planner = JobPlanner.create(config, executor.queueDiscovery())) {
+                JobPlan plan = planner.plan();
+                out.println(plan.describe());
+                plan.problems().forEach(p -> out.println("problem: " + p));
+                if (!dryRun) {
+                    int written = planner.apply(plan);
+                    out.println(written + " record(s) written to " + config.topics().pollJobs());
+                }
+                out.flush();
+                return plan.problems().isEmpty() ? 0 : Switchboard.EXIT_FAILURE;
+            }
+        }
+    }
+
+    /** {@code jobs list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Shows the jobs on <prefix>.poll-jobs per credential.")
+    static final class ListJobs extends JobsTask {
+        @Override
+        int run(PollerConfig config, PrintWriter out) {
+            try (JobPlanner planner = JobPlanner.create(config, (id, endpoint, params) ->
+                    java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("list needs no discovery")))) {
+                out.println(JobPlanner.describe(planner.list()));
+                out.flush();
+                return 0;
+            }
+        }
+    }
+}
