@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.poll.Poller;
 import io.switchboard.poll.PollerConfig;
 import io.switchboard.poll.PollerProcess;
+import io.switchboard.poll.vendor.VendorHttpOptions;
 
 /**
  * The poller of {@link PollerBenchmark}, alone in its JVM (started with {@code -Xmx256m}): a {@link PollerProcess} with
@@ -29,17 +30,22 @@ public final class PollerBenchChild {
 
     public static void main(String[] args) throws Exception {
         PollerConfig config = PollerConfig.load(Path.of(args[0]));
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : VendorHttpOptions.defaults().maxConnectionsPerHost();
         CountDownLatch fatal = new CountDownLatch(1);
-        PollerProcess process = PollerProcess.start(config, (component, reason, cause) -> {
+        PollerProcess process = PollerProcess.start(config, VendorHttpOptions.defaults().withMaxConnectionsPerHost(connections),
+                (component, reason, cause) -> {
             System.out.println("FATAL " + reason);
             fatal.countDown();
         });
         Poller poller = process.poller();
         MeterRegistry registry = poller.meterRegistry();
         Thread stdin = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent keeps stdin open while it wants this poller
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.equals("gc")) { // the live set: heap in use right after a full collection
+                        System.gc();
+                        System.out.println("LIVE " + heapUsed());
+                    }
                 }
             } catch (IOException ignored) {
                 // parent gone
@@ -55,14 +61,17 @@ public final class PollerBenchChild {
                 announced = true;
             }
             if (announced) {
-                System.out.printf("STATS %d records=%.0f polls=%.0f requests=%.0f skipped=%.0f heapAfterGc=%d heapUsed=%d rss=%d maxLag=%.1f%n",
+                System.out.printf("STATS %d records=%.0f polls=%.0f requests=%.0f skipped=%.0f heapAfterGc=%d heapUsed=%d rss=%d maxLag=%.1f"
+                                + " requestMs=%.1f%n",
                         System.currentTimeMillis(),
                         sum(registry, "switchboard.poller.records", "topic", "queue-stats"),
                         sum(registry, "switchboard.poller.polls", null, null),
                         sum(registry, "switchboard.poller.poll.requests", null, null),
                         sum(registry, "switchboard.poller.skipped.slots", null, null),
                         heapAfterGc(), heapUsed(), rssKb(),
-                        registry.find("switchboard.poller.job.lag").gauges().stream().mapToDouble(Gauge::value).max().orElse(0));
+                        registry.find("switchboard.poller.job.lag").gauges().stream().mapToDouble(Gauge::value).max().orElse(0),
+                        registry.find("switchboard.poller.vendor.request").timers().stream()
+                                .mapToDouble(t -> t.mean(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(0));
             }
             System.out.flush();
             fatal.await(1, java.util.concurrent.TimeUnit.SECONDS);

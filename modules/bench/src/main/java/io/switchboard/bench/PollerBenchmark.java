@@ -60,13 +60,13 @@ import io.switchboard.token.TokenManagerConfig;
 public final class PollerBenchmark {
 
     private static final Pattern STATS = Pattern.compile("STATS (\\d+) records=(\\d+) polls=(\\d+) requests=(\\d+) skipped=(\\d+)"
-            + " heapAfterGc=(\\d+) heapUsed=(\\d+) rss=(-?\\d+) maxLag=([0-9.]+)");
+            + " heapAfterGc=(\\d+) heapUsed=(\\d+) rss=(-?\\d+) maxLag=([0-9.]+) requestMs=([0-9.]+)");
 
     private PollerBenchmark() {
     }
 
     record Stats(long at, long records, long polls, long requests, long skipped, long heapAfterGc, long heapUsed, long rssKb,
-                 double maxLag) {
+                 double maxLag, double requestMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,6 +81,7 @@ public final class PollerBenchmark {
         String interval = opts.getOrDefault("interval", "PT1S");
         String xmx = opts.getOrDefault("xmx", "256m");
         long rawRecords = Long.parseLong(opts.getOrDefault("raw-records", "1000000"));
+        String connections = opts.getOrDefault("connections", "8");
 
         Path dir = Files.createTempDirectory("poller-bench");
         byte[] key = new byte[TokenKeys.KEY_BYTES];
@@ -133,7 +134,7 @@ public final class PollerBenchmark {
 
                 List<Stats> stats = new CopyOnWriteArrayList<>();
                 List<String> output = new CopyOnWriteArrayList<>();
-                Process child = java(xmx, List.of(PollerBenchChild.class.getName(), childYaml.toString()), env, stats, output);
+                Process child = java(xmx, List.of(PollerBenchChild.class.getName(), childYaml.toString(), connections), env, stats, output);
                 long readyBy = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while (output.stream().noneMatch(l -> l.startsWith("READY"))) {
                     if (!child.isAlive() || System.nanoTime() > readyBy) {
@@ -151,6 +152,15 @@ public final class PollerBenchmark {
                 long maxHeapAfterGc = stats.stream().mapToLong(Stats::heapAfterGc).max().orElse(-1);
                 long maxHeapUsed = stats.stream().mapToLong(Stats::heapUsed).max().orElse(-1);
                 double maxLag = stats.stream().filter(s -> s.at() >= first.at()).mapToDouble(Stats::maxLag).max().orElse(0);
+                double requestMs = end.requestMs();
+                child.getOutputStream().write("gc\n".getBytes(StandardCharsets.UTF_8));
+                child.getOutputStream().flush();
+                long liveBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (output.stream().noneMatch(l -> l.startsWith("LIVE ")) && System.nanoTime() < liveBy) {
+                    Thread.sleep(100);
+                }
+                long live = output.stream().filter(l -> l.startsWith("LIVE ")).mapToLong(l -> Long.parseLong(l.substring(5).trim()))
+                        .findFirst().orElse(-1);
                 child.getOutputStream().close(); // graceful shutdown
                 child.waitFor();
                 boolean fatal = output.stream().anyMatch(l -> l.startsWith("FATAL") || l.contains("OutOfMemoryError"));
@@ -165,14 +175,15 @@ public final class PollerBenchmark {
                 double raw = producerPerformance(broker, rawRecords, recordBytes, xmx, env);
                 long offered = (long) entries * queues;
                 System.out.printf("%nPoller benchmark: %d queues, %d poll entr%s of %s (%d jobs of up to 100 queues), vendor budget off,"
-                                + " poller alone in a child JVM with -Xmx%s; %d s warm-up, %.1f s measured%n", queues, entries,
-                        entries == 1 ? "y" : "ies", interval, jobCount, xmx, warmup, window);
+                                + " %s HTTP connections per host, poller alone in a child JVM with -Xmx%s; %d s warm-up, %.1f s measured%n",
+                        queues, entries, entries == 1 ? "y" : "ies", interval, jobCount, connections, xmx, warmup, window);
                 System.out.printf("poller: %,.0f QueueStat records/s committed (%,d records, %,d polls), %.4f vendor requests per record,"
                                 + " %.3f CPU s per 1,000 records, skipped slots %d, max job lag %.1f s%s%n",
                         rate, records, end.polls() - first.polls(), requestsPerRecord, cpuPer1000, end.skipped() - first.skipped(), maxLag,
                         fatal ? " (THE POLLER FAILED)" : "");
-                System.out.printf("memory: heap after GC max %.1f MB, heap in use max %.1f MB, RSS max %.1f MB (-Xmx%s)%n",
-                        maxHeapAfterGc / 1e6, maxHeapUsed / 1e6, maxRss / 1024.0, xmx);
+                System.out.printf("memory: live heap after a full GC at the end %.1f MB; heap in use max %.1f MB, after-GC pool usage max %.1f MB;"
+                        + " RSS max %.1f MB (-Xmx%s); mean vendor request %.1f ms%n",
+                        live / 1e6, maxHeapUsed / 1e6, maxHeapAfterGc / 1e6, maxRss / 1024.0, xmx, requestMs);
                 System.out.printf("baseline: ProducerPerformance %,.0f records/s with %d-byte records (the poller's average key + value)%n",
                         raw, recordBytes);
                 System.out.printf("ratio poller / raw producer: %.2f  (offered: %,d queue observations per interval)%n", rate / raw, offered);
@@ -200,7 +211,8 @@ public final class PollerBenchmark {
                     if (m.find()) {
                         stats.add(new Stats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
                                 Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
-                                Long.parseLong(m.group(7)), Long.parseLong(m.group(8)), Double.parseDouble(m.group(9))));
+                                Long.parseLong(m.group(7)), Long.parseLong(m.group(8)), Double.parseDouble(m.group(9)),
+                                Double.parseDouble(m.group(10))));
                     } else {
                         output.add(line);
                         if (line.contains("ERROR") || line.startsWith("FATAL") || line.contains("records sent")) {

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.switchboard.core.supervise.Health;
 import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.poll.vendor.CredentialHttpSettings;
 import io.switchboard.poll.vendor.TokenTableSource;
@@ -67,8 +66,15 @@ public final class PollerProcess implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         TokenTable tokens = null;
         VendorPollExecutor executor = null;
+        // one supervisor for the role: the token table's reader is one of its components, so /ready shows it and a
+        // fatal failure of it ends the poller like any other
+        Supervisor supervisor = new Supervisor("poller", java.time.Clock.systemUTC(), java.util.concurrent.ThreadLocalRandom.current(),
+                (component, reason, cause) -> {
+                    LOG.error("poller {} cannot go on: {}", config.instanceId(), reason);
+                    onFatal.onFatal(component, reason, cause);
+                });
         try {
-            tokens = TokenTable.start(config.tokenTableConfig());
+            tokens = TokenTable.start(config.tokenTableConfig(), supervisor);
             executor = VendorPollExecutor.builder(new TokenTableSource(tokens))
                     .vertx(vertx)
                     .options(options)
@@ -78,14 +84,12 @@ public final class PollerProcess implements AutoCloseable {
                     .meterRegistry(registry)
                     .build();
             TokenTable table = tokens;
-            String topic = config.topics().tokens();
             Poller poller = Poller.builder(config, executor)
                     .discovery(executor.queueDiscovery())
                     .meterRegistry(registry)
                     .vertx(vertx)
-                    .readiness("tokens-loaded", () -> table.isReady() ? Health.ok()
-                            : Health.down("reading " + topic + " (the token manager publishes the tokens there)"))
-                    .onFatal(onFatal)
+                    .supervisor(supervisor)
+                    .readiness("tokens-loaded", table::health)
                     .start();
             return new PollerProcess(vertx, tokens, executor, poller);
         } catch (RuntimeException e) {

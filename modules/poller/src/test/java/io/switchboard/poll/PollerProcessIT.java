@@ -36,6 +36,29 @@ class PollerProcessIT {
     }
 
     @Test
+    void jobsApplyPlansWithTheVendorsDiscoveryAndASecondApplyWritesNothing() {
+        fx = new FleetFixture(broker, 1, 2);
+        String credential = fx.credentials.get(0);
+        PollerConfig config = fx.pollerConfig("jobs-cli", "", """
+                  - id: %s
+                    provider: genesys-cloud
+                    poll:
+                      - {endpoint: genesys.queue-observations, name: live, queueNames: ["*"], batchSize: 10}
+                """.formatted(credential));
+        try (JobPlanner planner = JobPlanner.createWithVendorDiscovery(config, java.time.Duration.ofSeconds(60))) {
+            JobPlan plan = planner.plan();
+            assertThat(plan.problems()).isEmpty();
+            assertThat(planner.apply(plan)).isEqualTo(3);
+            assertThat(planner.list().get(credential)).hasSize(3).flatExtracting(j -> j.getQueueIds())
+                    .containsExactlyInAnyOrderElementsOf(fx.sim.queueIds());
+            JobPlan again = planner.plan();
+            assertThat(again.hasChanges()).isFalse();
+            assertThat(planner.apply(again)).isZero();
+            assertThat(JobPlanner.describe(planner.list())).contains(credential + "/live/1", "every 10s", "10 queue(s)");
+        }
+    }
+
+    @Test
     void aPollerProcessPlansPollsAndCommitsWithTheVendorExecutor() throws Exception {
         fx = new FleetFixture(broker, 1, 2);
         String credential = fx.credentials.get(0);
