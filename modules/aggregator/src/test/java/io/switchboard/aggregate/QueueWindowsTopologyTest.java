@@ -171,4 +171,21 @@ class QueueWindowsTopologyTest {
         h.pipe(interval("q-1", T0, T0.plusSeconds(900), T0.plusSeconds(1806), 10, 9, 1, 9, 10)); // revision of the older one
         assertThat(h.latestSnapshots().get(Q).getServiceLevelPercent()).isCloseTo(50.0, within(1e-9));
     }
+
+    @Test
+    void finalWindowsMoveFromTheQueueStateToTheWindowStore() {
+        h.pipe(obs("q-1", T0.plusSeconds(10), "voice", 2, 10_000, 1));
+        var store = h.driver.<String, io.switchboard.aggregate.internal.WindowAggregate>getWindowStore(
+                AggregatorTopology.windowStore(WindowSize.ONE_MINUTE));
+        var states = h.driver.<String, io.switchboard.aggregate.internal.QueueState>getKeyValueStore(AggregatorTopology.QUEUE_STORE);
+        assertThat(store.fetch(Q, T0.toEpochMilli())).as("open: still in the queue state").isNull();
+        assertThat(states.get(Q).liveWindows(WindowSize.ONE_MINUTE, 0, Long.MAX_VALUE)).containsOnlyKeys(T0.toEpochMilli());
+
+        h.pipe(obs("q-1", T0.plusSeconds(90), "voice", 3, 10_000, 1)); // the first minute's grace (30 s) is over
+        assertThat(store.fetch(Q, T0.toEpochMilli())).isNotNull();
+        assertThat(store.fetch(Q, T0.toEpochMilli()).toStats("genesys-eu", "q-1", WindowSize.ONE_MINUTE, T0.toEpochMilli()).getWaitingMax())
+                .isEqualTo(2);
+        assertThat(states.get(Q).liveWindows(WindowSize.ONE_MINUTE, 0, Long.MAX_VALUE)).containsOnlyKeys(T0.plusSeconds(60).toEpochMilli());
+        assertThat(states.get(Q).liveWindows(WindowSize.FIFTEEN_MINUTES, 0, Long.MAX_VALUE)).containsOnlyKeys(T0.toEpochMilli());
+    }
 }

@@ -30,6 +30,10 @@ import io.switchboard.events.poll.QueueStat;
  * {@code tenantSummary.interval} (wall clock) it also forwards, for each tenant whose queues changed,
  * a {@link TenantPartial} (key = credential id): the roll-up of the tenant's queues in this task.
  *
+ * <p>Windows that can still change (their end plus grace not reached) live in the queue's state, so
+ * a record updates one store entry; a window moves to its window store ({@code queue-windows-<size>})
+ * once final, when the queue's next record finds it so. The query API reads both.
+ *
  * <p>Time: windows and lateness run on <em>stream time</em> (the newest {@code observedAt} this task
  * has seen; a record for a window that ended more than the grace before it is dropped for that
  * window size and counted). Staleness runs on the <em>wall clock</em>: a {@code WALL_CLOCK_TIME}
@@ -107,7 +111,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         boolean changed = stat.getIntervalStart() != null
                 ? foldInterval(key, media, stat, state, streamTime)
                 : foldObservation(key, media, stat, state, streamTime);
+        boolean moved = moveFinalWindows(key, state, streamTime);
         if (!changed) {
+            if (moved) {
+                queues.put(key, state);
+            }
             return;
         }
         state.touch(stat, stat.getPolledAt().toEpochMilli());
@@ -160,16 +168,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 continue;
             }
             open = true;
-            WindowStore<String, WindowAggregate> store = windows.get(size);
-            WindowAggregate agg = store.fetch(key, start);
-            if (agg == null) {
-                agg = new WindowAggregate();
-            }
+            WindowAggregate agg = state.live(size).computeIfAbsent(start, s -> new WindowAggregate());
             if (stat.getQueueName() != null) {
                 agg.queueName = stat.getQueueName();
             }
             if (agg.addObservation(t, media, obs)) {
-                store.put(key, agg, start);
                 forwardWindow(key, stat, size, start, agg);
                 inWindow = true;
             }
@@ -212,16 +215,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 continue;
             }
             open = true;
-            WindowStore<String, WindowAggregate> store = windows.get(size);
-            WindowAggregate agg = store.fetch(key, windowStart);
-            if (agg == null) {
-                agg = new WindowAggregate();
-            }
+            WindowAggregate agg = state.live(size).computeIfAbsent(windowStart, s -> new WindowAggregate());
             if (stat.getQueueName() != null) {
                 agg.queueName = stat.getQueueName();
             }
             if (agg.addInterval(intervalKey, revision)) {
-                store.put(key, agg, windowStart);
                 forwardWindow(key, stat, size, windowStart, agg);
                 accepted = true;
             }
@@ -238,6 +236,27 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             metrics.duplicate();
         }
         return accepted || serviceLevelChanged;
+    }
+
+    /**
+     * Moves the queue's windows whose end plus grace stream time has reached from its state to the
+     * window stores, where they stay for their retention. Returns whether any moved.
+     */
+    private boolean moveFinalWindows(String key, QueueState state, long streamTime) {
+        boolean moved = false;
+        for (WindowSize size : WindowSize.values()) {
+            java.util.TreeMap<Long, WindowAggregate> live = state.live.get(size);
+            if (live == null) {
+                continue;
+            }
+            long grace = graceMs.get(size);
+            while (!live.isEmpty() && live.firstKey() + size.millis() + grace <= streamTime) {
+                Map.Entry<Long, WindowAggregate> closed = live.pollFirstEntry();
+                windows.get(size).put(key, closed.getValue(), closed.getKey());
+                moved = true;
+            }
+        }
+        return moved;
     }
 
     private static boolean hasServiceLevel(QueueStat s) {

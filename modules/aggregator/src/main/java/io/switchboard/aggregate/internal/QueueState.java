@@ -46,6 +46,12 @@ public final class QueueState {
     final TreeMap<String, MediaState> media = new TreeMap<>();
     /** Firing rules: name -> observation time it was raised at. */
     final TreeMap<String, Long> firing = new TreeMap<>();
+    /**
+     * Windows still open (their end plus grace not yet reached by stream time), per size, by start.
+     * Kept here so a record updates one store entry; a window moves to its window store when it is final.
+     */
+    final java.util.EnumMap<io.switchboard.aggregate.WindowSize, TreeMap<Long, WindowAggregate>> live =
+            new java.util.EnumMap<>(io.switchboard.aggregate.WindowSize.class);
 
     /** Newest values of one media type. */
     static final class MediaState {
@@ -124,6 +130,17 @@ public final class QueueState {
     /** Rules firing with the observation time each was raised at. */
     public Map<String, Long> firingSince() {
         return new LinkedHashMap<>(firing);
+    }
+
+    /** The open windows of one size, by start (created empty on first use). */
+    TreeMap<Long, WindowAggregate> live(io.switchboard.aggregate.WindowSize size) {
+        return live.computeIfAbsent(size, k -> new TreeMap<>());
+    }
+
+    /** Open windows of one size whose start is in [from, to], by start; for the query API. */
+    public java.util.SortedMap<Long, WindowAggregate> liveWindows(io.switchboard.aggregate.WindowSize size, long from, long to) {
+        TreeMap<Long, WindowAggregate> w = live.get(size);
+        return w == null ? new TreeMap<>() : new TreeMap<>(w.subMap(from, true, to, true));
     }
 
     MediaState media(String mediaType) {
@@ -286,7 +303,7 @@ public final class QueueState {
 
     /** Store serde. */
     public static Serde<QueueState> serde() {
-        return Codec.serde(1, QueueState::write, QueueState::read);
+        return Codec.serde(2, QueueState::write, QueueState::read);
     }
 
     private static void write(QueueState s, Codec.Out out) throws IOException {
@@ -320,6 +337,15 @@ public final class QueueState {
         for (Map.Entry<String, Long> e : s.firing.entrySet()) {
             out.string(e.getKey());
             out.writeLong(e.getValue());
+        }
+        out.writeByte(s.live.size());
+        for (Map.Entry<io.switchboard.aggregate.WindowSize, TreeMap<Long, WindowAggregate>> e : s.live.entrySet()) {
+            out.writeByte(e.getKey().ordinal());
+            out.writeShort(e.getValue().size());
+            for (Map.Entry<Long, WindowAggregate> w : e.getValue().entrySet()) {
+                out.writeLong(w.getKey());
+                WindowAggregate.write(w.getValue(), out);
+            }
         }
     }
 
@@ -355,6 +381,18 @@ public final class QueueState {
         int f = in.readUnsignedShort();
         for (int i = 0; i < f; i++) {
             s.firing.put(in.string(), in.readLong());
+        }
+        if (version >= 2) {
+            int sizes = in.readUnsignedByte();
+            for (int i = 0; i < sizes; i++) {
+                io.switchboard.aggregate.WindowSize size = io.switchboard.aggregate.WindowSize.values()[in.readUnsignedByte()];
+                int windows = in.readUnsignedShort();
+                TreeMap<Long, WindowAggregate> bySize = s.live(size);
+                for (int w = 0; w < windows; w++) {
+                    long start = in.readLong();
+                    bySize.put(start, WindowAggregate.read(in, 1));
+                }
+            }
         }
         return s;
     }

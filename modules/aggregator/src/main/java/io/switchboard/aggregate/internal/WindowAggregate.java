@@ -295,7 +295,7 @@ public final class WindowAggregate {
         return Codec.serde(1, WindowAggregate::write, WindowAggregate::read);
     }
 
-    private static void write(WindowAggregate w, Codec.Out out) throws IOException {
+    static void write(WindowAggregate w, Codec.Out out) throws IOException {
         out.nullableString(w.queueName);
         out.writeLong(w.closedSamples);
         out.writeLong(w.waitingSum);
@@ -353,7 +353,7 @@ public final class WindowAggregate {
         }
     }
 
-    private static WindowAggregate read(Codec.In in, int version) throws IOException {
+    static WindowAggregate read(Codec.In in, int version) throws IOException {
         WindowAggregate w = new WindowAggregate();
         w.queueName = in.nullableString();
         w.closedSamples = in.readLong();

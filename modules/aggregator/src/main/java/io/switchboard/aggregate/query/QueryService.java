@@ -263,15 +263,21 @@ public final class QueryService {
         String storeName = AggregatorTopology.windowStore(size);
         return readLocal(storeName, partition, standby, source -> {
             ReadOnlyWindowStore<String, WindowAggregate> store = windowStore(storeName, partition, standby);
-            JsonArray items = new JsonArray();
             String credentialId = key.substring(0, Math.max(0, key.indexOf('/')));
             String queueId = key.substring(key.indexOf('/') + 1);
-            try (WindowStoreIterator<WindowAggregate> it = store.fetch(key, from, to)) {
+            java.util.TreeMap<Long, WindowAggregate> byStart = new java.util.TreeMap<>();
+            try (WindowStoreIterator<WindowAggregate> it = store.fetch(key, from, to)) { // final windows
                 while (it.hasNext()) {
                     KeyValue<Long, WindowAggregate> kv = it.next();
-                    items.add(Json.of(kv.value.toStats(credentialId, queueId, size, kv.key)));
+                    byStart.put(kv.key, kv.value);
                 }
             }
+            QueueState state = this.<QueueState>kv(AggregatorTopology.QUEUE_STORE, partition, standby).get(key); // open windows
+            if (state != null) {
+                byStart.putAll(state.liveWindows(size, from.toEpochMilli(), to.toEpochMilli()));
+            }
+            JsonArray items = new JsonArray();
+            byStart.forEach((start, w) -> items.add(Json.of(w.toStats(credentialId, queueId, size, start))));
             return Answer.ok(new JsonObject().put("data", new JsonObject().put("id", key).put("size", size.label())
                     .put("from", from.toString()).put("to", to.toString()).put("items", items)), source);
         });
