@@ -7,9 +7,6 @@ import io.switchboard.core.ConfigException;
 import io.switchboard.poll.JobPlan;
 import io.switchboard.poll.JobPlanner;
 import io.switchboard.poll.PollerConfig;
-import io.switchboard.poll.vendor.TokenTableSource;
-import io.switchboard.poll.vendor.VendorPollExecutor;
-import io.switchboard.token.TokenTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,9 +67,7 @@ final class JobsCommand implements Runnable {
 
         @Override
         int run(PollerConfig config, PrintWriter out) {
-            try (TokenTable tokens = TokenTable.start(config.tokenTableConfig());
-                 VendorPollExecutor executor = VendorPollExecutor.builder(new TokenTableSource(tokens)).build();
-                 JobPlanner planner = JobPlanner.create(config, executor.queueDiscovery())) {
+            try (JobPlanner planner = JobPlanner.createWithVendorDiscovery(config, java.time.Duration.ofSeconds(60))) {
                 JobPlan plan = planner.plan();
                 out.println(plan.describe());
                 plan.problems().forEach(p -> out.println("problem: " + p));
@@ -91,8 +86,7 @@ final class JobsCommand implements Runnable {
     static final class ListJobs extends JobsTask {
         @Override
         int run(PollerConfig config, PrintWriter out) {
-            try (JobPlanner planner = JobPlanner.create(config, (id, endpoint, params) ->
-                    java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("list needs no discovery")))) {
+            try (JobPlanner planner = JobPlanner.create(config, null)) {
                 out.println(JobPlanner.describe(planner.list()));
                 out.flush();
                 return 0;

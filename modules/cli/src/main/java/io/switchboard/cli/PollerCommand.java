@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.poll.PollerConfig;
+import io.switchboard.poll.PollerProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,9 +60,9 @@ final class PollerCommand implements Callable<Integer> {
             return Switchboard.EXIT_USAGE;
         }
         CompletableFuture<String> fatal = new CompletableFuture<>();
-        PollerLauncher poller;
+        PollerProcess poller;
         try {
-            poller = PollerLauncher.start(config, null, (component, reason, cause) -> fatal.complete(reason));
+            poller = PollerProcess.start(config, (component, reason, cause) -> fatal.complete(reason));
         } catch (SwitchboardException e) {
             err.println("poller cannot start: " + e.getMessage());
             return e instanceof ConfigException ? Switchboard.EXIT_USAGE : Switchboard.EXIT_FAILURE;

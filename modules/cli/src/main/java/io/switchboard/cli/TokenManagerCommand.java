@@ -1,7 +1,6 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -14,6 +13,7 @@ import io.switchboard.core.config.ConfigFile;
 import io.switchboard.token.TokenManager;
 import io.switchboard.token.TokenManagerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,8 +35,8 @@ public final class TokenManagerCommand implements Callable<Integer> {
     /** Environment variable naming the configuration file when --config is not given. */
     public static final String CONFIG_ENV = ConfigFile.ENV;
 
-    @Option(names = "--config", paramLabel = "FILE", description = ConfigFile.OPTION_DESCRIPTION)
-    Path config;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--print-config-reference",
             description = "Print every key of the configuration file (every role's, credentials included) with its environment"
@@ -55,10 +55,11 @@ public final class TokenManagerCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Map<String, String> env = System.getenv();
-        ConfigFile file = ConfigFile.choose(config, env);
+        ConfigFile file;
         TokenManagerConfig cfg;
         try {
+            Map<String, String> env = cluster.environment(System.getenv());
+            file = cluster.configFile(env);
             cfg = TokenManagerConfig.from(file.load(env));
         } catch (ConfigException e) {
             err.println(e.getMessage());

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.aggregate.Aggregator;
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.cli.AggregatorSection;
-import io.switchboard.cli.PollerLauncher;
 import io.switchboard.core.Topics;
 import io.switchboard.poll.PollerConfig;
+import io.switchboard.poll.PollerProcess;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
 import io.switchboard.simulator.Vendor;
@@ -52,7 +52,7 @@ public final class EmbeddedDemo implements AutoCloseable {
     private EmbeddedSchemaRegistry registry;
     private VendorSimulator sim;
     private TokenManager tokenManager;
-    private final List<PollerLauncher> pollers = new ArrayList<>();
+    private final List<PollerProcess> pollers = new ArrayList<>();
     private Aggregator aggregator;
     private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
@@ -103,8 +103,8 @@ public final class EmbeddedDemo implements AutoCloseable {
         awaitFirstTokens();
         for (int i = 1; i <= options.pollers(); i++) {
             String id = "poller-" + i;
-            PollerLauncher p = stage("poller " + id,
-                    () -> PollerLauncher.start(PollerConfig.parse(configYaml, "demo switchboard.yaml", env).withInstanceId(id), null,
+            PollerProcess p = stage("poller " + id,
+                    () -> PollerProcess.start(PollerConfig.parse(configYaml, "demo switchboard.yaml", env).withInstanceId(id),
                             (component, reason, cause) -> fatal.complete(id + " " + reason)),
                     x -> x.poller().opsPort() > 0 ? "ops on http://127.0.0.1:" + x.poller().opsPort() + "/ready" : "");
             pollers.add(p);
@@ -242,13 +242,13 @@ public final class EmbeddedDemo implements AutoCloseable {
                     loginsAtRevocation.containsKey(id) ? logins(id) - loginsAtRevocation.get(id) : null));
         }
         List<DemoSnapshot.Poller> pollerStats = new ArrayList<>();
-        for (PollerLauncher p : pollers) {
+        for (PollerProcess p : pollers) {
             var reg = p.poller().meterRegistry();
-            long polls = (long) reg.find("switchboard.poll.polls").counters().stream().mapToDouble(c -> c.count()).sum();
-            long records = (long) reg.find("switchboard.poll.records").tag("topic", "queue-stats")
+            long polls = (long) reg.find("switchboard.poller.polls").counters().stream().mapToDouble(c -> c.count()).sum();
+            long records = (long) reg.find("switchboard.poller.records").tag("topic", "queue-stats")
                     .counters().stream().mapToDouble(c -> c.count()).sum();
             Map<String, Long> errors = new java.util.TreeMap<>();
-            reg.find("switchboard.poll.errors").counters().forEach(c -> {
+            reg.find("switchboard.poller.poll.errors").counters().forEach(c -> {
                 String kind = c.getId().getTag("kind");
                 if (c.count() > 0) {
                     errors.merge(kind == null ? "UNKNOWN" : kind, (long) c.count(), Long::sum);
@@ -277,7 +277,7 @@ public final class EmbeddedDemo implements AutoCloseable {
 
     /** QueueStat records the pollers committed for a credential. */
     private long records(String credentialId) {
-        return (long) pollers.stream().mapToDouble(p -> p.poller().meterRegistry().find("switchboard.poll.records")
+        return (long) pollers.stream().mapToDouble(p -> p.poller().meterRegistry().find("switchboard.poller.records")
                 .tags("credential", credentialId, "topic", "queue-stats").counters().stream().mapToDouble(c -> c.count()).sum()).sum();
     }
 
