@@ -67,7 +67,7 @@ class AggregatorFailoverIT {
             Map<String, Object> sb = f.section("b", dir.resolve("b"));
             Aggregator a = f.start(sa);
             Aggregator b = f.start(sb);
-            await().atMost(WAIT).until(() -> a.isReady() && b.isReady()
+            await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> a.isReady() && b.isReady()
                     && a.streams().metadataForAllStreamsClients().size() == 2
                     && a.streams().metadataForAllStreamsClients().stream().allMatch(m -> !m.topicPartitions().isEmpty()));
 
@@ -79,7 +79,7 @@ class AggregatorFailoverIT {
                         AggregatorIT.obs("genesys-eu", queue, T0.plusSeconds(20), "voice", q + 1, 1_000L * q, 1));
             }
             for (Aggregator via : List.of(a, b)) {
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> {
                     Reply all = f.get(via.httpPort(), "/api/queues?pageSize=100");
                     assertThat(all.status()).as(all.body()).isEqualTo(200);
                     assertThat(all.json().getInteger("total")).isEqualTo(8);
@@ -100,7 +100,7 @@ class AggregatorFailoverIT {
 
             // b keeps a caught-up standby of a's partitions
             int partitionOfA = a.streams().queryMetadataForKey(AggregatorTopology.QUEUE_STORE, ownedByA, new StringSerializer()).partition();
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> {
                 StreamsMetadata mdB = b.streams().metadataForAllStreamsClients().stream().filter(m -> m.hostInfo().equals(host(b)))
                         .findFirst().orElseThrow();
                 assertThat(mdB.standbyTopicPartitions()).anyMatch(tp -> tp.partition() == partitionOfA);
@@ -124,22 +124,22 @@ class AggregatorFailoverIT {
             assertThat(fromStandby.json().getJsonObject("data").getLong("waiting")).isEqualTo(expectedWaiting);
 
             // after the rebalance b owns everything
-            await().atMost(WAIT).untilAsserted(() -> {
+            await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> {
                 Reply r = f.get(b.httpPort(), "/api/queues/" + ownedByA);
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 assertThat(r.header(QueryApi.REPLICA_HEADER)).isEqualTo("active");
             });
             f.send(AggregatorIT.obs("genesys-eu", ownedByA.substring("genesys-eu/".length()), T0.plusSeconds(30), "voice", 50, 1_000, 1));
-            await().atMost(WAIT).untilAsserted(() -> assertThat(f.get(b.httpPort(), "/api/queues/" + ownedByA).json()
+            await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> assertThat(f.get(b.httpPort(), "/api/queues/" + ownedByA).json()
                     .getJsonObject("data").getLong("waiting")).isEqualTo(50));
             assertThat(samples(f, b, ownedByA)).isEqualTo(3);
 
             // a comes back with its old state directory and takes its share again: nothing counted twice
             Aggregator a2 = f.start(sa);
-            await().atMost(WAIT).until(() -> a2.isReady() && a2.streams().metadataForAllStreamsClients().stream()
+            await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> a2.isReady() && a2.streams().metadataForAllStreamsClients().stream()
                     .filter(m -> m.hostInfo().equals(host(a2))).anyMatch(m -> !m.topicPartitions().isEmpty()));
             for (String key : keys) {
-                await().atMost(WAIT).untilAsserted(() -> assertThat(f.get(a2.httpPort(), "/api/queues/" + key).status()).isEqualTo(200));
+                await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> assertThat(f.get(a2.httpPort(), "/api/queues/" + key).status()).isEqualTo(200));
                 assertThat(samples(f, a2, key)).as(key).isEqualTo(key.equals(ownedByA) ? 3 : 2);
             }
 
@@ -147,9 +147,9 @@ class AggregatorFailoverIT {
             a2.close();
             b.close();
             Aggregator c = f.start(f.section("c", dir.resolve("c-empty")));
-            await().atMost(WAIT).until(c::isReady);
+            await().dontCatchUncaughtExceptions().atMost(WAIT).until(c::isReady);
             for (String key : keys) {
-                await().atMost(WAIT).untilAsserted(() -> {
+                await().dontCatchUncaughtExceptions().atMost(WAIT).untilAsserted(() -> {
                     Reply r = f.get(c.httpPort(), "/api/queues/" + key);
                     assertThat(r.status()).as(r.body()).isEqualTo(200);
                     assertThat(r.header(QueryApi.REPLICA_HEADER)).isEqualTo("active");

@@ -33,7 +33,7 @@ class AggregatorFatalIT {
             Aggregator a = Aggregator.start(AggregatorConfig.fromMap(f.section("fatal", dir.resolve("fatal"))),
                     new Aggregator.Options().onFatal(fatal::complete));
             try {
-                await().atMost(Duration.ofSeconds(60)).until(a::isReady);
+                await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(a::isReady);
                 assertThat(f.get(a.opsPort(), "/ready").status()).isEqualTo(200);
 
                 try (Admin admin = broker.admin()) {
@@ -43,7 +43,7 @@ class AggregatorFatalIT {
                 String reason = fatal.get(90, TimeUnit.SECONDS);
                 assertThat(reason).contains("MissingSourceTopicException");
                 assertThat(a.isReady()).isFalse();
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     Reply ready = f.get(a.opsPort(), "/ready");
                     assertThat(ready.status()).isEqualTo(503);
                     assertThat(ready.json().getJsonObject("checks").getString("streams")).isEqualTo("DOWN");

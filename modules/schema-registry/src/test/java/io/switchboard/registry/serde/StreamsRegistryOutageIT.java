@@ -110,7 +110,7 @@ class StreamsRegistryOutageIT {
             for (int i = 0; i < BEFORE; i++) {
                 send(producer, "k" + i, specific.serialize("outage.in", QueueStats.sample(i)));
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> committed("outage.out").size() == BEFORE);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> committed("outage.out").size() == BEFORE);
 
             // Records in a newer, compatible schema: registered now, while the registry is up, by the writer.
             var generic = AvroSerdes.generic(writerSerde, false).serializer();
@@ -124,13 +124,13 @@ class StreamsRegistryOutageIT {
                 send(producer, "k" + (BEFORE + i), newer.get(i));
             }
             // at least two replacements: the thread that takes over fails too while the registry is down
-            await().atMost(Duration.ofSeconds(90)).until(() -> onFailure.replacements() >= 2
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(90)).until(() -> onFailure.replacements() >= 2
                     && DeadLetterDeserializationExceptionHandler.retriableFailureCount() > retriableBefore);
             assertThat(supervisor.readiness().reason()).contains("streams: RETRYING").contains("schema registry");
             assertThat(committed("outage.out")).hasSize(BEFORE);
 
             registry = EmbeddedSchemaRegistry.start(options.withPort(port));
-            await().atMost(Duration.ofSeconds(90)).until(() -> committed("outage.out").size() >= BEFORE + DURING);
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(90)).until(() -> committed("outage.out").size() >= BEFORE + DURING);
 
             Map<String, Long> perJob = committed("outage.out").stream()
                     .collect(Collectors.groupingBy(r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.counting()));
@@ -142,10 +142,10 @@ class StreamsRegistryOutageIT {
             // The dead-letter queue still takes what is really poison, and the records behind it flow on.
             send(producer, "poison", "not avro".getBytes(StandardCharsets.UTF_8));
             send(producer, "k-last", specific.serialize("outage.in", QueueStats.sample(1000)));
-            await().atMost(Duration.ofSeconds(60)).until(() -> committed("outage.dead").size() == 1
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).until(() -> committed("outage.dead").size() == 1
                     && committed("outage.out").size() == BEFORE + DURING + 1);
             assertThat(new String(committed("outage.dead").get(0).key(), StandardCharsets.UTF_8)).isEqualTo("poison");
-            await().atMost(Duration.ofSeconds(30)).until(() -> supervisor.readiness().up());
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> supervisor.readiness().up());
         } finally {
             registry.close();
             supervisor.close();
