@@ -54,6 +54,17 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private final AlertEvaluator alerts;
     private final Map<WindowSize, Long> graceMs = new EnumMap<>(WindowSize.class);
     private final java.util.Set<String> dirtyTenants = new java.util.TreeSet<>();
+    /** Decoded states of recently seen queues, so a record does not decode its queue's state again. */
+    private final Map<String, QueueState> recent = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, QueueState> eldest) {
+            return size() > RECENT_STATES;
+        }
+    };
+    /** Queue states kept decoded per task. */
+    static final int RECENT_STATES = 5_000;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
@@ -74,6 +85,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        // (re)initialised after a failure or a move: the store is the truth, forget every decoded copy
+        recent.clear();
         this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
@@ -104,7 +117,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long now = context.currentSystemTimeMs();
 
-        QueueState state = queues.get(key);
+        QueueState state = recent.get(key);
+        if (state == null) {
+            state = queues.get(key);
+        }
         if (state == null) {
             state = QueueState.first(key, stat);
         }
@@ -114,15 +130,20 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         boolean moved = moveFinalWindows(key, state, streamTime);
         if (!changed) {
             if (moved) {
-                queues.put(key, state);
+                save(key, state);
             }
             return;
         }
         state.touch(stat, stat.getPolledAt().toEpochMilli());
         state.stale = now - state.updatedAt > staleAfterMs;
         List<QueueAlert> raised = alerts.evaluate(state, state.totals(staleAfterMs), stat.getObservedAt().toEpochMilli(), now, false);
-        queues.put(key, state);
+        save(key, state);
         emit(key, state, raised, record.timestamp(), now);
+    }
+
+    private void save(String key, QueueState state) {
+        queues.put(key, state);
+        recent.put(key, state);
     }
 
     private static void validate(String key, QueueStat stat) {
@@ -339,7 +360,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
-            queues.put(kv.key, kv.value);
+            save(kv.key, kv.value);
             emit(kv.key, kv.value, changedAlerts.get(i), timestamp, timestamp);
         }
     }
