@@ -32,24 +32,49 @@ public final class ClusterOptions {
     Path config;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (overrides kafka.bootstrapServers).")
+            description = "Kafka bootstrap servers; overrides kafka.bootstrapServers.")
     String bootstrapServers;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "Prefix of every topic name (overrides kafka.topicPrefix; default switchboard).")
+            description = "Prefix of every topic name; overrides kafka.topicPrefix.")
     String topicPrefix;
 
     @Option(names = "--schema-registry-url", paramLabel = "URL",
-            description = "Any Confluent-compatible schema registry (overrides schemaRegistry.url).")
+            description = "Any Confluent-compatible schema registry; overrides schemaRegistry.url.")
     String schemaRegistryUrl;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "A Kafka client property for every client of this process, e.g. security.protocol=SASL_SSL (repeatable).")
+            description = "A Kafka client property such as sasl.mechanism=PLAIN (repeatable).")
     List<String> kafkaProperties = new ArrayList<>();
 
     @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "A Java properties file of Kafka client properties (SASL, SSL, ...); --kafka-property wins over it.")
+            description = "A properties file of Kafka client properties (SASL, SSL and so on).")
     Path kafkaConfig;
+
+    /**
+     * What a role reads its configuration from: the process environment with these options' overrides, and the file,
+     * which must exist.
+     *
+     * @param environment the environment the configuration loader resolves against
+     * @param file        the configuration file
+     */
+    public record Source(Map<String, String> environment, Path file) {
+    }
+
+    /**
+     * The {@link Source} of a role that needs a configuration file.
+     *
+     * @throws ConfigException naming a malformed option, or the missing file and how it was chosen
+     */
+    public Source source() {
+        Map<String, String> env = environment(System.getenv());
+        ConfigFile file = configFile(env);
+        if (!Files.exists(file.path())) {
+            throw new ConfigException(file.path().toString(), List.of(new ConfigProblem("--config", file.path().toString(),
+                    "no configuration file at " + file.describe())));
+        }
+        return new Source(env, file.path());
+    }
 
     /** The configuration file these options choose. */
     public ConfigFile configFile(Map<String, String> environment) {

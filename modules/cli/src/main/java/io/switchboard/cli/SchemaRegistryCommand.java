@@ -1,7 +1,14 @@
 package io.switchboard.cli;
 
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblems;
+import io.switchboard.core.config.ConfigFile;
+import io.switchboard.core.config.ConfigSource;
+import io.switchboard.core.config.SharedKeys;
 import io.switchboard.registry.CompatibilityLevel;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
@@ -25,9 +32,13 @@ final class SchemaRegistryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-            description = "Kafka cluster that stores the schemas.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka cluster that stores the schemas (default: kafka.bootstrapServers of the configuration file).")
     String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file whose kafka.bootstrapServers is used when"
+            + " --bootstrap-servers is not given (default: $" + ConfigFile.ENV + ", else ./switchboard.yaml if it exists).")
+    Path config;
 
     @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8081")
     int port;
@@ -46,11 +57,31 @@ final class SchemaRegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (bootstrapServers == null) {
+            try {
+                bootstrapServers = bootstrapServersFromConfiguration(System.getenv());
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                spec.commandLine().getErr().println("Give --bootstrap-servers HOST:PORT, or set kafka.bootstrapServers in the"
+                        + " configuration file.");
+                spec.commandLine().getErr().flush();
+                return Switchboard.EXIT_USAGE;
+            }
+        }
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(options());
         spec.commandLine().getOut().println("Schema registry listening on " + registry.url() + " (schemas in topic " + topic + ")");
         spec.commandLine().getOut().flush();
-        Shutdown.awaitThenClose(registry, "schema-registry-shutdown");
-        return 0;
+        // until stopped (exit 0), or until the schema-log reader fails fatally (exit 1)
+        return Shutdown.awaitStopOrFatal(registry, registry.fatal(), "schema-registry-shutdown", spec.commandLine().getErr());
+    }
+
+    /** kafka.bootstrapServers of the configuration file every command reads (and its environment override). */
+    String bootstrapServersFromConfiguration(Map<String, String> env) {
+        ConfigSource source = ConfigFile.choose(config, env).loadIfPresent(env);
+        ConfigProblems problems = source.newProblems();
+        String servers = source.root(problems).get(SharedKeys.KAFKA_BOOTSTRAP_SERVERS);
+        problems.throwIfAny();
+        return servers;
     }
 
     /** The registry options the command line describes. */

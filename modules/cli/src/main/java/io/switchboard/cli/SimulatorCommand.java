@@ -1,12 +1,13 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
+import io.switchboard.core.config.ConfigFile;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code switchboard simulator}: the vendor simulator (Genesys Cloud, NICE CXone, IBM Cognos,
  * Auth0, generic RFC 6749) as a process, for trying Switchboard without vendor accounts.
- * Serves until the JVM is stopped (Ctrl-C, SIGTERM).
+ * Serves until the JVM is stopped (Ctrl-C, SIGTERM). Reads the {@code simulator:} section of the
+ * configuration file every command reads (or a simulator-only file); runs with the defaults when there is none.
  */
 @Command(name = "simulator", mixinStandardHelpOptions = true,
         description = "Runs the vendor simulator (Genesys Cloud, NICE CXone, IBM Cognos Analytics, Auth0, RFC 6749)"
@@ -27,27 +29,50 @@ final class SimulatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).", defaultValue = "8089")
-    int port;
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: simulator.port of the"
+            + " configuration, else 8089).")
+    Integer port;
 
-    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    @Option(names = "--host", description = "Address to bind (default: simulator.host of the configuration, else 127.0.0.1).")
     String host;
 
-    @Option(names = "--config", paramLabel = "sim.yaml", description = "Simulator configuration (tenants, clients, queues, faults)."
-            + " Without it the documented defaults apply.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file: its simulator: section (tenants, clients,"
+            + " queues), or a simulator-only file (default: $" + ConfigFile.ENV + ", else ./switchboard.yaml if it exists;"
+            + " without one the documented defaults apply).")
     Path config;
 
     @Option(names = "--clock-start", paramLabel = "<instant>", description = "Simulated instant at start-up, e.g."
             + " 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the wall clock says"
-            + " (overrides clock.start of --config; default: the wall clock).")
+            + " (overrides simulator.clock.start of the configuration; default: the wall clock).")
     String clockStart;
 
     @Option(names = "--clock-frozen", description = "Start with the simulated clock frozen; it then moves only with"
-            + " POST /_admin/clock/advance?seconds=N (overrides clock.frozen of --config).")
+            + " POST /_admin/clock/advance?seconds=N (overrides simulator.clock.frozen of the configuration).")
     boolean clockFrozen;
+
+    @Option(names = "--print-config-reference",
+            description = "Print every key of the configuration file with its environment variable, default and meaning, and exit.")
+    boolean printReference;
+
+    private final Map<String, String> environment;
+
+    /** Reads the configuration choice and overrides from the process environment. */
+    SimulatorCommand() {
+        this(System.getenv());
+    }
+
+    /** For tests. */
+    SimulatorCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
+        if (printReference) {
+            spec.commandLine().getOut().print(ConfigurationReference.all().text());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         VendorSimulator sim;
         try {
             sim = start();
@@ -67,15 +92,15 @@ final class SimulatorCommand implements Callable<Integer> {
 
     /** Starts the simulator the options describe; the caller closes it. */
     VendorSimulator start() {
-        SimulatorConfig.Builder builder = SimulatorConfig.builder();
-        if (config != null) {
-            if (!Files.isReadable(config)) {
-                throw new ConfigException("--config", java.util.List.of(new ConfigProblem("--config", config.toString(),
-                        "no readable file there; give a simulator YAML file (see docs/simulator.md)")));
-            }
-            builder = SimulatorConfig.fromYaml(config).toBuilder();
+        SimulatorConfig fromFile = SimulatorConfig.from(ConfigFile.choose(config, environment).loadIfPresent(environment),
+                SimulatorConfig.builder().port(DEFAULT_PORT));
+        SimulatorConfig.Builder builder = fromFile.toBuilder();
+        if (port != null) {
+            builder.port(port);
         }
-        builder.port(port).host(host);
+        if (host != null) {
+            builder.host(host);
+        }
         SimulatorConfig.Clock clock = builder.build().clock();
         java.time.Instant start = clock.start();
         if (clockStart != null) {
@@ -88,4 +113,7 @@ final class SimulatorCommand implements Callable<Integer> {
         }
         return VendorSimulator.start(builder.clock(new SimulatorConfig.Clock(start, clock.frozen() || clockFrozen)).build());
     }
+
+    /** The port of {@code switchboard simulator} when neither --port nor the configuration gives one. */
+    static final int DEFAULT_PORT = 8089;
 }

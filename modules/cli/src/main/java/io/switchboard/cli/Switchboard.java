@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             TokenManagerCommand.class,
+            PollerCommand.class,
+            AggregatorCommand.class,
+            JobsCommand.class,
             DoctorCommand.class,
             SimulatorCommand.class,
             SchemaRegistryCommand.class,
@@ -54,6 +57,7 @@ public final class Switchboard implements Runnable {
         cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setUsageHelpLongOptionsMaxWidth(LONG_OPTIONS_WIDTH);
         everyRole(cl);
+        cl.setHelpFactory(WordWrappingHelp.factory()); // reaches every role; after everyRole, which adds none
         return cl;
     }
 

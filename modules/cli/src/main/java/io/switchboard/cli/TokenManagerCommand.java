@@ -1,18 +1,19 @@
 package io.switchboard.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.config.ConfigFile;
 import io.switchboard.token.TokenManager;
 import io.switchboard.token.TokenManagerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,34 +33,34 @@ public final class TokenManagerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(TokenManagerCommand.class);
 
     /** Environment variable naming the configuration file when --config is not given. */
-    public static final String CONFIG_ENV = "SWITCHBOARD_CONFIG";
+    public static final String CONFIG_ENV = ConfigFile.ENV;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file (default: $SWITCHBOARD_CONFIG or ./switchboard.yaml).")
-    Path config;
+    @Mixin
+    ClusterOptions cluster;
 
-    @Option(names = "--print-config-reference", description = "Print every configuration key with its environment variable, default and meaning, and exit.")
+    @Option(names = "--print-config-reference",
+            description = "Print every key of the configuration file (every role's, credentials included) with its environment"
+                    + " variable, default and meaning, and exit.")
     boolean printReference;
 
     @Spec
     CommandSpec spec;
-
-    private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (printReference) {
-            out.print(TokenManagerConfig.reference());
+            out.print(ConfigurationReference.all().text());
             out.flush();
             return 0;
         }
-        String fromEnv = System.getenv(CONFIG_ENV);
-        Path file = config != null ? config : Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "switchboard.yaml");
+        ConfigFile file;
         TokenManagerConfig cfg;
         try {
-            cfg = TokenManagerConfig.load(file);
+            Map<String, String> env = cluster.environment(System.getenv());
+            file = cluster.configFile(env);
+            cfg = TokenManagerConfig.from(file.load(env));
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("Run `switchboard token-manager --print-config-reference` for every key.");
@@ -71,7 +72,7 @@ public final class TokenManagerCommand implements Callable<Integer> {
             manager = TokenManager.start(cfg);
         } catch (ConfigException e) {
             // A setting that cannot work on this host (e.g. ops.port taken by another instance): a configuration problem.
-            err.println("token-manager cannot start: " + new ConfigException(file.toString(), e.problems()).getMessage());
+            err.println("token-manager cannot start: " + new ConfigException(file.path().toString(), e.problems()).getMessage());
             err.println("Run `switchboard token-manager --print-config-reference` for every key.");
             err.flush();
             return Switchboard.EXIT_USAGE;
@@ -80,13 +81,11 @@ public final class TokenManagerCommand implements Callable<Integer> {
             err.flush();
             return Switchboard.EXIT_FAILURE;
         }
-        Thread hook = new Thread(() -> {
+        // Until SIGTERM/SIGINT (hand the credentials over, exit 0), or until a supervised component fails
+        // fatally (/ready is DOWN with the reason; stop and exit 1, so the orchestrator restarts the instance).
+        return Shutdown.awaitStopOrFatal(() -> {
             LOG.info("shutting down: handing credentials over to the other instances");
             manager.close();
-            stop.countDown();
-        }, "switchboard-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stop.await();
-        return 0;
+        }, manager.fatal(), "switchboard-shutdown", err);
     }
 }

@@ -59,7 +59,7 @@ class ServerCommandsTest {
     void simulatorWithAnUnreadableOrInvalidConfigExitsWithTwo(@TempDir Path dir) throws Exception {
         CommandLine cl = commandLine(new SimulatorCommand());
         assertThat(cl.execute("--port", "0", "--config", dir.resolve("missing.yaml").toString())).isEqualTo(Switchboard.EXIT_USAGE);
-        assertThat(err.toString()).contains("missing.yaml").contains("no readable file");
+        assertThat(err.toString()).contains("missing.yaml").contains("no such file");
 
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "port: 70000\ncolour: blue\n");
@@ -97,9 +97,39 @@ class ServerCommandsTest {
     }
 
     @Test
-    void schemaRegistryNeedsBootstrapServersAndAKnownLevel() {
-        assertThat(commandLine(new SchemaRegistryCommand()).execute("--port", "0")).isEqualTo(Switchboard.EXIT_USAGE);
-        assertThat(err.toString()).contains("--bootstrap-servers");
+    void simulatorReadsTheSimulatorSectionOfTheSharedFileAndTheOptionsWin(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("switchboard.yaml");
+        Files.writeString(yaml, """
+                kafka: {bootstrapServers: localhost:9092}
+                simulator: {seed: 7, port: 0}
+                """);
+        SimulatorCommand command = new SimulatorCommand(java.util.Map.of("SWITCHBOARD_CONFIG", yaml.toString(),
+                "SWITCHBOARD_SIMULATOR_SEED", "11"));
+        commandLine(command).parseArgs("--host", "127.0.0.1");
+        try (VendorSimulator sim = command.start()) {
+            assertThat(sim.config().seed()).isEqualTo(11L);
+            assertThat(sim.config().port()).isZero();
+        }
+    }
+
+    @Test
+    void schemaRegistryTakesTheBootstrapServersOfTheSharedFile(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("switchboard.yaml");
+        Files.writeString(yaml, "kafka: {bootstrapServers: broker-1:9092}\n");
+        SchemaRegistryCommand command = new SchemaRegistryCommand();
+        commandLine(command).parseArgs("--config", yaml.toString());
+        assertThat(command.bootstrapServersFromConfiguration(java.util.Map.of())).isEqualTo("broker-1:9092");
+        assertThat(command.bootstrapServersFromConfiguration(java.util.Map.of("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "b2:9093")))
+                .isEqualTo("b2:9093");
+    }
+
+    @Test
+    void schemaRegistryNeedsBootstrapServersAndAKnownLevel(@TempDir Path dir) throws Exception {
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "simulator: {}\n");
+        assertThat(commandLine(new SchemaRegistryCommand()).execute("--port", "0", "--config", empty.toString()))
+                .isEqualTo(Switchboard.EXIT_USAGE);
+        assertThat(err.toString()).contains("--bootstrap-servers").contains("kafka.bootstrapServers: is required");
         assertThat(commandLine(new SchemaRegistryCommand()).execute("--bootstrap-servers", "k:9092", "--compatibility", "SIDEWAYS"))
                 .isEqualTo(Switchboard.EXIT_USAGE);
         assertThat(err.toString()).contains("SIDEWAYS").contains("BACKWARD");

@@ -66,6 +66,16 @@ class SwitchboardTest {
     }
 
     @Test
+    void descriptionsWrapAtSpacesOnlyNeverAfterTheDotOfAFileName() {
+        // The JDK's line BreakIterator, which picocli uses, allows "./credentials." + "yaml": ours does not.
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("Configuration file (default: $SWITCHBOARD_CONFIG or ./credentials.yaml).", 50, 48))
+                .containsExactly("Configuration file (default: $SWITCHBOARD_CONFIG", "or ./credentials.yaml).");
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("keeps its data (default: .switchboard/demo).", 30, 28))
+                .containsExactly("keeps its data (default:", ".switchboard/demo).");
+        assertThat(WordWrappingHelp.SpaceWrappingTable.wrap("short", 30, 28)).containsExactly("short");
+    }
+
+    @Test
     void versionIsPrintedByEveryRole() {
         assertThat(run("--version")).isZero();
         assertThat(out.toString()).startsWith("switchboard ").contains("Java ").contains("Kafka clients 4.");
@@ -147,12 +157,39 @@ class SwitchboardTest {
     @Test
     void aMissingFileIsAUsageErrorNamingIt(@TempDir Path dir) {
         assertThat(run("token-manager", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Switchboard.EXIT_USAGE);
-        assertThat(err.toString()).contains("nope.yaml").contains("cannot read the file");
+        assertThat(err.toString()).contains("nope.yaml").contains("no such file");
     }
 
     @Test
     void printsTheConfigurationReference() {
         assertThat(run("token-manager", "--print-config-reference")).isZero();
-        assertThat(out.toString()).contains("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS").contains("refresh.minRemaining");
+        assertThat(out.toString()).contains("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS").contains("tokenManager.refresh.minRemaining")
+                .contains("credentials[].clientSecret", "SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET")
+                .contains("simulator.genesys.clients[].tokenLifetime");
+        for (var key : ConfigurationReference.all().keys()) {
+            assertThat(out.toString()).contains(key.name());
+        }
+    }
+
+    @Test
+    void theReferenceInTheDocsIsTheOneTheCodeDeclares() throws Exception {
+        Path doc = Path.of("../../docs/configuration.md");
+        String generated = ConfigurationReference.all().markdown();
+        String text = Files.readString(doc);
+        String begin = "<!-- BEGIN GENERATED REFERENCE (ConfigurationReference; regenerate: ./mvnw -pl modules/cli -am test"
+                + " -Dtest=SwitchboardTest -Dswitchboard.writeDocs=true) -->\n";
+        String end = "<!-- END GENERATED REFERENCE -->";
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        assertThat(from).as("docs/configuration.md has the generated-reference markers").isNotNegative();
+        assertThat(to).isGreaterThan(from);
+        if (Boolean.getBoolean("switchboard.writeDocs")) {
+            Files.writeString(doc, text.substring(0, from + begin.length()) + generated + text.substring(to));
+            text = Files.readString(doc);
+            to = text.indexOf(end);
+        }
+        assertThat(text.substring(from + begin.length(), to))
+                .as("docs/configuration.md is out of date with the declared keys; regenerate it (see the marker)")
+                .isEqualTo(generated);
     }
 }

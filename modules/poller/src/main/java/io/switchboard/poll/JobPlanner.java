@@ -49,12 +49,55 @@ public final class JobPlanner implements AutoCloseable {
     private final PollerConfig config;
     private final QueueDiscovery discovery;
     private final Clock clock;
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private PollJobsStore store;
 
     private JobPlanner(PollerConfig config, QueueDiscovery discovery, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.discovery = discovery;
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * A planner that discovers queues with the vendors' own discovery ({@code switchboard jobs apply}): it starts a
+     * {@link io.switchboard.token.TokenTable} (waiting up to {@code tokensTimeout} for its first read) and a vendor
+     * executor for the discovery requests, both closed with the planner.
+     *
+     * @throws SwitchboardException when the token table is not loaded in time (is a token manager running?)
+     */
+    public static JobPlanner createWithVendorDiscovery(PollerConfig config, Duration tokensTimeout) {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        io.switchboard.token.TokenTable tokens = io.switchboard.token.TokenTable.start(config.tokenTableConfig());
+        io.switchboard.poll.vendor.VendorPollExecutor executor = null;
+        try {
+            if (!tokens.awaitReady(tokensTimeout)) {
+                throw new SwitchboardException("the token table " + config.topics().tokens() + " was not read within "
+                        + tokensTimeout.toSeconds() + " s (" + tokens.health().reason() + "); queue discovery needs the"
+                        + " tokens a running token manager publishes");
+            }
+            executor = io.switchboard.poll.vendor.VendorPollExecutor.builder(new io.switchboard.poll.vendor.TokenTableSource(tokens))
+                    .vertx(vertx)
+                    .credentialSettings(id -> config.credential(id)
+                            .map(c -> new io.switchboard.poll.vendor.CredentialHttpSettings(c.caBundle(), c.requestsPerMinute()))
+                            .orElse(io.switchboard.poll.vendor.CredentialHttpSettings.DEFAULTS))
+                    .build();
+            JobPlanner planner = new JobPlanner(config, executor.queueDiscovery(), Clock.systemUTC());
+            io.switchboard.poll.vendor.VendorPollExecutor e = executor;
+            planner.owned.add(e);
+            planner.owned.add(tokens);
+            planner.owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            return planner;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SwitchboardException("interrupted while reading the token table", e);
+        } catch (RuntimeException e) {
+            if (executor != null) {
+                executor.close();
+            }
+            tokens.close();
+            vertx.close();
+            throw e;
+        }
     }
 
     /**
@@ -265,6 +308,14 @@ public final class JobPlanner implements AutoCloseable {
             store.close();
             store = null;
         }
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: the tool is ending
+            }
+        }
+        owned.clear();
     }
 
     private record SpecResult(List<PollJob> existing, List<PollJob> jobs, String problem) {

@@ -82,10 +82,11 @@ public final class Poller implements AutoCloseable {
         }
         this.metrics = new PollerMetrics(registry);
         Supervisor.FatalHandler fatal = b.onFatal;
-        this.supervisor = new Supervisor("poller", b.clock, ThreadLocalRandom.current(), (component, reason, cause) -> {
-            LOG.error("poller {} cannot go on: {}", config.instanceId(), reason);
-            fatal.onFatal(component, reason, cause);
-        });
+        this.supervisor = b.supervisor != null ? b.supervisor : new Supervisor("poller", b.clock, ThreadLocalRandom.current(),
+                (component, reason, cause) -> {
+                    LOG.error("poller {} cannot go on: {}", config.instanceId(), reason);
+                    fatal.onFatal(component, reason, cause);
+                });
         PollTopics.ensure(config.kafkaClientProperties(), config.topics(), config.jobPartitions());
         this.tasks = PollTasks.singleThread("poller-scheduler-" + config.instanceId(), b.clock);
         OwnershipRef ownership = new OwnershipRef();
@@ -281,6 +282,7 @@ public final class Poller implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Supervisor.FatalHandler onFatal = (c, r, e) -> { };
         private Vertx vertx;
+        private Supervisor supervisor;
         private final Map<String, Supplier<Health>> checks = new LinkedHashMap<>();
 
         private Builder(PollerConfig config, PollExecutor executor) {
@@ -303,6 +305,15 @@ public final class Poller implements AutoCloseable {
         /** Clock of the scheduler and planner (default: system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The role's supervisor, when other parts of the process (the token table) already report to it; its fatal
+         * handler is then the one that runs, and {@link #onFatal} is not used. Default: a supervisor of its own.
+         */
+        public Builder supervisor(Supervisor supervisor) {
+            this.supervisor = supervisor;
             return this;
         }
 

@@ -103,17 +103,34 @@ public record PollerConfig(
     public static final String ENV_PREFIX = "SWITCHBOARD_";
 
     /**
-     * The {@code poll:} section of one credential.
+     * The {@code poll:} section of one credential: a list of entries, or a mapping with the entries under
+     * {@code jobs:} and the credential's HTTP settings beside them.
      *
-     * @param credentialId the credential's id
-     * @param provider     its provider profile (for error events)
-     * @param polls        its entries, in file order
+     * <pre>
+     * poll:
+     *   requestsPerMinute: 300        # this credential's request budget (0 = no limit); default: the provider's
+     *   caBundle: /etc/ssl/vendor.pem # CA certificates to trust for a vendor host with a private CA
+     *   jobs:
+     *     - {endpoint: genesys.queue-observations, interval: PT10S}
+     * </pre>
+     *
+     * @param credentialId      the credential's id
+     * @param provider          its provider profile (for error events)
+     * @param polls             its entries, in file order
+     * @param requestsPerMinute its request budget, or {@code null} for the provider's default; 0 = none
+     * @param caBundle          PEM file of CAs to trust, or {@code null}
      */
-    public record CredentialPolls(String credentialId, String provider, List<PollSpec> polls) {
+    public record CredentialPolls(String credentialId, String provider, List<PollSpec> polls, Integer requestsPerMinute,
+                                  Path caBundle) {
         public CredentialPolls {
             Objects.requireNonNull(credentialId, "credentialId");
             Objects.requireNonNull(provider, "provider");
             polls = List.copyOf(polls);
+        }
+
+        /** A section with entries only (no HTTP settings). */
+        public CredentialPolls(String credentialId, String provider, List<PollSpec> polls) {
+            this(credentialId, provider, polls, null, null);
         }
     }
 
@@ -345,6 +362,34 @@ public record PollerConfig(
             }
             String provider = c.path("provider").asText("unknown");
             String where = at + ".poll";
+            Integer budget = null;
+            Path caBundle = null;
+            if (poll.isObject()) {
+                for (Iterator<String> it = poll.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (!Set.of("jobs", "requestsPerMinute", "caBundle").contains(k)) {
+                        problems.add(where + "." + k, null, "is not a key of a poll: section; valid keys: jobs, requestsPerMinute, caBundle"
+                                + " (or write the section as a list of jobs)");
+                    }
+                }
+                JsonNode rpm = poll.get("requestsPerMinute");
+                if (rpm != null && !rpm.isNull()) {
+                    if (!rpm.isIntegralNumber() || rpm.asInt() < 0) {
+                        problems.add(where + ".requestsPerMinute", rpm.asText(), "must be a whole number >= 0 (0 = no limit)");
+                    } else {
+                        budget = rpm.asInt();
+                    }
+                }
+                JsonNode ca = poll.get("caBundle");
+                if (ca != null && !ca.isNull()) {
+                    caBundle = Path.of(ca.asText());
+                    if (!Files.isReadable(caBundle)) {
+                        problems.add(where + ".caBundle", ca.asText(), "is not a readable file; give the path of a PEM file of CA certificates");
+                    }
+                }
+                where = where + ".jobs";
+                poll = poll.path("jobs");
+            }
             if (!poll.isArray()) {
                 problems.add(where, null, "must be a list of entries like `- {endpoint: genesys.queue-observations, interval: PT10S}`");
                 continue;
@@ -360,7 +405,7 @@ public record PollerConfig(
                     specs.add(spec);
                 }
             }
-            out.add(new CredentialPolls(id, provider, specs));
+            out.add(new CredentialPolls(id, provider, specs, budget, caBundle));
         }
         return out;
     }

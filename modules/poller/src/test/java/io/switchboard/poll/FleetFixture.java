@@ -146,18 +146,34 @@ final class FleetFixture implements AutoCloseable {
      * @param queuesPerCredential queue ids polled per credential (packed two per job)
      */
     String pollerYaml(String instanceId, Map<String, List<String>> queuesPerCredential, Duration interval) {
-        StringBuilder y = new StringBuilder(common()).append("""
-                poller:
-                  instanceId: %s
-                  jobPartitions: %d
-                  sessionTimeout: PT6S
-                  transactionTimeout: PT10S
-                  shutdownTimeout: PT10S
-                  planInterval: PT0S
-                  ops:
-                    port: 0
-                credentials:
-                """.formatted(instanceId, partitions));
+        return pollerYaml(instanceId, "", observationPolls(queuesPerCredential, interval));
+    }
+
+    /**
+     * The poller configuration file.
+     *
+     * @param pollerKeys  extra lines of the poller: section (they win over the defaults here), e.g. "planInterval: PT2S"
+     * @param credentials the credentials: section's items
+     */
+    String pollerYaml(String instanceId, String pollerKeys, String credentials) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("instanceId", instanceId);
+        keys.put("jobPartitions", String.valueOf(partitions));
+        keys.put("sessionTimeout", "PT6S");
+        keys.put("transactionTimeout", "PT10S");
+        keys.put("shutdownTimeout", "PT10S");
+        keys.put("planInterval", "PT0S");
+        pollerKeys.lines().filter(l -> !l.isBlank()).forEach(l -> keys.put(l.substring(0, l.indexOf(':')).trim(),
+                l.substring(l.indexOf(':') + 1).trim()));
+        StringBuilder y = new StringBuilder(common()).append("poller:\n");
+        keys.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
+        y.append("  ops:\n    port: 0\ncredentials:\n").append(credentials);
+        return y.toString();
+    }
+
+    /** credentials: items polling Genesys observations of the given queues, two queues per job. */
+    static String observationPolls(Map<String, List<String>> queuesPerCredential, Duration interval) {
+        StringBuilder y = new StringBuilder();
         queuesPerCredential.forEach((c, queues) -> y.append("""
                   - id: %s
                     provider: genesys-cloud
@@ -190,6 +206,10 @@ final class FleetFixture implements AutoCloseable {
         return PollerConfig.parse(pollerYaml(instanceId, queues, interval), "poller.yaml", env());
     }
 
+    PollerConfig pollerConfig(String instanceId, String pollerKeys, String credentials) {
+        return PollerConfig.parse(pollerYaml(instanceId, pollerKeys, credentials), "poller.yaml", env());
+    }
+
     /** Plans and writes the jobs of {@code config} as {@code switchboard jobs apply} does. */
     JobPlan applyJobs(PollerConfig config) {
         try (JobPlanner planner = JobPlanner.create(config, null)) {
@@ -201,9 +221,12 @@ final class FleetFixture implements AutoCloseable {
 
     /** Starts a poller in this JVM, sharing the fixture's token table. */
     Poller startPoller(PollerConfig config) {
-        SimObservationsExecutor executor = new SimObservationsExecutor(config.instanceId(), tokens);
-        Poller poller = Poller.builder(config, executor)
-                .readiness("tokens-loaded", () -> tokens.isReady() ? Health.ok() : Health.down("token table loading"))
+        return startPoller(Poller.builder(config, new SimObservationsExecutor(config.instanceId(), tokens)));
+    }
+
+    /** Starts a poller from {@code builder}, with the fixture's token table as a readiness check. */
+    Poller startPoller(Poller.Builder builder) {
+        Poller poller = builder.readiness("tokens-loaded", () -> tokens.isReady() ? Health.ok() : Health.down("token table loading"))
                 .start();
         closeables.add(poller);
         return poller;
@@ -228,23 +251,27 @@ final class FleetFixture implements AutoCloseable {
 
     /** Every QueueStat on queue-stats read {@code read_committed}, read until {@code until} holds. */
     List<QueueStat> committedStats(Predicate<List<QueueStat>> until) {
-        Deserializer<QueueStat> deserializer = PollSerdes.value(QueueStat.class, registry.url()).deserializer();
+        return committed(new Topics(prefix).queueStats(), QueueStat.class, until);
+    }
+
+    /** Every record of {@code topic} read {@code read_committed}, read until {@code until} holds. */
+    <T extends org.apache.avro.specific.SpecificRecord> List<T> committed(String topic, Class<T> type, Predicate<List<T>> until) {
+        Deserializer<T> deserializer = PollSerdes.value(type, registry.url()).deserializer();
         Properties props = broker.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<QueueStat> out = new ArrayList<>();
-        String topic = new Topics(prefix).queueStats();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             await().atMost(WAIT).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    QueueStat s = deserializer.deserialize(topic, r.value());
-                    if (!r.key().equals(s.getCredentialId() + "/" + s.getQueueId())) {
+                    T value = deserializer.deserialize(topic, r.value());
+                    if (value instanceof QueueStat s && !r.key().equals(s.getCredentialId() + "/" + s.getQueueId())) {
                         throw new AssertionError("key " + r.key() + " of " + s);
                     }
-                    out.add(s);
+                    out.add(value);
                 }
                 return until.test(out);
             });

@@ -21,24 +21,9 @@ public final class PollerChild {
     private PollerChild() {
     }
 
-    /**
-     * A loaded token table. TokenTable's reader thread ends for good when its first metadata request times out (a
-     * freshly started JVM on a loaded machine): start another one then. (Reported: the table should retry by itself.)
-     */
-    private static TokenTable tokenTable(PollerConfig config) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            TokenTable tokens = TokenTable.start(config.tokenTableConfig());
-            if (tokens.awaitReady(Duration.ofSeconds(30)) || attempt == 4) {
-                return tokens;
-            }
-            System.out.println("token table not loaded after 30 s; starting another one");
-            tokens.close();
-        }
-    }
-
     public static void main(String[] args) throws InterruptedException {
         PollerConfig config = PollerConfig.load(Path.of(args[0])).withInstanceId(args[1]);
-        TokenTable tokens = tokenTable(config);
+        TokenTable tokens = TokenTable.start(config.tokenTableConfig());
         Poller poller = Poller.builder(config, new SimObservationsExecutor(config.instanceId(), tokens))
                 .readiness("tokens-loaded", () -> tokens.isReady() ? Health.ok() : Health.down("token table loading"))
                 .onFatal((component, reason, cause) -> {

@@ -53,6 +53,12 @@ class PollerConfigTest {
                       - {endpoint: cognos.report-data, interval: 30s, queueIds: [row-1], enabled: false}
                   - id: no-polls
                     provider: auth0
+                  - id: cxone
+                    provider: nice-cxone
+                    poll:
+                      requestsPerMinute: 0
+                      jobs:
+                        - {endpoint: cxone.skills-activity, interval: PT15S}
                 """, "switchboard.yaml", ENV);
 
         assertThat(c.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
@@ -66,7 +72,12 @@ class PollerConfigTest {
         assertThat(c.planInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.opsPort()).isZero();
         assertThat(c.keys().activeKeyId()).isEqualTo("k1");
-        assertThat(c.credentials()).extracting(PollerConfig.CredentialPolls::credentialId).containsExactly("genesys-eu", "cognos");
+        assertThat(c.credentials()).extracting(PollerConfig.CredentialPolls::credentialId).containsExactly("genesys-eu", "cognos", "cxone");
+        assertThat(c.credential("cxone").orElseThrow().requestsPerMinute()).isZero();
+        assertThat(c.credential("cxone").orElseThrow().polls()).singleElement()
+                .satisfies(p -> assertThat(p.interval()).isEqualTo(Duration.ofSeconds(15)));
+        assertThat(c.credential("genesys-eu").orElseThrow().requestsPerMinute()).isNull();
+        assertThat(c.credential("genesys-eu").orElseThrow().caBundle()).isNull();
 
         PollSpec live = c.credential("genesys-eu").orElseThrow().polls().get(0);
         assertThat(live.name()).isEqualTo("genesys.queue-observations");
@@ -128,7 +139,7 @@ class PollerConfigTest {
                             "poller.jobPartiton", "poller.ops.port",
                             "credentials[0].poll[0].endpoint", "credentials[0].poll[0].interval", "credentials[0].poll[0].batchSize",
                             "credentials[0].poll[0].colour", "credentials[0].poll[2].name", "credentials[0].poll[3].params.password",
-                            "credentials[1].poll");
+                            "credentials[1].poll.endpoint", "credentials[1].poll.jobs");
                     assertThat(e.getMessage())
                             .contains("bad.yaml")
                             .contains("is not an endpoint kind; use one of genesys.queue-observations")

@@ -128,10 +128,46 @@ public record SchemaRegistryConfig(
         }
     }
 
-    /** A config for one URL with the defaults: no auth, JVM TLS, 10 s / 30 s timeouts, 3 retries from 1 s to 2 s. */
+    /**
+     * A config for one URL with the defaults: no auth, JVM TLS, 10 s / 30 s timeouts, 3 retries from 1 s to 2 s.
+     * A {@code user:password@} in the URL becomes HTTP Basic credentials (as {@code basic.auth.credentials.source=URL}
+     * does) and is removed from the URL, so it is never printed with it.
+     *
+     * @throws IllegalArgumentException when {@code url} is not a URL (the message shows it with credentials masked)
+     */
     public static SchemaRegistryConfig of(String url) {
-        return new SchemaRegistryConfig(List.of(URI.create(stripSlash(url))), null, null, null,
+        Objects.requireNonNull(url, URL);
+        URI uri;
+        try {
+            uri = URI.create(stripSlash(url));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(URL + " " + mask(url) + " is not a URL", null);
+        }
+        Secret basic = null;
+        if (uri.getUserInfo() != null) {
+            basic = Secret.of(uri.getUserInfo(), URL);
+            try {
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(URL + " " + mask(url) + " is not a URL", null);
+            }
+        }
+        return new SchemaRegistryConfig(List.of(uri), basic, null, null,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), 3, Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    /**
+     * For logs: the URLs (never with credentials), which authentication is used (never the credential), the TLS
+     * stores' paths, timeouts and retries.
+     */
+    @Override
+    public String toString() {
+        String auth = basicAuthUserInfo != null ? "basic(****)" : bearerToken != null ? "bearer(****)" : "none";
+        String stores = tls == null ? "jvm-default"
+                : "truststore=" + tls.truststore() + ", keystore=" + tls.keystore();
+        return "SchemaRegistryConfig[urls=" + urls.stream().map(u -> mask(u.toString())).toList() + ", auth=" + auth + ", tls=" + stores
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", maxRetries=" + maxRetries
+                + ", retryBackoff=" + retryBackoff + ".." + retryMaxBackoff + "]";
     }
 
     /** This config with HTTP Basic credentials. */
@@ -261,7 +297,8 @@ public record SchemaRegistryConfig(
 
     /** The URLs as shown in messages (never with credentials). */
     public String describeUrls() {
-        return urls.size() == 1 ? urls.get(0).toString() : urls.toString();
+        List<String> shown = urls.stream().map(u -> mask(u.toString())).toList();
+        return shown.size() == 1 ? shown.get(0) : shown.toString();
     }
 
     private static String stripSlash(String url) {

@@ -2,6 +2,8 @@ package io.switchboard.simulator;
 
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.ConfigSource;
 import io.switchboard.simulator.internal.YamlConfigReader;
 
 import java.nio.file.Path;
@@ -93,13 +95,30 @@ public record SimulatorConfig(
     }
 
     /**
-     * Reads a YAML file (same shape as this record; any key may be left out and keeps its default).
-     * Secrets may be inline (they are fake vendor secrets) or {@code ${env:..}} / {@code ${file:..}} references.
+     * Reads a YAML file: its {@code simulator:} section, or the whole file when it holds only simulator settings (same
+     * shape as this record; any key may be left out and keeps its default). Durations are {@code PT2S} or {@code 2s}.
+     * Environment variables override keys ({@code SWITCHBOARD_SIMULATOR_SEED}). Secrets may be inline (they are fake vendor secrets) or {@code ${env:..}} / {@code ${file:..}} references.
      *
      * @throws io.switchboard.core.ConfigException listing every problem in the file
      */
     public static SimulatorConfig fromYaml(Path file) {
         return YamlConfigReader.read(file);
+    }
+
+    /**
+     * Reads the simulator settings of a configuration: its {@code simulator:} section, or, in a file that has none of
+     * the sections of {@link ConfigSource#SECTIONS}, the whole file (a simulator-only file, as {@link #fromYaml} reads).
+     * Keys left out keep the values of {@code base}. Environment variables override them ({@code SWITCHBOARD_SIMULATOR_PORT}).
+     *
+     * @throws io.switchboard.core.ConfigException listing every problem
+     */
+    public static SimulatorConfig from(ConfigSource source, Builder base) {
+        return YamlConfigReader.read(source, base);
+    }
+
+    /** Every key of the simulator's settings, for the configuration reference. */
+    public static List<ConfigKey<?>> configKeys() {
+        return YamlConfigReader.KEYS;
     }
 
     // ------------------------------------------------------------------ clock

@@ -4,7 +4,10 @@ import io.switchboard.core.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.switchboard.core.config.ConfigSource;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -53,6 +56,58 @@ class SimulatorYamlConfigTest {
         assertThatThrownBy(() -> SimulatorConfig.fromYaml(yaml)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("3 problems").hasMessageContaining("port").hasMessageContaining("colour")
                 .hasMessageContaining("genesys.clients[0].tokenLifetime");
+    }
+
+    @Test
+    void theSimulatorSectionOfTheSharedFileIsReadAndOtherSectionsAreLeftAlone(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("switchboard.yaml");
+        Files.writeString(yaml, """
+                kafka: {bootstrapServers: localhost:9092}
+                credentials: [{id: a, provider: genesys-cloud}]
+                simulator:
+                  seed: 7
+                  cxone: {tokenLifetime: 90s}
+                  genesys:
+                    clients:
+                      - {clientId: c, secret: "${env:SIM_SECRET}", tokenLifetime: 2h}
+                """);
+        ConfigSource source = ConfigSource.load(yaml, Map.of("SIM_SECRET", "from-env", "SWITCHBOARD_SIMULATOR_SEED", "9"));
+        SimulatorConfig config = SimulatorConfig.from(source, SimulatorConfig.builder());
+        assertThat(config.seed()).isEqualTo(9L);
+        assertThat(config.cxone().tokenLifetime()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.genesys().clients()).singleElement().satisfies(c -> {
+            assertThat(c.secret().reveal()).isEqualTo("from-env");
+            assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(2));
+        });
+    }
+
+    @Test
+    void aBareNumberIsNoLongerSecondsButAProblemNamingBothForms(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("sim.yaml");
+        Files.writeString(yaml, """
+                cognos: {sessionIdleTimeout: 3600}
+                genesys:
+                  clients:
+                    - {clientId: c, secret: s, tokenLifetime: 600, colour: red}
+                """);
+        assertThatThrownBy(() -> SimulatorConfig.fromYaml(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cognos.sessionIdleTimeout = 3600: is a bare number")
+                .hasMessageContaining("3600s or 3600ms")
+                .hasMessageContaining("genesys.clients[0].tokenLifetime = 600: is a bare number")
+                .hasMessageContaining("genesys.clients[0].colour: is not a key");
+    }
+
+    @Test
+    void problemsInTheSharedFileNameTheSimulatorSection() {
+        ConfigSource source = ConfigSource.parse("kafka: {bootstrapServers: b:1}\nsimulator: {port: 70000, seeed: 1}\n", "sb.yaml", Map.of());
+        assertThatThrownBy(() -> SimulatorConfig.from(source, SimulatorConfig.builder())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("simulator.port = 70000").hasMessageContaining("simulator.seeed: is not a key (did you mean seed?)");
+    }
+
+    @Test
+    void everyKeyIsDocumented() {
+        assertThat(SimulatorConfig.configKeys()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(SimulatorConfig.configKeys()).extracting(k -> k.name()).contains("simulator.port", "simulator.genesys.clients[].tokenLifetime");
     }
 
     @Test

@@ -51,13 +51,15 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     private final Path dataDir;
     private final boolean deleteOnClose;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, KafkaConfig config, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
+        this.config = config;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -178,7 +180,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         awaitReady(bootstrap, server);
         LOG.info("embedded Kafka ready at {} in {} ms (data in {})", bootstrap,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
-        return new EmbeddedKafkaBroker(dir, temporary, server, bootstrap);
+        return new EmbeddedKafkaBroker(dir, temporary, config, server, bootstrap);
     }
 
     /** Formats KRaft storage for a new single-node cluster in {@code dir}. */
@@ -235,13 +237,72 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return dataDir;
     }
 
+    /**
+     * Stops the broker as an outage would: clients lose their connections, nothing is deleted. {@link #restart()}
+     * brings it back on the same ports with the same data. Idempotent.
+     */
+    @Override
+    public synchronized void stop() {
+        if (closed) {
+            throw new IllegalStateException("embedded Kafka at " + bootstrapServers + " is closed");
+        }
+        if (server == null) {
+            return;
+        }
+        safeShutdown(server);
+        server = null;
+        LOG.info("embedded Kafka at {} stopped (data kept in {})", bootstrapServers, dataDir);
+    }
+
+    /**
+     * Starts a stopped broker again on the same ports and data directory: topics, records and committed offsets
+     * are as they were, and clients reconnect to the same {@link #bootstrapServers()}. Retries for a while when the
+     * old sockets still hold a port. A no-op when it runs.
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("embedded Kafka at " + bootstrapServers + " is closed");
+        }
+        if (server != null) {
+            return;
+        }
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            KafkaRaftServer next = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                next.startup();
+                awaitReady(bootstrapServers, next);
+                server = next;
+                LOG.info("embedded Kafka restarted at {} in {} ms", bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return;
+            } catch (RuntimeException e) {
+                safeShutdown(next);
+                if (!isBindFailure(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warn("embedded Kafka cannot bind {} yet ({}); retrying", bootstrapServers, e.toString());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while restarting embedded Kafka", ie);
+                }
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        safeShutdown(server);
+        if (server != null) {
+            safeShutdown(server);
+            server = null;
+        }
         if (deleteOnClose) {
             deleteRecursively(dataDir);
         }

@@ -32,6 +32,23 @@ public interface KafkaBroker extends AutoCloseable {
     void close();
 
     /**
+     * Stops the broker like an outage, keeping its data, so that {@link #restart()} brings it back on the same
+     * address. Supported by the embedded broker.
+     *
+     * @throws UnsupportedOperationException for a broker kind that cannot do it
+     */
+    default void stop() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be stopped and restarted; run with -D"
+                + KIND_PROPERTY + "=embedded");
+    }
+
+    /** Starts a {@linkplain #stop() stopped} broker again on the same address with the same data. */
+    default void restart() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be stopped and restarted; run with -D"
+                + KIND_PROPERTY + "=embedded");
+    }
+
+    /**
      * Starts the broker chosen by {@code -Dswitchboard.kafka}: {@code embedded} (the default) runs a
      * KRaft broker in this JVM; {@code testcontainers} runs the {@code apache/kafka} image and fails
      * with a clear message when no Docker engine answers.

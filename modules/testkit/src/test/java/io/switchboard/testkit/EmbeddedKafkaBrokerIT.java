@@ -38,6 +38,40 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void aStoppedBrokerRestartsOnTheSameAddressWithItsDataAndClientsReconnect() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            String address = broker.bootstrapServers();
+            broker.createTopic("outage", 1, Map.of());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(broker.clientProperties(), new StringSerializer(),
+                    new StringSerializer())) {
+                producer.send(new ProducerRecord<>("outage", "k", "before")).get(30, TimeUnit.SECONDS);
+                broker.stop();
+                broker.stop(); // idempotent
+                try (Admin admin = broker.admin()) {
+                    assertThatThrownBy(() -> admin.listTopics().names().get(3, TimeUnit.SECONDS))
+                            .isInstanceOf(java.util.concurrent.TimeoutException.class);
+                }
+                broker.restart();
+                producer.send(new ProducerRecord<>("outage", "k", "after")).get(60, TimeUnit.SECONDS); // the same client reconnects
+            }
+            assertThat(broker.bootstrapServers()).isEqualTo(address);
+            var props = broker.clientProperties();
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition tp = new TopicPartition("outage", 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(Set.of(tp));
+                java.util.List<String> values = new java.util.ArrayList<>();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                    return values.size() >= 2;
+                });
+                assertThat(values).containsExactly("before", "after");
+            }
+        }
+    }
+
+    @Test
     void unknownBrokerKindIsExplained() {
         String before = System.getProperty(KafkaBroker.KIND_PROPERTY);
         System.setProperty(KafkaBroker.KIND_PROPERTY, "zookeeper");

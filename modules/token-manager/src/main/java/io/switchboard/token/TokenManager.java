@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,8 @@ import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.ops.OpsServer;
+import io.switchboard.core.supervise.Health;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.token.internal.ConfigFingerprint;
 import io.switchboard.token.internal.KafkaPublications;
 import io.switchboard.token.internal.OwnershipConsumer;
@@ -40,8 +44,15 @@ import io.vertx.core.Vertx;
  *
  * <p>Start any number of instances with the same configuration (different {@code instanceId}s):
  * each credential is owned by exactly one; when an instance stops, another takes its credentials
- * over, adopting the tokens already published. Serves {@code /health}, {@code /ready} (assigned
- * and token table loaded) and {@code /metrics} unless {@code ops.port} is -1.
+ * over, adopting the tokens already published. Serves {@code /health}, {@code /ready} (assigned,
+ * token table loaded, and every supervised component UP — see {@link #readiness()}) and {@code /metrics}
+ * unless {@code tokenManager.ops.port} is -1.
+ *
+ * <p>Background work runs under one {@link Supervisor}: the token table's reader ({@value TokenTable#COMPONENT}),
+ * the ownership consumer ({@value OwnershipConsumer#COMPONENT}), the refresh scheduler's tasks
+ * ({@value #SCHEDULER_COMPONENT}) and publishing ({@value #PUBLISHER_COMPONENT}). A broker or registry outage is
+ * retried with backoff and jitter (the component is RETRYING, {@code /ready} DOWN with the reason, and UP again once
+ * it recovers); a fatal failure completes {@link #fatal()}, on which the CLI stops the instance with exit code 1.
  *
  * <p>Thread-safe. {@link #close()} hands credentials over (leaves the group), flushes the producer
  * and stops every thread it started, including the {@link Vertx} instance if it created it.
@@ -49,6 +60,10 @@ import io.vertx.core.Vertx;
 public final class TokenManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+    /** Supervised component: the refresh scheduler's tasks (each reports its own failure). */
+    public static final String SCHEDULER_COMPONENT = "refresh-scheduler";
+    /** Supervised component: publishing tokens (RETRYING while a broker or registry outage makes publishes fail). */
+    public static final String PUBLISHER_COMPONENT = "token-publisher";
 
     private final TokenManagerConfig config;
     private final Vertx vertx;
@@ -61,6 +76,7 @@ public final class TokenManager implements AutoCloseable {
     private final TokenRefreshScheduler scheduler;
     private final OwnershipConsumer ownership;
     private final OpsServer ops;
+    private final Supervisor supervisor;
     private final AutoCloseable onClose;
     private boolean closed;
 
@@ -72,6 +88,8 @@ public final class TokenManager implements AutoCloseable {
         this.onClose = onClose;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.registry.config().commonTags("instance", config.instanceId());
+        this.supervisor = new Supervisor("token-manager", Clock.systemUTC(), RandomGenerator.getDefault(), (component, reason, cause) ->
+                LOG.error("token manager {} cannot go on ({}); /ready is DOWN and the process exits with code 1", config.instanceId(), reason));
         // The ops port first: a second instance on one host whose port is taken stops here, before it
         // creates topics or joins the consumer group (and so never disturbs the running instance).
         this.ops = config.opsPort() < 0 ? null : startOps();
@@ -85,18 +103,21 @@ public final class TokenManager implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         this.metrics = new TokenMetrics(registry, clock);
-        this.table = TokenTable.start(config.tokenTableConfig());
-        this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+        TokenTableConfig tableConfig = config.tokenTableConfig();
+        this.table = TokenTable.start(tableConfig, supervisor);
+        this.publications = new KafkaPublications(config.kafkaClientProperties(), config.topics(), tableConfig.schemaRegistry(),
                 config.instanceId());
-        this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId());
+        this.tasks = (Tasks.ExecutorTasks) Tasks.singleThread("token-scheduler-" + config.instanceId(),
+                task -> supervisor.guard(SCHEDULER_COMPONENT, task));
         PublishedTokens published = PublishedTokens.of(table::current, table::latestVersion);
         Map<String, String> fingerprints = new HashMap<>();
         config.credentials().forEach(spec -> fingerprints.put(spec.id(), ConfigFingerprint.of(spec, config.keys())));
         this.scheduler = new TokenRefreshScheduler(config.instanceId(), logins, fingerprints, tasks, new RefreshPolicy(config.refresh()),
                 published, publications, new TokenCipher(config.keys()), metrics, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.ownership = new OwnershipConsumer(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
-                config.instanceId(), scheduler, table, publications);
+        this.scheduler.reportPublishingTo(supervisor.component(PUBLISHER_COMPONENT));
+        this.ownership = new OwnershipConsumer(config.kafkaClientProperties(), config.topics(), tableConfig.schemaRegistry(),
+                config.instanceId(), scheduler, table, publications, supervisor);
         this.ownership.start();
         LOG.info("token manager {} started: {} credential(s) configured, topics under '{}'{}", config.instanceId(),
                 logins.size(), config.topicPrefix(), ops == null ? "" : ", ops on " + config.opsHost() + ":" + ops.port());
@@ -106,7 +127,7 @@ public final class TokenManager implements AutoCloseable {
      * Starts an instance that logs in with the configured credentials through the provider profiles
      * ({@link LoginClient}), on its own {@link Vertx}.
      *
-     * @throws ConfigException     naming {@code ops.port} when the ops port is taken (e.g. a second instance on one host)
+     * @throws ConfigException     naming {@code tokenManager.ops.port} when the ops port is taken (e.g. a second instance on one host)
      * @throws SwitchboardException when Kafka cannot be reached to create the topics
      */
     public static TokenManager start(TokenManagerConfig config) {
@@ -142,26 +163,28 @@ public final class TokenManager implements AutoCloseable {
      * Starts the ops server before anything else runs, so its readiness checks read the fields
      * assigned later through {@code this} (DOWN until they exist).
      *
-     * @throws ConfigException naming {@code ops.port} when the port is taken
+     * @throws ConfigException naming {@code tokenManager.ops.port} when the port is taken
      */
     private OpsServer startOps() {
         try {
             return OpsServer.builder().host(config.opsHost()).port(config.opsPort()).metrics(registry)
                     .readiness("ownership-assigned", () -> this.ownership != null && this.ownership.isAssigned())
                     .readiness("token-table-loaded", () -> this.table != null && this.table.isReady())
+                    .supervisor(supervisor)
                     .start(vertx).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (portTaken(cause)) {
-                throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem("ops.port",
+                String key = TokenManagerConfig.OPS_PORT.name();
+                throw new ConfigException("the token-manager configuration", List.of(new ConfigProblem(key,
                         Integer.toString(config.opsPort()), "port " + config.opsPort() + " on " + config.opsHost()
                         + " is already in use (another token manager on this host?); give each instance on a host its own"
-                        + " ops.port, or ops.port: 0 for any free port (the start-up log names the port), or -1 for no ops server;"
-                        + " environment SWITCHBOARD_OPS_PORT")));
+                        + " " + key + " (ops.port in older files), or " + key + ": 0 for any free port (the start-up log names"
+                        + " the port), or -1 for no ops server; environment " + TokenManagerConfig.OPS_PORT.envVar())));
             }
             throw new SwitchboardException("cannot serve /health, /ready, /metrics on " + config.opsHost() + ":" + config.opsPort()
-                    + " (" + cause.getMessage() + "); pick a free ops.port, 0 for any, or -1 for none", e);
+                    + " (" + cause.getMessage() + "); pick a free " + TokenManagerConfig.OPS_PORT.name() + ", 0 for any, or -1 for none", e);
         }
     }
 
@@ -180,9 +203,36 @@ public final class TokenManager implements AutoCloseable {
         return config;
     }
 
-    /** Ready: the group assigned its partitions and the token table finished its first read. */
+    /**
+     * Ready: the group assigned its partitions, the token table finished its first read and every supervised
+     * component (token table, ownership consumer, refresh scheduler, publisher) is UP.
+     */
     public boolean isReady() {
-        return ownership.isAssigned() && table.isReady();
+        return readiness().up();
+    }
+
+    /** What {@code /ready} says: UP, or DOWN naming each check or component that is not, with its reason. */
+    public Health readiness() {
+        List<String> reasons = new java.util.ArrayList<>();
+        if (!ownership.isAssigned()) {
+            reasons.add("ownership-assigned: the consumer group has not assigned this instance yet");
+        }
+        if (!table.isReady()) {
+            reasons.add("token-table-loaded: still reading " + config.topics().tokens());
+        }
+        Health components = supervisor.readiness();
+        if (!components.up()) {
+            reasons.add(components.reason());
+        }
+        return reasons.isEmpty() ? Health.ok() : Health.down(String.join("; ", reasons));
+    }
+
+    /**
+     * Completes with the first fatal failure of a supervised component (the role cannot go on: {@code /ready} is
+     * DOWN with the reason); the CLI then stops the instance and exits with code 1. Never completes while healthy.
+     */
+    public CompletableFuture<Supervisor.Fatal> fatal() {
+        return supervisor.fatal();
     }
 
     /** Credentials this instance owns now. */
@@ -244,6 +294,9 @@ public final class TokenManager implements AutoCloseable {
         }
         if (ops != null) {
             ops.close();
+        }
+        if (supervisor != null) {
+            supervisor.close();
         }
         if (onClose != null) {
             try {

@@ -1,46 +1,42 @@
 package io.switchboard.token;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
-import io.switchboard.core.SecretReferences;
 import io.switchboard.core.Topics;
+import io.switchboard.core.config.Checks;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.ConfigReference;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.ConfigSource;
+import io.switchboard.core.config.SharedKeys;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialsConfig;
 
 /**
- * Configuration of one token-manager instance, loaded from YAML with environment overrides.
+ * Configuration of one token-manager instance, read from the deployment's configuration file
+ * ({@link io.switchboard.core.config.ConfigFile}) with environment overrides.
  *
- * <p>Every key is declared once in {@link #KEYS} with its name, type, default, documentation and
- * validation; {@link #reference()} prints them. A scalar key {@code a.bC} is overridden by the
- * environment variable {@code SWITCHBOARD_A_B_C} (e.g. {@code SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS}).
- * Loading validates everything and throws one {@link ConfigException} with every problem; values of
- * secrets are never shown. Immutable; {@link #toString()} masks secrets and Kafka properties that
- * look like credentials.
+ * <p>Every key is declared once below as a {@link ConfigKey} with its name, type, default,
+ * documentation and validation ({@link #configKeys()}); {@link #reference()} prints them. A key {@code a.bC}
+ * is overridden by the environment variable {@code SWITCHBOARD_A_B_C} (e.g.
+ * {@code SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS}, {@code SWITCHBOARD_TOKEN_MANAGER_OPS_PORT}). Loading
+ * validates everything and throws one {@link ConfigException} with every problem; values of secrets
+ * are never shown. The file's other roles' sections ({@code poller}, {@code aggregator},
+ * {@code simulator}) are left alone. Immutable; {@link #toString()} masks secrets and Kafka properties
+ * that look like credentials.
  *
  * <pre>
  * kafka:
@@ -52,12 +48,17 @@ import io.switchboard.token.login.CredentialsConfig;
  * encryption:
  *   activeKeyId: k1
  *   keys: {k1: "${env:SWITCHBOARD_TOKEN_KEY}"}
- * refresh: {lifetimeShare: 0.75, minRemaining: PT2M}
- * ops: {port: 9401}
+ * tokenManager:
+ *   refresh: {lifetimeShare: 0.75, minRemaining: 2m}
+ *   ops: {port: 9401}
  * credentials:
  *   - id: genesys-prod
  *     ...
  * </pre>
+ *
+ * <p>Files written for earlier releases keep working: the top-level {@code instanceId}, {@code refresh.*}
+ * and {@code ops.*} are read as {@code tokenManager.instanceId}, {@code tokenManager.refresh.*} and
+ * {@code tokenManager.ops.*}.
  *
  * @param bootstrapServers  Kafka {@code bootstrap.servers}
  * @param topicPrefix       prefix of every topic name
@@ -86,38 +87,95 @@ public record TokenManagerConfig(
         List<CredentialSpec> credentials) {
 
     /** Prefix of environment variables that override keys. */
-    public static final String ENV_PREFIX = "SWITCHBOARD_";
+    public static final String ENV_PREFIX = ConfigKey.ENV_PREFIX;
 
-    /** One configuration key: everything about it in one place. */
+    /**
+     * One configuration key as text, for callers of the earlier API.
+     *
+     * @deprecated use {@link #configKeys()}: the {@link ConfigKey}s themselves
+     */
+    @Deprecated
     public record Key(String name, String type, String defaultValue, String doc) {
 
         /** Environment variable that overrides this key, e.g. {@code SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS}. */
         public String envVar() {
-            return ENV_PREFIX + name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+            return ConfigKey.envVarOf(name, "<ID>");
         }
     }
 
-    private static final List<Key> KEYS = List.of(
-            new Key("kafka.bootstrapServers", "string", null, "Kafka bootstrap servers, host:port[,host:port]. Required."),
-            new Key("kafka.topicPrefix", "string", Topics.DEFAULT_PREFIX, "Prefix of every topic name (letters, digits, '.', '_', '-')."),
-            new Key("kafka.requestPartitions", "int", "12", "Partitions of <prefix>.token-requests when created here; one instance owns the credentials of each partition, so this caps useful instances."),
-            new Key("kafka.properties", "map", "{}", "Extra Kafka client properties for every client (security.protocol, sasl.*); values may be ${env:..} or ${file:..}."),
-            new Key("schemaRegistry.url", "url", null, "URL of the Confluent-compatible schema registry for TokenRecord / TokenRefreshRequest / TokenStatus. Required."),
-            new Key("instanceId", "string", "<hostname>-<pid>", "Id of this instance in logs, status events and TokenRecord.ownerId."),
-            new Key("encryption.activeKeyId", "string", null, "Id (in encryption.keys) of the key new tokens are encrypted with. Required."),
-            new Key("encryption.keys", "map of secret", null, "Key id -> ${env:..}/${file:..} holding 32 random bytes in Base64 (openssl rand -base64 32). Keep old ids while keys rotate. Required."),
-            new Key("refresh.lifetimeShare", "double", "0.75", "Share of the token lifetime after which it is refreshed, in (0, 1]."),
-            new Key("refresh.jitter", "double", "0.1", "Random share in [0, 0.5] by which refreshes and backoffs are brought forward."),
-            new Key("refresh.minRemaining", "duration", "PT2M", "Refresh at the latest this long before expiry (when the lifetime allows)."),
-            new Key("refresh.defaultLifetime", "duration", "PT1H", "Token lifetime assumed when the vendor does not send expires_in."),
-            new Key("refresh.backoffInitial", "duration", "PT1S", "Wait after the first failed login; doubles per failure."),
-            new Key("refresh.backoffMax", "duration", "PT5M", "Longest wait between failed logins."),
-            new Key("refresh.parkedRetry", "duration", "PT1H", "Wait before retrying a credential the vendor rejected (invalid_client, access_denied, ...)."),
-            new Key("ops.host", "string", "127.0.0.1", "Interface of the /health, /ready, /metrics server; 0.0.0.0 for all."),
-            new Key("ops.port", "int", "9401", "Port of the ops server; 0 = any free port, -1 = no server."),
-            new Key("credentials", "list", null, "Credentials this fleet logs in with: id, provider and the provider's keys (see docs/token-manager.md). Required."));
+    // ---- kafka (shared by every role) ----
 
-    private static final Set<String> SECTIONS = Set.of("kafka", "schemaRegistry", "encryption", "refresh", "ops");
+    /** Kafka bootstrap servers. */
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = SharedKeys.KAFKA_BOOTSTRAP_SERVERS;
+    /** Prefix of every topic name. */
+    public static final ConfigKey<String> TOPIC_PREFIX = SharedKeys.KAFKA_TOPIC_PREFIX;
+    /** Partitions of the token-requests topic. */
+    public static final ConfigKey<Integer> REQUEST_PARTITIONS = ConfigKey.integer("kafka.requestPartitions").defaultValue(12)
+            .check(Checks.between(1, 10_000))
+            .doc("Partitions of <prefix>.token-requests when the token manager creates it; one instance owns the credentials of"
+                    + " each partition, so this caps useful token-manager instances.");
+    /** Extra Kafka client properties. */
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = SharedKeys.KAFKA_PROPERTIES;
+
+    // ---- schemaRegistry, encryption (shared) ----
+
+    /** Schema registry URL. */
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
+    /** Id of the key that encrypts new tokens. */
+    public static final ConfigKey<String> ACTIVE_KEY_ID = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID;
+    /** Encryption keys by id. */
+    public static final ConfigKey<Map<String, Secret>> ENCRYPTION_KEYS = SharedKeys.ENCRYPTION_KEYS;
+
+    // ---- tokenManager ----
+
+    /** Id of this instance. */
+    public static final ConfigKey<String> INSTANCE_ID = ConfigKey.string("tokenManager.instanceId").alias("instanceId")
+            .computedDefault("<hostname>-<pid>").check(Checks.notBlank())
+            .doc("Id of this instance in logs, status events and TokenRecord.ownerId.");
+    public static final ConfigKey<Double> LIFETIME_SHARE = ConfigKey.decimal("tokenManager.refresh.lifetimeShare")
+            .alias("refresh.lifetimeShare").defaultValue(0.75).check(Checks.between(0.0, false, 1.0))
+            .doc("Share of the token lifetime after which it is refreshed, in (0, 1].");
+    public static final ConfigKey<Double> JITTER = ConfigKey.decimal("tokenManager.refresh.jitter").alias("refresh.jitter")
+            .defaultValue(0.1).check(Checks.between(0.0, true, 0.5))
+            .doc("Random share in [0, 0.5] by which refreshes and backoffs are brought forward.");
+    public static final ConfigKey<Duration> MIN_REMAINING = ConfigKey.duration("tokenManager.refresh.minRemaining")
+            .alias("refresh.minRemaining").defaultValue(Duration.ofMinutes(2)).check(Checks.notNegative())
+            .doc("Refresh at the latest this long before expiry (when the lifetime allows).");
+    public static final ConfigKey<Duration> DEFAULT_LIFETIME = ConfigKey.duration("tokenManager.refresh.defaultLifetime")
+            .alias("refresh.defaultLifetime").defaultValue(Duration.ofHours(1)).check(Checks.positive())
+            .doc("Token lifetime assumed when the vendor does not send expires_in (a credential's defaultLifetime wins).");
+    public static final ConfigKey<Duration> BACKOFF_INITIAL = ConfigKey.duration("tokenManager.refresh.backoffInitial")
+            .alias("refresh.backoffInitial").defaultValue(Duration.ofSeconds(1)).check(Checks.positive())
+            .doc("Wait after the first failed login; doubles per failure.");
+    public static final ConfigKey<Duration> BACKOFF_MAX = ConfigKey.duration("tokenManager.refresh.backoffMax")
+            .alias("refresh.backoffMax").defaultValue(Duration.ofMinutes(5)).check(Checks.positive())
+            .doc("Longest wait between failed logins; at least backoffInitial.");
+    public static final ConfigKey<Duration> PARKED_RETRY = ConfigKey.duration("tokenManager.refresh.parkedRetry")
+            .alias("refresh.parkedRetry").defaultValue(Duration.ofHours(1)).check(Checks.positive())
+            .doc("Wait before retrying a credential the vendor rejected (invalid_client, access_denied, ...).");
+    public static final ConfigKey<String> OPS_HOST = ConfigKey.string("tokenManager.ops.host").alias("ops.host")
+            .defaultValue("127.0.0.1").check(s -> s.isBlank() ? "must not be blank; use 127.0.0.1 or 0.0.0.0" : null)
+            .doc("Interface of the /health, /ready, /metrics server; 0.0.0.0 for all.");
+    public static final ConfigKey<Integer> OPS_PORT = ConfigKey.integer("tokenManager.ops.port").alias("ops.port")
+            .defaultValue(9401).check(Checks.between(-1, 65535))
+            .doc("Port of the ops server; 0 = any free port (e.g. a second instance on one host), -1 = no server.");
+    /** The credentials list (its items' keys: {@link CredentialsConfig#keys()}). */
+    public static final ConfigKey<java.util.List<io.switchboard.core.config.ConfigSection>> CREDENTIALS = ConfigKey.items("credentials").required()
+            .doc("The credentials this fleet logs in with: a list of mappings with id, provider and the provider's keys.");
+
+    private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, REQUEST_PARTITIONS, KAFKA_PROPERTIES,
+            SCHEMA_REGISTRY_URL, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+    private static final List<ConfigKey<?>> OWN_KEYS = List.of(INSTANCE_ID, LIFETIME_SHARE, JITTER, MIN_REMAINING, DEFAULT_LIFETIME,
+            BACKOFF_INITIAL, BACKOFF_MAX, PARKED_RETRY, OPS_HOST, OPS_PORT);
+    private static final List<ConfigKey<?>> KEYS;
+
+    static {
+        List<ConfigKey<?>> all = new ArrayList<>(SHARED_KEYS);
+        all.addAll(OWN_KEYS);
+        all.add(CREDENTIALS);
+        KEYS = List.copyOf(all);
+    }
+
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
 
     public TokenManagerConfig {
@@ -130,19 +188,44 @@ public record TokenManagerConfig(
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
-    /** Every key with type, default and documentation, in file order. */
-    public static List<Key> settings() {
+    /** Every key the token manager reads outside the credentials list, in file order (credentials: {@link CredentialsConfig#keys()}). */
+    public static List<ConfigKey<?>> configKeys() {
         return KEYS;
     }
 
-    /** A table of every key for {@code --help}: name, env var, type, default, doc. */
+    /**
+     * Every key with type, default and documentation, in file order.
+     *
+     * @deprecated use {@link #configKeys()}
+     */
+    @Deprecated
+    public static List<Key> settings() {
+        return KEYS.stream().map(k -> new Key(k.name(), k.type().name(), k.isRequired() ? null : k.describeDefault(), k.doc())).toList();
+    }
+
+    /** The reference sections of the keys the token manager reads: shared sections, tokenManager, credentials. */
+    public static ConfigReference referenceSections(ConfigReference reference) {
+        return reference
+                .section("kafka, schemaRegistry, encryption (shared by every role)",
+                        "Read by the token manager and by every reader of tokens (pollers, tools).", SHARED_KEYS)
+                .section("tokenManager", "Settings of `switchboard token-manager` only. The older top-level names"
+                        + " (instanceId, refresh.*, ops.*) are still read.", OWN_KEYS)
+                .section("credentials", "A list; each item has an id, a provider and the provider's keys (the provider of each key in"
+                        + " brackets). A credential's keys are overridden by environment variables with its id in place of <ID>"
+                        + " (genesys-eu: GENESYS_EU). Each item may have a poll: list, read by the pollers.",
+                        withCredentialsList());
+    }
+
+    private static List<ConfigKey<?>> withCredentialsList() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        keys.add(CREDENTIALS);
+        keys.addAll(CredentialsConfig.keys());
+        return keys;
+    }
+
+    /** The token manager's keys as plain text, for {@code --print-config-reference}. */
     public static String reference() {
-        StringBuilder sb = new StringBuilder();
-        for (Key k : KEYS) {
-            sb.append(String.format("%-26s %-38s %-14s default %-16s%n    %s%n", k.name(), k.envVar(), k.type(),
-                    k.defaultValue() == null ? "(required)" : k.defaultValue(), k.doc()));
-        }
-        return sb.toString();
+        return referenceSections(ConfigReference.of()).text();
     }
 
     /** Topic names under {@link #topicPrefix()}. */
@@ -157,14 +240,7 @@ public record TokenManagerConfig(
 
     /** Loads a file, resolving references and overrides against {@code env}. */
     public static TokenManagerConfig load(Path file, Map<String, String> env) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new io.switchboard.core.ConfigProblem(
-                    "--config", file.toString(), "cannot read the file (" + e.getClass().getSimpleName() + "); give the path of a YAML file")));
-        }
-        return parse(text, file.toString(), env);
+        return from(ConfigSource.load(file, env));
     }
 
     /**
@@ -174,58 +250,70 @@ public record TokenManagerConfig(
      * @throws ConfigException with every problem found
      */
     public static TokenManagerConfig parse(String yaml, String source, Map<String, String> env) {
-        ConfigProblems problems = new ConfigProblems(source);
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (IOException e) {
-            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
-                    ? " at line " + jpe.getLocation().getLineNr() : "";
-            problems.add("(file)", null, "is not valid YAML" + where + "; check indentation and quoting");
-            problems.throwIfAny();
-            throw new IllegalStateException("unreachable");
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            root = JsonNodeFactory.instance.objectNode();
-        }
-        if (!root.isObject()) {
-            problems.add("(file)", null, "must be a YAML mapping with keys kafka, schemaRegistry, encryption, refresh, ops, credentials");
-            problems.throwIfAny();
-        }
-        Reader r = new Reader(root, env, problems);
-        r.checkUnknownKeys();
+        return from(ConfigSource.parse(yaml, source, env));
+    }
 
-        String bootstrap = r.string("kafka.bootstrapServers", s -> s.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*") ? null
-                : "is not a host:port[,host:port] list");
-        String prefix = r.string("kafka.topicPrefix", s -> s.matches("[a-zA-Z0-9._-]+") ? null
-                : "may only contain letters, digits, '.', '_' and '-'");
-        int requestPartitions = r.integer("kafka.requestPartitions", 1, 10_000);
-        Map<String, String> kafkaProps = r.kafkaProperties();
-        String registry = r.string("schemaRegistry.url", s -> s.matches("https?://\\S+") ? null
-                : "is not an http:// or https:// URL");
-        String instanceId = r.string("instanceId", s -> s.isBlank() ? "must not be blank" : null);
+    /**
+     * Reads the token manager's keys from a configuration.
+     *
+     * @throws ConfigException with every problem found
+     */
+    public static TokenManagerConfig from(ConfigSource source) {
+        ConfigProblems problems = source.newProblems();
+        ConfigSection root = source.root(problems);
+        List<String> foreign = new ArrayList<>(ConfigSource.SECTIONS);
+        foreign.removeAll(List.of("kafka", "schemaRegistry", "encryption", "tokenManager", "credentials"));
+        root.rejectUnknownKeys(KEYS, foreign);
+
+        String bootstrap = root.get(BOOTSTRAP_SERVERS);
+        String prefix = root.get(TOPIC_PREFIX);
+        Integer requestPartitions = root.get(REQUEST_PARTITIONS);
+        Map<String, String> kafkaProps = root.get(KAFKA_PROPERTIES);
+        String registry = root.get(SCHEMA_REGISTRY_URL);
+        String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
         }
-        String activeKeyId = r.raw("encryption.activeKeyId");
-        TokenKeys keys = r.keys(activeKeyId);
-        double share = r.decimal("refresh.lifetimeShare", 0.0, false, 1.0);
-        double jitter = r.decimal("refresh.jitter", 0.0, true, 0.5);
-        Duration minRemaining = r.duration("refresh.minRemaining", true);
-        Duration defaultLifetime = r.duration("refresh.defaultLifetime", false);
-        Duration backoffInitial = r.duration("refresh.backoffInitial", false);
-        Duration backoffMax = r.duration("refresh.backoffMax", false);
-        Duration parkedRetry = r.duration("refresh.parkedRetry", false);
+        TokenKeys keys = decodeKeys(root);
+        Double share = root.get(LIFETIME_SHARE);
+        Double jitter = root.get(JITTER);
+        Duration minRemaining = root.get(MIN_REMAINING);
+        Duration defaultLifetime = root.get(DEFAULT_LIFETIME);
+        Duration backoffInitial = root.get(BACKOFF_INITIAL);
+        Duration backoffMax = root.get(BACKOFF_MAX);
+        Duration parkedRetry = root.get(PARKED_RETRY);
         if (backoffInitial != null && backoffMax != null && backoffMax.compareTo(backoffInitial) < 0) {
-            problems.add("refresh.backoffMax", backoffMax.toString(), "is shorter than refresh.backoffInitial (" + backoffInitial + ")");
+            root.problem(BACKOFF_MAX, backoffMax, "is shorter than " + BACKOFF_INITIAL.name() + " ("
+                    + BACKOFF_INITIAL.describe(backoffInitial) + ")");
         }
-        String opsHost = r.string("ops.host", s -> s.isBlank() ? "must not be blank; use 127.0.0.1 or 0.0.0.0" : null);
-        int opsPort = r.integer("ops.port", -1, 65535);
-        List<CredentialSpec> credentials = CredentialsConfig.parse(root.get("credentials"), new SecretReferences(env), problems);
+        String opsHost = root.get(OPS_HOST);
+        Integer opsPort = root.get(OPS_PORT);
+        List<CredentialSpec> credentials = CredentialsConfig.parse(root);
         problems.throwIfAny();
         return new TokenManagerConfig(bootstrap, prefix, kafkaProps, registry, instanceId, keys,
                 new RefreshSettings(share, jitter, minRemaining, defaultLifetime, backoffInitial, backoffMax, parkedRetry),
                 opsHost, opsPort, requestPartitions, credentials);
+    }
+
+    /** Decodes the encryption keys, without repeating a problem already recorded for the same key. */
+    private static TokenKeys decodeKeys(ConfigSection root) {
+        ConfigProblems problems = root.problems();
+        String activeKeyId = root.get(ACTIVE_KEY_ID);
+        Map<String, Secret> base64 = root.get(ENCRYPTION_KEYS);
+        List<String> alreadyWrong = problems.problems().stream().map(ConfigProblem::key).toList();
+        ConfigProblems scratch = new ConfigProblems("encryption");
+        TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64 == null ? Map.of() : base64, ACTIVE_KEY_ID.name(),
+                ENCRYPTION_KEYS.name(), scratch).orElse(null);
+        boolean someKeyWrong = alreadyWrong.stream().anyMatch(k -> k.startsWith(ENCRYPTION_KEYS.name()));
+        for (ConfigProblem p : scratch.problems()) {
+            boolean echo = alreadyWrong.contains(p.key())
+                    || p.key().equals(ENCRYPTION_KEYS.name()) && someKeyWrong
+                    || p.key().equals(ACTIVE_KEY_ID.name()) && alreadyWrong.contains(ENCRYPTION_KEYS.name() + "." + activeKeyId);
+            if (!echo) {
+                problems.add(p.key(), p.value(), p.message());
+            }
+        }
+        return keys;
     }
 
     /** A copy with other credentials (tests, embedded demo). */
@@ -265,213 +353,6 @@ public record TokenManagerConfig(
             host = "localhost";
         }
         return host + "-" + ProcessHandle.current().pid();
-    }
-
-    /** Parses a duration: ISO-8601 ({@code PT2M}) or a number with unit ms, s, m, h, d ({@code 90s}). */
-    static Duration parseDuration(String text) {
-        String t = text.trim();
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-    }
-
-    /** Reads keys from the tree and the environment, recording problems. */
-    private static final class Reader {
-
-        private final JsonNode root;
-        private final Map<String, String> env;
-        private final ConfigProblems problems;
-        private final SecretReferences secrets;
-
-        Reader(JsonNode root, Map<String, String> env, ConfigProblems problems) {
-            this.root = root;
-            this.env = env;
-            this.problems = problems;
-            this.secrets = new SecretReferences(env);
-        }
-
-        void checkUnknownKeys() {
-            Set<String> known = new java.util.HashSet<>();
-            for (Key k : KEYS) {
-                known.add(k.name());
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String top = e.getKey();
-                if (SECTIONS.contains(top)) {
-                    if (!e.getValue().isObject()) {
-                        problems.add(top, null, "must be a mapping of keys");
-                        continue;
-                    }
-                    for (Iterator<String> names = e.getValue().fieldNames(); names.hasNext(); ) {
-                        String full = top + "." + names.next();
-                        if (!known.contains(full)) {
-                            problems.add(full, null, "is not a key; known keys: " + knownUnder(top));
-                        }
-                    }
-                } else if (!known.contains(top)) {
-                    problems.add(top, null, "is not a key; top-level keys are kafka, schemaRegistry, instanceId, encryption, refresh, ops, credentials");
-                }
-            }
-        }
-
-        private static String knownUnder(String section) {
-            List<String> names = new ArrayList<>();
-            for (Key k : KEYS) {
-                if (k.name().startsWith(section + ".")) {
-                    names.add(k.name());
-                }
-            }
-            return String.join(", ", names);
-        }
-
-        private Key key(String name) {
-            return KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
-        }
-
-        /** Raw text: env override, else the file, else the default; null when none. */
-        private String raw(String name) {
-            Key key = key(name);
-            String fromEnv = env.get(key.envVar());
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                return fromEnv.trim();
-            }
-            JsonNode node = root;
-            for (String part : name.split("\\.")) {
-                node = node.path(part);
-            }
-            if (!node.isMissingNode() && !node.isNull()) {
-                if (node.isContainerNode()) {
-                    problems.add(name, null, "must be a single " + key.type() + ", not a " + (node.isArray() ? "list" : "mapping"));
-                    return null;
-                }
-                return node.asText().trim();
-            }
-            return key.defaultValue() == null || key.defaultValue().startsWith("<") ? null : key.defaultValue();
-        }
-
-        String string(String name, Function<String, String> validator) {
-            String value = raw(name);
-            if (value == null || value.isEmpty()) {
-                if (key(name).defaultValue() == null) {
-                    problems.add(name, null, "is required (" + key(name).doc() + "); set it in the file or in " + key(name).envVar());
-                }
-                return null;
-            }
-            if (validator != null) {
-                String problem = validator.apply(value);
-                if (problem != null) {
-                    problems.add(name, value, problem);
-                    return null;
-                }
-            }
-            return value;
-        }
-
-        int integer(String name, int min, int max) {
-            String value = raw(name);
-            try {
-                int n = Integer.parseInt(value);
-                if (n < min || n > max) {
-                    problems.add(name, value, "must be between " + min + " and " + max);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(name, value, "is not a whole number");
-                return 0;
-            }
-        }
-
-        double decimal(String name, double min, boolean minInclusive, double max) {
-            String value = raw(name);
-            try {
-                double d = Double.parseDouble(value);
-                if (Double.isNaN(d) || (minInclusive ? d < min : d <= min) || d > max) {
-                    problems.add(name, value, "must be in " + (minInclusive ? "[" : "(") + min + ", " + max + "]");
-                }
-                return d;
-            } catch (NumberFormatException | NullPointerException e) {
-                problems.add(name, value, "is not a number");
-                return 0;
-            }
-        }
-
-        Duration duration(String name, boolean zeroAllowed) {
-            String value = raw(name);
-            try {
-                Duration d = parseDuration(value);
-                if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-                    problems.add(name, value, zeroAllowed ? "must not be negative" : "must be positive");
-                }
-                return d;
-            } catch (DateTimeParseException | NullPointerException e) {
-                problems.add(name, value, "is not a duration; write ISO-8601 like PT2M or a number with ms, s, m, h, d like 90s");
-                return null;
-            }
-        }
-
-        Map<String, String> kafkaProperties() {
-            Map<String, String> props = new LinkedHashMap<>();
-            JsonNode node = root.path("kafka").path("properties");
-            if (node.isMissingNode() || node.isNull()) {
-                return props;
-            }
-            if (!node.isObject()) {
-                problems.add("kafka.properties", null, "must be a mapping of Kafka client properties");
-                return props;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String value = e.getValue().asText();
-                if (SecretReferences.isReference(value)) {
-                    secrets.resolve("kafka.properties." + e.getKey(), value, problems)
-                            .ifPresent(s -> props.put(e.getKey(), s.reveal()));
-                } else {
-                    if (e.getKey().equals("bootstrap.servers")) {
-                        problems.add("kafka.properties.bootstrap.servers", value, "set kafka.bootstrapServers instead");
-                    }
-                    props.put(e.getKey(), value);
-                }
-            }
-            return props;
-        }
-
-        TokenKeys keys(String activeKeyId) {
-            Map<String, Secret> base64 = new LinkedHashMap<>();
-            JsonNode node = root.path("encryption").path("keys");
-            if (node.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    secrets.resolve("encryption.keys." + e.getKey(), e.getValue().asText(), problems)
-                            .ifPresent(s -> base64.put(e.getKey(), s));
-                }
-            } else if (!node.isMissingNode() && !node.isNull()) {
-                problems.add("encryption.keys", null, "must be a mapping of key id to ${env:..} or ${file:..}");
-                return null;
-            }
-            // Unresolved keys already have their problem; check the rest without repeating it.
-            Set<String> declared = new java.util.HashSet<>();
-            node.fieldNames().forEachRemaining(declared::add);
-            ConfigProblems scratch = new ConfigProblems("encryption");
-            TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64, "encryption.activeKeyId", "encryption.keys", scratch).orElse(null);
-            for (io.switchboard.core.ConfigProblem p : scratch.problems()) {
-                boolean echo = p.key().equals("encryption.keys") && !declared.isEmpty()
-                        || p.key().equals("encryption.activeKeyId") && declared.contains(activeKeyId);
-                if (!echo) {
-                    problems.add(p.key(), p.value(), p.message());
-                }
-            }
-            return declared.size() == base64.size() ? keys : null;
-        }
     }
 
     /** The {@link TokenTable} settings of this token manager (and of tools that share its configuration file). */

@@ -113,7 +113,8 @@ class TokenManagerConfigTest {
                 .hasMessageContaining("kafka.bootstrapServers: is required")
                 .hasMessageContaining("SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS")
                 .hasMessageContaining("schemaRegistry.url: is required")
-                .hasMessageContaining("encryption.keys: at least one key is required")
+                .hasMessageContaining("encryption.keys: is required")
+                .hasMessageContaining("openssl rand -base64 32")
                 .hasMessageContaining("encryption.activeKeyId: is required")
                 .hasMessageContaining("credentials: is required");
     }
@@ -137,6 +138,49 @@ class TokenManagerConfigTest {
     @Test
     void referenceListsEveryKeyWithItsEnvironmentVariable() {
         assertThat(TokenManagerConfig.reference())
-                .contains("kafka.bootstrapServers", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "refresh.lifetimeShare", "0.75", "PT2M");
+                .contains("kafka.bootstrapServers", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "tokenManager.refresh.lifetimeShare", "0.75",
+                        "tokenManager.refresh.minRemaining  (duration, default 2m)", "also read from refresh.lifetimeShare (deprecated)",
+                        "SWITCHBOARD_TOKEN_MANAGER_OPS_PORT",
+                        "credentials[].clientSecret", "SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET", "credentials[].accessKeySecret");
+        for (var key : TokenManagerConfig.configKeys()) {
+            assertThat(TokenManagerConfig.reference()).contains(key.name());
+        }
+    }
+
+    @Test
+    void theTokenManagerSectionIsReadAndOtherRolesSectionsAreLeftAlone() {
+        TokenManagerConfig c = TokenManagerConfig.parse(MINIMAL + """
+                tokenManager:
+                  instanceId: tm-1
+                  refresh: {minRemaining: PT5M, backoffMax: 10m}
+                  ops: {port: 0}
+                poller: {maxInFlight: 3}
+                aggregator: {anything: here}
+                simulator: {port: 8089}
+                """, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret",
+                "SWITCHBOARD_TOKEN_MANAGER_REFRESH_JITTER", "0.2"));
+        assertThat(c.instanceId()).isEqualTo("tm-1");
+        assertThat(c.refresh().minRemaining()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.refresh().backoffMax()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.refresh().jitter()).isEqualTo(0.2);
+        assertThat(c.opsPort()).isZero();
+    }
+
+    @Test
+    void aBareNumberForADurationIsAProblemNamingBothForms() {
+        assertThatThrownBy(() -> TokenManagerConfig.parse(MINIMAL + "tokenManager: {refresh: {backoffMax: 300}}\n", "tm.yaml",
+                Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tokenManager.refresh.backoffMax = 300: is a bare number")
+                .hasMessageContaining("300s or 300ms")
+                .hasMessageContaining("PT300S");
+    }
+
+    @Test
+    void theOldAndTheNewNameOfAKeyTogetherIsAProblem() {
+        assertThatThrownBy(() -> TokenManagerConfig.parse(MINIMAL + "ops: {port: 1}\ntokenManager: {ops: {port: 2}}\n", "tm.yaml",
+                Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("keep only tokenManager.ops.port");
     }
 }

@@ -16,7 +16,7 @@ import io.vertx.core.Vertx;
 
 /**
  * "Start it twice for a hot standby" on one host: the second instance's ops port is taken. That is a
- * configuration problem naming {@code ops.port}, found before the instance touches Kafka (the broker
+ * configuration problem naming {@code tokenManager.ops.port}, found before the instance touches Kafka (the broker
  * address here does not even listen).
  */
 class TokenManagerOpsPortTest {
@@ -70,9 +70,10 @@ class TokenManagerOpsPortTest {
             assertThatThrownBy(() -> TokenManager.start(config, vertx, List.of()))
                     .isInstanceOfSatisfying(ConfigException.class, e -> {
                         assertThat(e.problems()).singleElement().satisfies(p -> {
-                            assertThat(p.key()).isEqualTo("ops.port");
+                            assertThat(p.key()).isEqualTo(TokenManagerConfig.OPS_PORT.name()).endsWith("ops.port");
                             assertThat(p.value()).isEqualTo(Integer.toString(taken));
-                            assertThat(p.message()).contains("already in use", "ops.port: 0", "SWITCHBOARD_OPS_PORT");
+                            assertThat(p.message()).contains("already in use", TokenManagerConfig.OPS_PORT.name() + ": 0",
+                                    TokenManagerConfig.OPS_PORT.envVar());
                         });
                     });
             // The port stays with its owner; the failed start left nothing listening of its own.

@@ -37,7 +37,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     CommandSpec spec;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".switchboard/demo",
-            description = "Where the embedded broker keeps its data; reused across restarts (default: ${DEFAULT-VALUE}).")
+            description = "The broker's data, reused across restarts (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -114,6 +114,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         int code = 0;
         try {
             while (!stopped.await(refresh.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (demo.fatal().isDone()) {
+                    err.println("the demo stopped: " + demo.fatal().getNow(null));
+                    code = io.switchboard.cli.Switchboard.EXIT_FAILURE;
+                    break;
+                }
                 Instant now = Instant.now();
                 if (!revoked && revokeAfter != null && now.isAfter(started.plus(revokeAfter))) {
                     demo.revokeGenesysTokens();

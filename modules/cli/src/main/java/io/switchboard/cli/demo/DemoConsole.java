@@ -68,8 +68,8 @@ final class DemoConsole {
                     errors == 0 ? "" : p.errorsByKind()));
         }
         for (DemoSnapshot.Tenant t : now.tenants()) {
-            lines.add(String.format("  %-22s %-17s queues %4d  snapshots %4d  newest %s", t.credentialId(), t.provider(),
-                    t.queues(), t.snapshots(), t.latestSnapshotAgeMs() == null ? "-" : t.latestSnapshotAgeMs() + " ms old"));
+            lines.add(String.format("  %-22s %-17s queues %4d  records %7d  snapshots %4d  newest %s", t.credentialId(),
+                    t.provider(), t.queues(), t.records(), t.snapshots(), t.latestSnapshotAgeMs() == null ? "-" : t.latestSnapshotAgeMs() + " ms old"));
         }
         if (now.aggregator() != null) {
             lines.add(String.format("  %-22s records %d  snapshots %d", "aggregator", now.aggregator().recordsConsumed(),

@@ -57,6 +57,7 @@ final class DemoReport {
             m.put("credentialId", t.credentialId());
             m.put("provider", t.provider());
             m.put("queues", t.queues());
+            m.put("records", t.records());
             m.put("snapshots", t.snapshots());
             m.put("latestSnapshotAgeMs", t.latestSnapshotAgeMs());
             return m;

@@ -56,7 +56,7 @@ final class DemoScenario {
         return env;
     }
 
-    /** The {@code credentials:} section for {@code sim}. */
+    /** The {@code credentials:} section for {@code sim}, with the {@code poll:} section of each polling tenant. */
     static String credentialsYaml(VendorSimulator sim) {
         String base = sim.baseUrl();
         return """
@@ -67,6 +67,12 @@ final class DemoScenario {
                     apiBaseUrl: %s
                     clientId: genesys-client
                     clientSecret: ${env:GENESYS_SECRET}
+                    poll:
+                      - endpoint: genesys.queue-observations
+                        interval: 5s
+                      - endpoint: genesys.conversation-aggregates
+                        interval: 30s
+                        params: {granularity: PT15M}
                   - id: %s
                     provider: nice-cxone
                     authBaseUrl: %s/cxone
@@ -75,18 +81,50 @@ final class DemoScenario {
                     clientSecret: ${env:CXONE_SECRET}
                     accessKeyId: cxone-key-id
                     accessKeySecret: ${env:CXONE_KEY_SECRET}
+                    poll:
+                      - endpoint: cxone.skills-activity
+                        interval: 5s
                   - id: %s
                     provider: cognos-analytics
                     baseUrl: %s
                     namespace: LDAP
                     username: cognos-user
                     password: ${env:COGNOS_PASSWORD}
+                    poll:
+                      - endpoint: cognos.report-data
+                        interval: 10s
+                        params:
+                          reportStoreId: iQueueStatsReport
+                          column.queueId: Queue ID
+                          column.queueName: Queue
+                          column.observedAt: Time
+                          column.waiting: Waiting
+                          column.interacting: Interacting
+                          column.agentsOnQueue: Agents on queue
+                          column.agentsAvailable: Agents available
+                          column.serviceLevelPercent: Service level
                   - id: %s
                     provider: auth0
                     tokenUrl: %s/oauth/token
                     audience: https://beeapp.open-cosmos.com
                     clientId: auth0-client
                     clientSecret: ${env:AUTH0_SECRET}
+                    poll:
+                      - endpoint: generic.json
+                        interval: 10s
+                        params:
+                          url: %s/api/v1/queues/stats
+                          items: /queues
+                          field.queueId: /id
+                          field.queueName: /name
+                          field.waiting: /waiting
+                          field.interacting: /interacting
+                          field.longestWaitingMs: /longestWaitSeconds
+                          scale.longestWaitingMs: "1000"
+                          field.agentsOnQueue: /agentsOnQueue
+                          field.agentsAvailable: /agentsAvailable
+                          field.serviceLevelPercent: /serviceLevelPercent
+                          root.observedAt: /generatedAt
                   - id: %s
                     provider: genesys-cloud
                     tokenUrl: %s/oauth/token
@@ -96,7 +134,7 @@ final class DemoScenario {
                 """.formatted(GENESYS.credentialId(), sim.genesysLoginUrl(), sim.genesysApiUrl(),
                 CXONE.credentialId(), base, base,
                 COGNOS.credentialId(), sim.cognosUrl(),
-                DATACOSMOS.credentialId(), sim.auth0Url(),
+                DATACOSMOS.credentialId(), sim.auth0Url(), sim.auth0Url(),
                 WRONG_SECRET.credentialId(), sim.genesysLoginUrl(), sim.genesysApiUrl());
     }
 }

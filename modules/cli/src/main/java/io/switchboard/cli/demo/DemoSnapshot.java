@@ -64,10 +64,12 @@ public record DemoSnapshot(Instant at, Instant startedAt, Instant revokedAt, Lis
      * @param credentialId        credential id
      * @param provider            provider profile
      * @param queues              queues polled
+     * @param records             QueueStat records the pollers committed for it
      * @param snapshots           queue snapshots visible through the query API
      * @param latestSnapshotAgeMs age of the newest snapshot, or {@code null} when there is none
      */
-    public record Tenant(String credentialId, String provider, long queues, long snapshots, Long latestSnapshotAgeMs) {
+    public record Tenant(String credentialId, String provider, long queues, long records, long snapshots,
+                         Long latestSnapshotAgeMs) {
     }
 
     /**

@@ -14,7 +14,12 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.aggregate.Aggregator;
+import io.switchboard.aggregate.AggregatorConfig;
+import io.switchboard.cli.AggregatorSection;
 import io.switchboard.core.Topics;
+import io.switchboard.poll.PollerConfig;
+import io.switchboard.poll.PollerProcess;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
 import io.switchboard.simulator.Vendor;
@@ -47,15 +52,21 @@ public final class EmbeddedDemo implements AutoCloseable {
     private EmbeddedSchemaRegistry registry;
     private VendorSimulator sim;
     private TokenManager tokenManager;
+    private final List<PollerProcess> pollers = new ArrayList<>();
+    private Aggregator aggregator;
+    private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private String configYaml;
     private Map<String, String> env;
     private volatile Instant revokedAt;
     private int step;
-    private final int steps = 6;
+    private final int steps;
 
     private EmbeddedDemo(DemoOptions options, PrintWriter progress) {
         this.options = options;
         this.progress = progress;
+        this.steps = 5 + options.pollers();
     }
 
     /**
@@ -90,6 +101,27 @@ public final class EmbeddedDemo implements AutoCloseable {
                 () -> TokenManager.start(TokenManagerConfig.parse(configYaml, "demo switchboard.yaml", env).withInstanceId("token-manager-1")),
                 t -> t.opsPort() > 0 ? "ops on http://127.0.0.1:" + t.opsPort() + "/ready" : "");
         awaitFirstTokens();
+        for (int i = 1; i <= options.pollers(); i++) {
+            String id = "poller-" + i;
+            PollerProcess p = stage("poller " + id,
+                    () -> PollerProcess.start(PollerConfig.parse(configYaml, "demo switchboard.yaml", env).withInstanceId(id),
+                            (component, reason, cause) -> fatal.complete(id + " " + reason)),
+                    x -> x.poller().opsPort() > 0 ? "ops on http://127.0.0.1:" + x.poller().opsPort() + "/ready" : "");
+            pollers.add(p);
+        }
+        aggregator = stage("aggregator (Kafka Streams, exactly-once) with the query API and dashboard",
+                () -> Aggregator.start(AggregatorConfig.fromMap(AggregatorSection.of(configYaml, "demo switchboard.yaml", env),
+                        "demo switchboard.yaml"), new Aggregator.Options().onFatal(r -> fatal.complete("aggregator " + r))),
+                a -> "dashboard " + dashboardUrl(a));
+    }
+
+    private static String dashboardUrl(Aggregator a) {
+        return "http://127.0.0.1:" + a.httpPort() + "/";
+    }
+
+    /** Completes with the reason when a role of the demo fails for good. */
+    public java.util.concurrent.CompletableFuture<String> fatal() {
+        return fatal;
     }
 
     private <T extends AutoCloseable> T stage(String what, Callable<T> start, java.util.function.Function<T, String> detail) {
@@ -150,9 +182,32 @@ public final class EmbeddedDemo implements AutoCloseable {
                   activeKeyId: demo
                   keys:
                     demo: ${env:SWITCHBOARD_TOKEN_KEY}
-                ops:
-                  port: 0
-                """.formatted(broker.bootstrapServers(), Topics.DEFAULT_PREFIX, registry.url())
+                tokenManager:
+                  ops:
+                    port: 0
+                poller:
+                  ops:
+                    port: 0
+                  planInterval: 30s
+                aggregator:
+                  applicationId: switchboard-demo-aggregator
+                  streams:
+                    stateDir: %s
+                  http:
+                    port: %d
+                  ops:
+                    port: 0
+                  staleness:
+                    after: 1m
+                  alerts:
+                    rules:
+                      - name: long-queue
+                        kind: waiting-above
+                        threshold: 15
+                      - name: no-agent
+                        kind: no-agent-available
+                """.formatted(broker.bootstrapServers(), Topics.DEFAULT_PREFIX, registry.url(),
+                        options.dataDir().resolve("aggregator").toAbsolutePath(), options.apiPort())
                 + DemoScenario.credentialsYaml(sim);
     }
 
@@ -186,8 +241,71 @@ public final class EmbeddedDemo implements AutoCloseable {
                     token == null ? 0 : token.version(), token == null ? null : token.expiresAt(),
                     loginsAtRevocation.containsKey(id) ? logins(id) - loginsAtRevocation.get(id) : null));
         }
-        return new DemoSnapshot(Instant.now(), startedAt, revokedAt, credentials, List.of(), null, List.of(),
-                new DemoSnapshot.Urls(sim.baseUrl(), registry.url(), broker.bootstrapServers(), null, null));
+        List<DemoSnapshot.Poller> pollerStats = new ArrayList<>();
+        for (PollerProcess p : pollers) {
+            var reg = p.poller().meterRegistry();
+            long polls = (long) reg.find("switchboard.poller.polls").counters().stream().mapToDouble(c -> c.count()).sum();
+            long records = (long) reg.find("switchboard.poller.records").tag("topic", "queue-stats")
+                    .counters().stream().mapToDouble(c -> c.count()).sum();
+            Map<String, Long> errors = new java.util.TreeMap<>();
+            reg.find("switchboard.poller.poll.errors").counters().forEach(c -> {
+                String kind = c.getId().getTag("kind");
+                if (c.count() > 0) {
+                    errors.merge(kind == null ? "UNKNOWN" : kind, (long) c.count(), Long::sum);
+                }
+            });
+            pollerStats.add(new DemoSnapshot.Poller(p.poller().config().instanceId(), polls, records, errors));
+        }
+        DemoSnapshot.Aggregator agg = null;
+        List<DemoSnapshot.Tenant> tenants = new ArrayList<>();
+        String dashboard = null;
+        String api = null;
+        if (aggregator != null) {
+            dashboard = dashboardUrl(aggregator);
+            api = dashboard + "api/queues";
+            long snapshots = 0;
+            for (DemoScenario.Tenant t : DemoScenario.POLLING) {
+                DemoSnapshot.Tenant seen = tenant(t, api);
+                tenants.add(seen);
+                snapshots += seen.snapshots();
+            }
+            agg = new DemoSnapshot.Aggregator(aggregator.metrics().processedCount(), snapshots);
+        }
+        return new DemoSnapshot(Instant.now(), startedAt, revokedAt, credentials, pollerStats, agg, tenants,
+                new DemoSnapshot.Urls(sim.baseUrl(), registry.url(), broker.bootstrapServers(), dashboard, api));
+    }
+
+    /** QueueStat records the pollers committed for a credential. */
+    private long records(String credentialId) {
+        return (long) pollers.stream().mapToDouble(p -> p.poller().meterRegistry().find("switchboard.poller.records")
+                .tags("credential", credentialId, "topic", "queue-stats").counters().stream().mapToDouble(c -> c.count()).sum()).sum();
+    }
+
+    /** What the query API answers for one tenant's queues (as a dashboard would see them). */
+    private DemoSnapshot.Tenant tenant(DemoScenario.Tenant t, String api) {
+        try {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(api + "?pageSize=1000&tenant=" + t.credentialId())).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
+            }
+            io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(r.body());
+            long total = body.getLong("total", 0L);
+            Long newest = null;
+            for (Object o : body.getJsonArray("items")) {
+                Long age = ((io.vertx.core.json.JsonObject) o).getLong("ageMs");
+                if (age != null && (newest == null || age < newest)) {
+                    newest = age;
+                }
+            }
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), total, records(t.credentialId()), total, newest);
+        } catch (java.io.IOException e) {
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DemoSnapshot.Tenant(t.credentialId(), t.provider(), 0, records(t.credentialId()), 0, null);
+        }
     }
 
     /** The broker's address, for tools and tests. */

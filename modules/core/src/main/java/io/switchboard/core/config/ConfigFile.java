@@ -24,7 +24,7 @@ public record ConfigFile(Path path, String chosenBy) {
     /** The file read when neither {@code --config} nor {@link #ENV} names one. */
     public static final Path DEFAULT = Path.of("switchboard.yaml");
     /** How {@code --config} describes the choice, for picocli descriptions. */
-    public static final String OPTION_DESCRIPTION = "Configuration file (default: $" + ENV + ", else ./" + DEFAULT + ").";
+    public static final String OPTION_DESCRIPTION = "Configuration file (default: $" + ENV + ", else ./switchboard.yaml).";
 
     public ConfigFile {
         Objects.requireNonNull(path, "path");

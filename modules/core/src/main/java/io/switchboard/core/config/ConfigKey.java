@@ -124,6 +124,11 @@ public final class ConfigKey<T> {
         return of(name, ConfigType.STRING_MAP);
     }
 
+    /** A list of mappings read with {@link ConfigSection#items(String)}, such as {@code credentials}; file only. */
+    public static ConfigKey<List<ConfigSection>> items(String name) {
+        return of(name, ConfigType.ITEMS).fileOnly();
+    }
+
     /** A key whose value is one of the constants of {@code type} (see {@link ConfigType#enumOf}). */
     public static <E extends Enum<E>> ConfigKey<E> enumKey(String name, Class<E> type) {
         return of(name, ConfigType.enumOf(type));
@@ -227,15 +232,20 @@ public final class ConfigKey<T> {
 
     /** Whether an environment variable overrides the key. */
     public boolean isFromEnvironment() {
-        return fromEnvironment;
+        return fromEnvironment && type.shape() != ConfigType.Shape.LIST_MAP && type.shape() != ConfigType.Shape.ITEMS;
     }
 
     /**
      * The environment variable that overrides this key, with {@code <ID>} for a list item's id,
-     * e.g. {@code SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET}; {@code null} for {@link #fileOnly()} keys.
+     * e.g. {@code SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET}, and {@code _<NAME>} after a map's variable for an
+     * entry's name ({@code SWITCHBOARD_KAFKA_PROPERTIES_<NAME>}); {@code null} for keys set in the file only.
      */
     public String envVar() {
-        return fromEnvironment ? envVarOf(name, "<ID>") : null;
+        if (!isFromEnvironment()) {
+            return null;
+        }
+        String var = envVarOf(name, "<ID>");
+        return type.shape() == ConfigType.Shape.MAP || type.shape() == ConfigType.Shape.SECRET_MAP ? var + "_<NAME>" : var;
     }
 
     /** The default as the reference shows it: {@code (required)}, {@code (none)}, a computed default's text or the value. */

@@ -67,7 +67,7 @@ public final class ConfigReference {
             }
             for (ConfigKey<?> k : s.keys()) {
                 sb.append(System.lineSeparator()).append(k.name()).append("  (").append(k.type().name()).append(", default ")
-                        .append(k.describeDefault()).append(k.isSecret() ? ", secret" : "").append(')').append(System.lineSeparator());
+                        .append(k.describeDefault()).append(masked(k) ? ", masked" : "").append(')').append(System.lineSeparator());
                 sb.append("    env: ").append(k.envVar() == null ? "(file only)" : k.envVar()).append(System.lineSeparator());
                 for (String alias : k.aliases()) {
                     sb.append("    also read from ").append(alias).append(" (deprecated)").append(System.lineSeparator());
@@ -87,19 +87,24 @@ public final class ConfigReference {
         for (Section s : sections) {
             sb.append("\n### ").append(s.title()).append("\n\n");
             if (!s.intro().isEmpty()) {
-                sb.append(s.intro()).append("\n\n");
+                sb.append(cell(s.intro())).append("\n\n");
             }
             sb.append("| key | type | default | environment variable | meaning |\n");
             sb.append("|---|---|---|---|---|\n");
             for (ConfigKey<?> k : s.keys()) {
                 String doc = k.doc() + (k.aliases().isEmpty() ? "" : " Also read from " + String.join(", ", k.aliases().stream()
                         .map(a -> "`" + a + "`").toList()) + " (deprecated).");
-                sb.append("| `").append(k.name()).append("` | ").append(cell(k.type().name() + (k.isSecret() ? " (secret)" : "")))
+                sb.append("| `").append(k.name()).append("` | ").append(cell(k.type().name() + (masked(k) ? " (masked)" : "")))
                         .append(" | ").append(cell(k.describeDefault())).append(" | ")
                         .append(k.envVar() == null ? "(file only)" : "`" + k.envVar() + "`").append(" | ").append(cell(doc)).append(" |\n");
             }
         }
         return sb.toString();
+    }
+
+    /** A key whose values are masked although its type is not a secret. */
+    private static boolean masked(ConfigKey<?> k) {
+        return k.isSecret() && !k.type().isSecret();
     }
 
     private static String preamble(boolean markdown) {

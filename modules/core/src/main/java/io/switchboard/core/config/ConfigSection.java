@@ -38,7 +38,8 @@ import io.switchboard.core.config.ConfigType.Shape;
  *       {@code _} turned into {@code .}, is the entry's name. {@code SWITCHBOARD_KAFKA_PROPERTIES_SASL_JAAS_CONFIG}
  *       sets {@code kafka.properties} entry {@code sasl.jaas.config}. They win over the file's entries.</li>
  *   <li>A list item's keys are overridden by the environment only for items that have an {@code id}
- *       in the file; the environment cannot add items.</li>
+ *       in the file; the environment cannot add items. Items of a list inside a list item (a credential's
+ *       {@code poll:} entries) are set in the file only.</li>
  *   <li>A YAML null ({@code key:} with nothing after it) is the same as leaving the key out.</li>
  * </ul>
  *
@@ -82,9 +83,20 @@ public final class ConfigSection {
         return source;
     }
 
-    /** The path of {@code key} in this section as problems show it, e.g. {@code credentials[2].clientSecret}. */
+    /**
+     * The path of {@code key} in this section as problems show it, e.g. {@code credentials[2].clientSecret};
+     * the older name when the file sets the key under it.
+     */
     public String where(ConfigKey<?> key) {
-        return display(relative(key.name()));
+        String rel = relative(key.name());
+        if (!present(rel)) {
+            for (String alias : key.aliases()) {
+                if (present(relative(alias))) {
+                    return display(relative(alias)); // as the file spells it
+                }
+            }
+        }
+        return display(rel);
     }
 
     /**
@@ -107,22 +119,39 @@ public final class ConfigSection {
         Raw raw = raw(key, rel);
         if (raw == null) {
             if (key.isRequired()) {
-                String env = envVar(key.name());
+                String env = overridingVariable(key);
                 problems.add(display(rel), null, "is required" + (key.doc().isEmpty() ? "" : " (" + firstSentence(key.doc()) + ")")
                         + "; set it in the file" + (env == null ? "" : " or in " + env));
             }
             return key.defaultValue();
         }
-        T value = convert(key, rel, raw);
+        // Problems name the key as the file spells it (an older name, too).
+        T value = convert(key, raw.rel(), raw);
         if (value == null) {
             return null;
         }
         String problem = key.validate(value);
         if (problem != null) {
-            problems.add(display(rel), shown(key, raw), problem + raw.suffix());
+            problems.add(display(raw.rel()), shown(key, raw), problem + raw.suffix());
             return null;
         }
         return value;
+    }
+
+    /**
+     * Reads a key that is required here although not always (e.g. {@code clientSecret} for every provider
+     * but one): like {@link #get}, and not setting it is a problem.
+     */
+    public <T> T require(ConfigKey<T> key) {
+        if (!isSet(key)) {
+            String rel = relative(key.name());
+            String env = overridingVariable(key);
+            problems.add(display(rel), null, "is required" + (key.type().isSecret()
+                    ? "; give it as ${env:NAME} or ${file:/path/to/secret}" + (env == null ? "" : ", or set " + env)
+                    : "; set it in the file" + (env == null ? "" : " or in " + env)));
+            return null;
+        }
+        return get(key);
     }
 
     /** Reads a key that may be unset: empty when it is not set (even if it has a default) or has a problem. */
@@ -159,21 +188,31 @@ public final class ConfigSection {
             return out;
         }
         if (!list.isArray()) {
-            problems.add(display(rel), null, "must be a list (each item starting with '- id: …')");
+            problems.add(display(rel), null, "must be a list (each item on a line starting with '- ')");
             return out;
         }
         for (int i = 0; i < list.size(); i++) {
             JsonNode item = list.get(i);
             String itemPath = display(rel) + "[" + i + "]";
             if (!item.isObject()) {
-                problems.add(itemPath, item.isValueNode() ? item.asText() : null, "must be a mapping with at least an id");
+                problems.add(itemPath, item.isValueNode() ? item.asText() : null, "must be a mapping of keys, not a single value");
                 continue;
             }
             JsonNode id = item.get("id");
             String idText = id != null && id.isValueNode() && !id.isNull() && !id.asText().isBlank() ? id.asText().trim() : null;
-            out.add(new ConfigSection(source, item, name + "[]", itemPath, idText, problems));
+            // Items of a list inside a list item (a credential's poll: entries) have no variables of their own.
+            out.add(new ConfigSection(source, item, name + "[]", itemPath, pattern.contains("[]") ? null : idText, problems));
         }
         return out;
+    }
+
+    /**
+     * A mapping inside this section, e.g. {@code simulator} of the whole file: keys are still read with their
+     * full names ({@code simulator.port}), problems show the same paths.
+     */
+    public ConfigSection section(String name) {
+        String rel = relative(name);
+        return new ConfigSection(source, at(rel), (pattern.isEmpty() ? "" : pattern + ".") + rel, display(rel), itemId, problems);
     }
 
     /** Whether the file sets anything at {@code name} (relative to the whole file, like keys). */
@@ -210,7 +249,7 @@ public final class ConfigSection {
     // ---------------------------------------------------------------- reading
 
     /** Text or a tree found for a key, and where it came from. */
-    private record Raw(JsonNode node, String text, String envVar, Map<String, String> envEntries) {
+    private record Raw(JsonNode node, String text, String envVar, Map<String, String> envEntries, String rel) {
         String suffix() {
             return envVar == null ? "" : " (set by " + envVar + ")";
         }
@@ -225,11 +264,11 @@ public final class ConfigSection {
                 if (map) {
                     Map<String, String> entries = entriesFromEnv(name);
                     if (!entries.isEmpty()) {
-                        fromEnv = new Raw(null, null, env + "_*", entries);
+                        fromEnv = new Raw(null, null, env + "_*", entries, rel);
                         break;
                     }
                 } else if (envValue(name) != null) {
-                    fromEnv = new Raw(null, envValue(name).trim(), env, Map.of());
+                    fromEnv = new Raw(null, envValue(name).trim(), env, Map.of(), rel);
                     break;
                 }
             }
@@ -244,12 +283,12 @@ public final class ConfigSection {
                             + " (its older name); keep only " + display(rel));
                     break;
                 }
-                fromFile = new Raw(at(r), null, null, Map.of());
+                fromFile = new Raw(at(r), null, null, Map.of(), r);
                 fileName = r;
             }
         }
         if (map && fromEnv != null && fromFile != null) {
-            return new Raw(fromFile.node(), null, fromEnv.envVar(), fromEnv.envEntries());
+            return new Raw(fromFile.node(), null, fromEnv.envVar(), fromEnv.envEntries(), fromFile.rel());
         }
         return fromEnv != null ? fromEnv : fromFile;
     }
@@ -287,6 +326,9 @@ public final class ConfigSection {
             }
             case SECRET -> (T) secret(key, where, raw);
             case MAP, SECRET_MAP -> (T) map(key, where, raw, key.type().shape() == Shape.SECRET_MAP);
+            case LIST_MAP -> (T) listMap(where, raw);
+            case ITEMS -> throw new IllegalArgumentException(key.name() + " is a list of mappings; read it with items(\"" + key.name()
+                    + "\")");
         };
     }
 
@@ -356,7 +398,7 @@ public final class ConfigSection {
                     continue;
                 }
                 Object value = secrets ? source.secrets().resolve(entryWhere, v.asText(), problems).orElse(null)
-                        : scalarText(key, entryWhere, new Raw(v, null, null, Map.of()));
+                        : scalarText(key, entryWhere, new Raw(v, null, null, Map.of(), null));
                 if (value == null) {
                     ok = false;
                 } else {
@@ -379,10 +421,44 @@ public final class ConfigSection {
                 out.put(e.getKey(), value);
             }
         }
-        return ok ? Map.copyOf(out) : null;
+        // Entries that resolved are returned even when others did not, so their own checks still run;
+        // the problems recorded make the whole read fail anyway.
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private Map<String, List<String>> listMap(String where, Raw raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (raw.node() == null || !raw.node().isObject()) {
+            problems.add(where, null, "must be a mapping of name to a list of values");
+            return null;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = raw.node().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                List<String> items = new ArrayList<>();
+                v.forEach(x -> items.add(x.asText().trim()));
+                out.put(e.getKey(), List.copyOf(items));
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.put(e.getKey(), ConfigType.STRING_LIST.parse(v.asText()));
+            } else {
+                problems.add(where + "." + e.getKey(), null, "must be a list of values");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     // ---------------------------------------------------------------- environment
+
+    /** The variable that overrides {@code key} here, as messages name it (a map's with {@code _<NAME>}); null if none. */
+    private String overridingVariable(ConfigKey<?> key) {
+        if (!key.isFromEnvironment()) {
+            return null;
+        }
+        String var = envVar(key.name());
+        boolean map = key.type().shape() == Shape.MAP || key.type().shape() == Shape.SECRET_MAP;
+        return var == null ? null : map ? var + "_<NAME>" : var;
+    }
 
     /** The environment variable of a key name in this section, or null when this item has no id to name it by. */
     private String envVar(String name) {
@@ -424,22 +500,35 @@ public final class ConfigSection {
 
     /** A key name relative to this section's mapping. */
     private String relative(String name) {
+        String rel;
         if (pattern.isEmpty()) {
-            int list = name.indexOf("[]");
-            if (list >= 0) {
-                String listName = name.substring(0, list);
-                if (name.length() == list + 2) {
-                    return listName;
-                }
-                throw new IllegalArgumentException(name + " is a key of the items of " + listName + "; read it from items(\""
-                        + listName + "\")");
-            }
-            return name;
-        }
-        if (!name.startsWith(pattern + ".")) {
+            rel = name;
+        } else if (name.startsWith(pattern + ".")) {
+            rel = name.substring(pattern.length() + 1);
+        } else {
             throw new IllegalArgumentException(name + " is not a key of " + pattern);
         }
-        return name.substring(pattern.length() + 1);
+        int list = rel.indexOf("[]");
+        if (list >= 0) {
+            String listName = (pattern.isEmpty() ? "" : pattern + ".") + rel.substring(0, list);
+            throw new IllegalArgumentException(name + " is a key of the items of " + listName + "; read it from items(\""
+                    + listName + "\")");
+        }
+        return rel;
+    }
+
+    /** The part of a key name in this section's mapping, up to a list (whose items are checked by their reader); null if not here. */
+    private String treePath(String name) {
+        String rel;
+        if (pattern.isEmpty()) {
+            rel = name;
+        } else if (name.startsWith(pattern + ".")) {
+            rel = name.substring(pattern.length() + 1);
+        } else {
+            return null;
+        }
+        int list = rel.indexOf("[]");
+        return list >= 0 ? rel.substring(0, list) : rel;
     }
 
     private String display(String rel) {
@@ -462,17 +551,10 @@ public final class ConfigSection {
     // ---------------------------------------------------------------- unknown keys
 
     private void addToTree(Map<String, Object> tree, String name) {
-        String rel;
-        try {
-            rel = relative(name);
-        } catch (IllegalArgumentException e) {
-            if (pattern.isEmpty()) {
-                rel = name.substring(0, name.indexOf("[]")); // the list itself, checked item by item by its reader
-            } else {
-                return; // a key of another section
-            }
+        String rel = treePath(name);
+        if (rel != null) {
+            put(tree, rel.split("\\."), 0);
         }
-        put(tree, rel.split("\\."), 0);
     }
 
     @SuppressWarnings("unchecked")

@@ -46,11 +46,11 @@ public final class ConfigSource {
     private final Map<String, String> environment;
     private final SecretReferences secrets;
 
-    private ConfigSource(JsonNode root, String origin, Map<String, String> environment) {
+    private ConfigSource(JsonNode root, String origin, Map<String, String> environment, SecretReferences secrets) {
         this.root = root;
         this.origin = Objects.requireNonNull(origin, "origin");
         this.environment = Map.copyOf(environment);
-        this.secrets = new SecretReferences(this.environment);
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
     }
 
     /**
@@ -103,18 +103,31 @@ public final class ConfigSource {
      * @throws ConfigException when the tree is not a mapping
      */
     public static ConfigSource fromTree(JsonNode tree, String origin, Map<String, String> environment) {
+        return fromTree(tree, origin, environment, new SecretReferences(Map.copyOf(environment)));
+    }
+
+    /**
+     * A source from a tree already parsed whose secret references resolve with {@code secrets}
+     * (which may read another environment than the overrides, e.g. the process environment).
+     */
+    public static ConfigSource fromTree(JsonNode tree, String origin, Map<String, String> environment, SecretReferences secrets) {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             tree = JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
             throw single(origin, "(file)", null, "must be a YAML mapping of sections (" + String.join(", ", SECTIONS) + ")");
         }
-        return new ConfigSource(tree, origin, environment);
+        return new ConfigSource(tree, origin, environment, secrets);
     }
 
     /** A source with no file: defaults and the environment only. */
     public static ConfigSource empty(String origin, Map<String, String> environment) {
-        return new ConfigSource(JsonNodeFactory.instance.objectNode(), origin, environment);
+        return new ConfigSource(JsonNodeFactory.instance.objectNode(), origin, environment, new SecretReferences(Map.copyOf(environment)));
+    }
+
+    /** This source with secret references resolved by {@code secrets} instead (tests, embedding). */
+    public ConfigSource withSecrets(SecretReferences secrets) {
+        return new ConfigSource(root, origin, environment, secrets);
     }
 
     /** Where the configuration comes from, as problems name it. */
@@ -145,6 +158,15 @@ public final class ConfigSource {
      */
     public ConfigSection root(ConfigProblems problems) {
         return new ConfigSection(this, root, "", "", null, problems);
+    }
+
+    /**
+     * The whole file read as if it were the section {@code name}: for a file that holds one role's settings at
+     * the top (a simulator file, say). Keys keep their full names ({@code simulator.port}) and environment
+     * variables; problems show the paths as the file has them ({@code port}).
+     */
+    public ConfigSection rootAs(String name, ConfigProblems problems) {
+        return new ConfigSection(this, root, name, "", null, problems);
     }
 
     /** Whether the file has a section or key at {@code path} ({@code a.b}), set to something other than YAML null. */

@@ -30,7 +30,7 @@ import io.switchboard.core.Secret;
 public final class ConfigType<T> {
 
     /** The shape of a value in the file. */
-    enum Shape { SCALAR, LIST, MAP, SECRET, SECRET_MAP }
+    enum Shape { SCALAR, LIST, MAP, SECRET, SECRET_MAP, LIST_MAP, ITEMS }
 
     /** Any text. */
     public static final ConfigType<String> STRING = scalar("string", s -> s);
@@ -54,6 +54,13 @@ public final class ConfigType<T> {
     public static final ConfigType<List<String>> STRING_LIST = new ConfigType<>("list", Shape.LIST, ConfigType::parseList);
     /** A mapping of name to text; values that are {@code ${env:…}}/{@code ${file:…}} references are resolved. */
     public static final ConfigType<Map<String, String>> STRING_MAP = new ConfigType<>("map", Shape.MAP, null);
+    /** A mapping of name to a list of strings (a YAML list, or one comma- or blank-separated text); file only. */
+    public static final ConfigType<Map<String, List<String>>> STRING_LIST_MAP = new ConfigType<>("map of list", Shape.LIST_MAP, null);
+    /**
+     * A list of mappings, each read as a {@link ConfigSection} with {@link ConfigSection#items(String)} (e.g.
+     * {@code credentials}); declared so that the reference lists it. Never read with {@code get}; file only.
+     */
+    public static final ConfigType<List<ConfigSection>> ITEMS = new ConfigType<>("list of mappings", Shape.ITEMS, null);
     /** A secret: in the file only as a {@code ${env:…}}/{@code ${file:…}} reference, never inline. */
     public static final ConfigType<Secret> SECRET = new ConfigType<>("secret", Shape.SECRET, null);
     /** A mapping of name to secret, each value a reference. */

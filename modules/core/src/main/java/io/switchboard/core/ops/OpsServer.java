@@ -102,6 +102,18 @@ public final class OpsServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a readiness check that explains itself: {@code downReason} returns null while the check
+         * passes and, when it fails, a sentence saying why (shown under {@code reasons} in {@code /ready}).
+         */
+        public Builder readinessWithReason(String name, Supplier<String> downReason) {
+            Objects.requireNonNull(downReason, "downReason");
+            return health(name, () -> {
+                String reason = downReason.get();
+                return reason == null ? Health.ok() : Health.down(reason);
+            });
+        }
+
         /** Every component of {@code supervisor} becomes a readiness check (those it gains later too). */
         public Builder supervisor(Supervisor supervisor) {
             this.supervisor = Objects.requireNonNull(supervisor, "supervisor");

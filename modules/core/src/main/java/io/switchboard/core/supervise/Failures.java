@@ -41,6 +41,23 @@ public final class Failures {
         return false;
     }
 
+    /**
+     * Whether {@code failure} only says that its thread was interrupted (an {@link InterruptedException}, a plain
+     * {@link java.io.InterruptedIOException}, a {@code ClosedByInterruptException} or Kafka's {@code InterruptException}, possibly wrapped): the thread's
+     * owner is stopping it, which is neither retriable nor fatal.
+     */
+    public static boolean isInterruption(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // not every InterruptedIOException: a SocketTimeoutException is one, and it is a timeout
+            if (t instanceof InterruptedException || t.getClass() == java.io.InterruptedIOException.class
+                    || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t.getClass().getName().equals("org.apache.kafka.common.errors.InterruptException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The failure behind {@link CompletionException} / {@link ExecutionException} wrappers. */
     public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;

@@ -102,7 +102,9 @@ public final class Supervisor implements AutoCloseable {
     /**
      * Runs {@code step} over and over on a daemon thread named after the component until {@link #close()}. A step
      * that returns counts as progress; a retriable failure marks the component RETRYING and waits with
-     * {@code backoff}; a fatal one fails the role. The thread ends on interruption or close.
+     * {@code backoff}; a fatal one fails the role. The thread ends on interruption or close: to stop one loop,
+     * interrupt the thread returned (a step that fails because of that interruption, e.g. with Kafka's
+     * {@code InterruptException}, ends the loop quietly instead of failing it).
      */
     public Thread loop(String name, Backoff backoff, Step step) {
         Component component = component(name);
@@ -127,8 +129,8 @@ public final class Supervisor implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Throwable e) {
-                if (closed) {
-                    return;
+                if (closed || Thread.currentThread().isInterrupted() || Failures.isInterruption(e)) {
+                    return; // stopped on purpose (close, or the loop's owner interrupted its thread)
                 }
                 if (!Failures.isRetriable(e)) {
                     component.fail("stopped by a failure it cannot recover from: " + Failures.describe(e), e);

@@ -19,7 +19,7 @@ class ConfigReferenceTest {
         assertThat(text).contains("== poller", "One section per role.",
                 "poller.maxInFlight  (int, default 4)", "env: SWITCHBOARD_POLLER_MAX_IN_FLIGHT", "Polls run at the same time.",
                 "poller.interval  (duration, default 30s)",
-                "credentials[].clientSecret  (secret, default (required), secret)", "env: SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET",
+                "credentials[].clientSecret  (secret, default (required))", "env: SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET",
                 "credentials[].poll.interval  (duration, default (none))",
                 "also read from ops.port (deprecated)", "env: (file only)", "a bare number is an error");
         assertThat(reference.keys()).hasSize(6);
@@ -30,8 +30,17 @@ class ConfigReferenceTest {
         String md = reference.markdown();
         assertThat(md).contains("### poller", "| key | type | default | environment variable | meaning |",
                 "| `poller.maxInFlight` | int | 4 | `SWITCHBOARD_POLLER_MAX_IN_FLIGHT` | Polls run at the same time. |",
-                "| `credentials[].clientSecret` | secret (secret) | (required) | `SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET` |",
+                "| `credentials[].clientSecret` | secret | (required) | `SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET` |",
                 "Also read from `ops.port` (deprecated).");
+    }
+
+    @Test
+    void mapsShowTheirEntryVariableAndListsOfMappingsAreFileOnly() {
+        assertThat(ConfigKey.stringMap("kafka.properties").envVar()).isEqualTo("SWITCHBOARD_KAFKA_PROPERTIES_<NAME>");
+        assertThat(ConfigKey.items("credentials").envVar()).isNull();
+        assertThat(ConfigKey.of("x.grants", ConfigType.STRING_LIST_MAP).envVar()).isNull();
+        String text = ConfigReference.of().section("x", "", List.of(ConfigKey.integer("x.pin").masked())).text();
+        assertThat(text).contains("x.pin  (int, default (none), masked)");
     }
 
     @Test

@@ -76,6 +76,14 @@ class ConfigSectionTest {
     }
 
     @Test
+    void aRequiredMapNamesTheVariablesOfItsEntries() {
+        ConfigSection s = root("", Map.of());
+        s.get(KEYS.required());
+        assertThat(s.problems().problems()).extracting(ConfigProblem::toString)
+                .containsExactly("encryption.keys: is required; set it in the file or in SWITCHBOARD_ENCRYPTION_KEYS_<NAME>");
+    }
+
+    @Test
     void aProblemWithAnEnvironmentValueNamesTheVariable() {
         ConfigSection s = root("", Map.of("SWITCHBOARD_POLLER_MAX_IN_FLIGHT", "many"));
         assertThat(s.get(MAX_IN_FLIGHT)).isNull();
@@ -90,7 +98,7 @@ class ConfigSectionTest {
                 encryption: {keys: {k1: "${env:KEY_1}", k2: "${env:MISSING}"}}
                 """, Map.of("KEY_1", "a2V5LW9uZQ=="));
         assertThat(s.get(PASSWORD)).isNull();
-        assertThat(s.get(KEYS)).isNull();
+        assertThat(s.get(KEYS)).containsOnlyKeys("k1"); // the entries that resolved, so their own checks still run
         assertThat(s.problems().problems()).extracting(ConfigProblem::toString).containsExactly(
                 "schemaRegistry.password = ****: secrets are not accepted inline; put the value in an environment variable or a file"
                         + " and write ${env:NAME} or ${file:/path/to/secret}",
@@ -166,7 +174,53 @@ class ConfigSectionTest {
         assertThat(items.get(1).get(POLL_INTERVAL)).isNull();
         assertThat(items.get(1).where(POLL_INTERVAL)).isEqualTo("credentials[1].poll.interval");
         assertThat(s.problems().problems()).extracting(ConfigProblem::toString)
-                .containsExactly("credentials[2] = just-text: must be a mapping with at least an id");
+                .containsExactly("credentials[2] = just-text: must be a mapping of keys, not a single value");
+    }
+
+    @Test
+    void aRoleChecksItsOwnSubSectionOfACredentialAndLeavesTheRestToItsOwner() {
+        ConfigKey<Integer> maxQueues = ConfigKey.integer("credentials[].poll.maxQueues").defaultValue(100);
+        ConfigSection s = root("""
+                credentials:
+                  - id: genesys-eu
+                    provider: genesys-cloud
+                    clientSecret: ${env:X}
+                    poll: {interval: 2m, maxQueus: 5}
+                """, Map.of("X", "x", "SWITCHBOARD_CREDENTIALS_GENESYS_EU_POLL_MAX_QUEUES", "50"));
+        ConfigSection item = s.items("credentials").get(0);
+        item.section("credentials[].poll").rejectUnknownKeys(List.of(POLL_INTERVAL, maxQueues), List.of());
+        assertThat(item.get(POLL_INTERVAL)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(item.get(maxQueues)).isEqualTo(50);
+        assertThat(item.section("credentials[].poll").get(maxQueues)).isEqualTo(50);
+        assertThat(s.problems().problems()).extracting(ConfigProblem::toString).containsExactly(
+                "credentials[0].poll.maxQueus: is not a key (did you mean maxQueues?); keys here: interval, maxQueues");
+    }
+
+    @Test
+    void itemsOfAListInsideAListItemAreReadFromTheFileOnly() {
+        ConfigKey<Duration> interval = ConfigKey.duration("credentials[].poll[].interval").fileOnly();
+        ConfigSection s = root("""
+                credentials:
+                  - id: g
+                    poll:
+                      - {id: live, interval: 10s}
+                      - {interval: PT1M}
+                """, Map.of("SWITCHBOARD_CREDENTIALS_G_POLL_LIVE_INTERVAL", "5s", "SWITCHBOARD_CREDENTIALS_LIVE_POLL_LIVE_INTERVAL", "5s"));
+        List<ConfigSection> polls = s.items("credentials").get(0).items("credentials[].poll");
+        assertThat(polls).extracting(p -> p.get(interval)).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        assertThat(polls.get(1).where(interval)).isEqualTo("credentials[0].poll[1].interval");
+        assertThat(s.problems().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFileThatHoldsOneSectionAtTheTopReadsAsThatSection() {
+        ConfigKey<Integer> port = ConfigKey.integer("simulator.port").defaultValue(0);
+        ConfigSource source = ConfigSource.parse("port: 8089\ncolour: blue\n", "sim.yaml", Map.of("SWITCHBOARD_SIMULATOR_PORT", "9"));
+        ConfigSection sim = source.rootAs("simulator", source.newProblems());
+        assertThat(sim.get(port)).isEqualTo(9);
+        sim.rejectUnknownKeys(List.of(port), List.of());
+        assertThat(sim.problems().problems()).extracting(ConfigProblem::toString)
+                .containsExactly("colour: is not a key; keys here: port");
     }
 
     @Test

@@ -17,24 +17,24 @@ import io.switchboard.events.poll.PollJob;
 /**
  * The fleet side's meters (Prometheus names in brackets):
  * <ul>
- *   <li>{@code switchboard.poll.polls} [switchboard_poll_polls_total] by credential, endpoint, outcome: {@code ok} (no
+ *   <li>{@code switchboard.poller.polls} [switchboard_poller_polls_total] by credential, endpoint, outcome: {@code ok} (no
  *       error), {@code vendor_error} (the poll carried PollErrors), {@code failed} (the executor could not attempt it),
  *       {@code dropped} (its job moved before it was written);</li>
- *   <li>{@code switchboard.poll.duration} [switchboard_poll_duration_seconds, histogram] by endpoint: from the slot's
+ *   <li>{@code switchboard.poller.poll.duration} [switchboard_poller_poll_duration_seconds, histogram] by endpoint: from the slot's
  *       start to the executor's answer, every vendor request of the poll included;</li>
- *   <li>{@code switchboard.poll.records} [switchboard_poll_records_total] by credential and topic (queue-stats,
+ *   <li>{@code switchboard.poller.records} [switchboard_poller_records_total] by credential and topic (queue-stats,
  *       poll-errors): records committed;</li>
- *   <li>{@code switchboard.poll.vendor.requests} [switchboard_poll_vendor_requests_total] by credential, endpoint;</li>
- *   <li>{@code switchboard.poll.errors} [switchboard_poll_errors_total] by credential, kind and HTTP status (401, 403,
+ *   <li>{@code switchboard.poller.poll.requests} [switchboard_poller_poll_requests_total] by credential, endpoint;</li>
+ *   <li>{@code switchboard.poller.poll.errors} [switchboard_poller_poll_errors_total] by credential, kind and HTTP status (401, 403,
  *       429…, {@code none});</li>
- *   <li>{@code switchboard.poll.skipped.slots} [switchboard_poll_skipped_slots_total] by credential, endpoint: slots not
+ *   <li>{@code switchboard.poller.skipped.slots} [switchboard_poller_skipped_slots_total] by credential, endpoint: slots not
  *       polled because the previous poll of the job was still running (or the poller was stalled);</li>
- *   <li>{@code switchboard.poll.job.lag} [switchboard_poll_job_lag_seconds] by credential and job: seconds since the
+ *   <li>{@code switchboard.poller.job.lag} [switchboard_poller_job_lag_seconds] by credential and job: seconds since the
  *       job's last poll without errors (since it started here, when it has none);</li>
- *   <li>{@code switchboard.poll.jobs} and {@code switchboard.poll.partitions}: jobs running and poll-jobs partitions
+ *   <li>{@code switchboard.poller.jobs} and {@code switchboard.poller.partitions}: jobs running and poll-jobs partitions
  *       owned here;</li>
- *   <li>{@code switchboard.poll.transactions} by outcome (committed, aborted);</li>
- *   <li>{@code switchboard.poll.plan.runs} by credential and outcome, {@code switchboard.poll.plan.changes} by change
+ *   <li>{@code switchboard.poller.transactions} by outcome (committed, aborted);</li>
+ *   <li>{@code switchboard.poller.plan.runs} by credential and outcome, {@code switchboard.poller.plan.changes} by change
  *       (created, updated, removed).</li>
  * </ul>
  * Vendor-side meters (HTTP request latency, rate-limiter waits and budget, token age at use) are the executor's, in the
@@ -49,8 +49,8 @@ public final class PollerMetrics {
 
     public PollerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("switchboard.poll.jobs", jobs, AtomicInteger::get).description("Poll jobs running on this poller").register(registry);
-        Gauge.builder("switchboard.poll.partitions", partitions, AtomicInteger::get)
+        Gauge.builder("switchboard.poller.jobs", jobs, AtomicInteger::get).description("Poll jobs running on this poller").register(registry);
+        Gauge.builder("switchboard.poller.partitions", partitions, AtomicInteger::get)
                 .description("Partitions of poll-jobs this poller owns").register(registry);
     }
 
@@ -61,14 +61,14 @@ public final class PollerMetrics {
 
     /** Counts a poll by its outcome. */
     public void poll(PollJob job, String outcome) {
-        Counter.builder("switchboard.poll.polls").description("Polls by outcome")
+        Counter.builder("switchboard.poller.polls").description("Polls by outcome")
                 .tags("credential", job.getCredentialId(), "endpoint", job.getEndpoint(), "outcome", outcome)
                 .register(registry).increment();
     }
 
     /** Records how long a poll took. */
     public void duration(PollJob job, Duration took) {
-        Timer.builder("switchboard.poll.duration").description("Time from a poll's start to the executor's answer")
+        Timer.builder("switchboard.poller.poll.duration").description("Time from a poll's start to the executor's answer")
                 .tags("endpoint", job.getEndpoint()).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry).record(took);
@@ -77,7 +77,7 @@ public final class PollerMetrics {
     /** Counts the vendor requests of a poll. */
     public void vendorRequests(PollJob job, int requests) {
         if (requests > 0) {
-            Counter.builder("switchboard.poll.vendor.requests").description("HTTP requests sent to vendors, retries included")
+            Counter.builder("switchboard.poller.poll.requests").description("HTTP requests sent to vendors, retries included")
                     .tags("credential", job.getCredentialId(), "endpoint", job.getEndpoint()).register(registry).increment(requests);
         }
     }
@@ -85,7 +85,7 @@ public final class PollerMetrics {
     /** Counts the errors of a poll by kind and status. */
     public void errors(PollJob job, Iterable<PollError> errors) {
         for (PollError e : errors) {
-            Counter.builder("switchboard.poll.errors").description("PollErrors by kind and vendor HTTP status")
+            Counter.builder("switchboard.poller.poll.errors").description("PollErrors by kind and vendor HTTP status")
                     .tags("credential", job.getCredentialId(), "kind", e.getKind(),
                             "status", e.getHttpStatus() == null ? "none" : String.valueOf(e.getHttpStatus()))
                     .register(registry).increment();
@@ -95,7 +95,7 @@ public final class PollerMetrics {
     /** Counts committed records. */
     public void records(String credentialId, String topic, int count) {
         if (count > 0) {
-            Counter.builder("switchboard.poll.records").description("Records committed to Kafka")
+            Counter.builder("switchboard.poller.records").description("Records committed to Kafka")
                     .tags("credential", credentialId, "topic", topic).register(registry).increment(count);
         }
     }
@@ -103,34 +103,34 @@ public final class PollerMetrics {
     /** Counts slots that were not polled. */
     public void skipped(PollJob job, long slots) {
         if (slots > 0) {
-            Counter.builder("switchboard.poll.skipped.slots").description("Slots skipped because the previous poll was still running")
+            Counter.builder("switchboard.poller.skipped.slots").description("Slots skipped because the previous poll was still running")
                     .tags("credential", job.getCredentialId(), "endpoint", job.getEndpoint()).register(registry).increment(slots);
         }
     }
 
     /** Counts a transaction. */
     public void transaction(String outcome) {
-        Counter.builder("switchboard.poll.transactions").tags("outcome", outcome).register(registry).increment();
+        Counter.builder("switchboard.poller.transactions").tags("outcome", outcome).register(registry).increment();
     }
 
     /** Counts a planning run for a credential. */
     public void planRun(String credentialId, String outcome) {
-        Counter.builder("switchboard.poll.plan.runs").tags("credential", credentialId, "outcome", outcome).register(registry).increment();
+        Counter.builder("switchboard.poller.plan.runs").tags("credential", credentialId, "outcome", outcome).register(registry).increment();
     }
 
     /** Counts job changes written by planning. */
     public void planChanges(String change, int count) {
         if (count > 0) {
-            Counter.builder("switchboard.poll.plan.changes").tags("change", change).register(registry).increment(count);
+            Counter.builder("switchboard.poller.plan.changes").tags("change", change).register(registry).increment(count);
         }
     }
 
     /** Registers the lag gauge of a job that started here. */
     public <T> void jobStarted(PollJob job, T state, ToDoubleFunction<T> lagSeconds) {
         jobs.incrementAndGet();
-        Counter.builder("switchboard.poll.skipped.slots").description("Slots skipped because the previous poll was still running")
+        Counter.builder("switchboard.poller.skipped.slots").description("Slots skipped because the previous poll was still running")
                 .tags("credential", job.getCredentialId(), "endpoint", job.getEndpoint()).register(registry);
-        Gauge g = Gauge.builder("switchboard.poll.job.lag", state, lagSeconds).baseUnit("seconds").strongReference(true)
+        Gauge g = Gauge.builder("switchboard.poller.job.lag", state, lagSeconds).baseUnit("seconds").strongReference(true)
                 .description("Seconds since the job's last poll without errors")
                 .tags("credential", job.getCredentialId(), "job", job.getJobId()).register(registry);
         Meter.Id old = lagGauges.put(job.getJobId(), g.getId());

@@ -68,7 +68,7 @@ class JobSchedulerTest {
         assertThat(writer.committed()).extracting(r -> r.progress().getPollSequence()).containsExactly(1L, 2L, 3L, 4L);
         assertThat(writer.committed().get(3).progress().getOwnerId()).isEqualTo("poller-1");
         assertThat(scheduler.view(job.getJobId()).pollSequence()).isEqualTo(4);
-        assertThat(metrics.count("switchboard.poll.polls", "outcome", "ok")).isEqualTo(4);
+        assertThat(metrics.count("switchboard.poller.polls", "outcome", "ok")).isEqualTo(4);
     }
 
     @Test
@@ -95,7 +95,7 @@ class JobSchedulerTest {
         long passed = Duration.between(executor.calls().get(0).at(), tasks.now()).toMillis() / 10_000;
         assertThat(passed).isBetween(3L, 4L);
         assertThat(scheduler.view(job.getJobId()).skippedSlots()).isEqualTo(passed);
-        assertThat(metrics.count("switchboard.poll.skipped.slots")).isEqualTo(passed);
+        assertThat(metrics.count("switchboard.poller.skipped.slots")).isEqualTo(passed);
 
         executor.automatic();
         ScriptedPollExecutor.Call first = executor.calls().get(0);
@@ -142,7 +142,7 @@ class JobSchedulerTest {
         tasks.advance(Duration.ofSeconds(10));
         assertThat(executor.calls().get(1).request().pollSequence()).isEqualTo(2);
         assertThat(scheduler.view(job.getJobId()).pollSequence()).isEqualTo(1);
-        assertThat(metrics.count("switchboard.poll.polls", "outcome", "dropped")).isEqualTo(1);
+        assertThat(metrics.count("switchboard.poller.polls", "outcome", "dropped")).isEqualTo(1);
 
         writer.refuse(null).release();
         tasks.advance(Duration.ofSeconds(10));
@@ -196,7 +196,7 @@ class JobSchedulerTest {
         tasks.advance(Duration.ofMinutes(1));
         assertThat(executor.calls()).hasSize(1);
         assertThat(scheduler.running()).isEmpty();
-        assertThat(registry.find("switchboard.poll.job.lag").gauges()).isEmpty();
+        assertThat(registry.find("switchboard.poller.job.lag").gauges()).isEmpty();
     }
 
     @Test
@@ -271,7 +271,7 @@ class JobSchedulerTest {
         Instant lastPoll = executor.calls().get(executor.calls().size() - 1).at();
         executor.manual();
         tasks.advance(Duration.ofSeconds(25));
-        double lag = registry.find("switchboard.poll.job.lag").tag("job", job.getJobId()).gauge().value();
+        double lag = registry.find("switchboard.poller.job.lag").tag("job", job.getJobId()).gauge().value();
         assertThat(lag).isEqualTo(Duration.between(lastPoll, tasks.now()).toMillis() / 1000.0);
         assertThat(scheduler.views()).hasSize(1);
     }

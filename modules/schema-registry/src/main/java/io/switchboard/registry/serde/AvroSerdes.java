@@ -6,6 +6,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
+import io.switchboard.registry.SchemaRegistryConfig;
+import io.switchboard.registry.serde.internal.SharedClients;
+
 /** Factories for configured Avro serdes in the Confluent wire format. */
 public final class AvroSerdes {
 
@@ -26,6 +29,15 @@ public final class AvroSerdes {
         serde.configure(config, isKey);
         serde.readerClass(type);
         return serde;
+    }
+
+    /**
+     * A serde for a generated Avro class over a typed registry configuration (basic auth, bearer token, TLS
+     * included), with the other serde settings at their defaults (auto-register, topic-name subjects). Serdes built
+     * from equal configurations share one registry client, so a schema is fetched once per process.
+     */
+    public static <T extends SpecificRecord> Serde<T> specific(Class<T> type, SchemaRegistryConfig registry, boolean isKey) {
+        return new AvroSerde<>(SharedClients.forConfig(registry), AvroSerdeConfig.of(registry), isKey, type);
     }
 
     /**

@@ -3,146 +3,167 @@ package io.switchboard.registry.serde;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
+import io.switchboard.core.supervise.Failures;
+
 /**
- * Kafka Streams {@link DeserializationExceptionHandler} that sends a record it cannot deserialize
- * (a poison record: wrong magic byte, unknown schema id, truncated Avro, unresolvable schema) to a
- * dead-letter topic with its original key, value and headers, plus headers saying why, then lets
- * processing continue. The record is on the dead-letter topic (acknowledged by the broker) before
- * the handler returns CONTINUE; if it cannot be written the handler returns FAIL, so nothing is
- * silently lost.
+ * Kafka Streams {@link DeserializationExceptionHandler} that sends a poison record (wrong magic byte, unknown schema
+ * id, truncated Avro, a writer schema the reader cannot resolve) to Kafka Streams' own dead-letter queue (KIP-1034)
+ * and lets processing continue — and that never dead-letters or skips a <em>valid</em> record because of a
+ * retriable failure.
  *
- * <p>Set it with {@code default.deserialization.exception.handler} (
- * {@link StreamsConfig#DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG}). Settings, read
- * from the Streams configuration:
+ * <p>The two cases:
  * <ul>
- *   <li>{@value #DLQ_TOPIC_CONFIG} — the dead-letter topic; default {@code <application.id>.dlq}.
- *       The topic must exist (or the broker must auto-create topics).</li>
- *   <li>{@value #DLQ_SEND_TIMEOUT_MS_CONFIG} — how long to wait for the broker's ack (default 30000).</li>
- *   <li>{@value #DLQ_PRODUCER_PREFIX}{@code *} — producer overrides; {@code bootstrap.servers},
- *       {@code security.protocol}, {@code sasl.*} and {@code ssl.*} are taken from the Streams config.</li>
+ *   <li><b>Poison record</b> (the failure is not retriable): the handler answers {@code RESUME} with one
+ *       dead-letter record, which Kafka Streams writes through its own producer to
+ *       {@value #DEAD_LETTER_TOPIC_CONFIG} — under exactly-once inside the task's transaction, so a dead letter is
+ *       committed together with the input offset that skips the record: never lost, never twice.</li>
+ *   <li><b>Retriable failure</b> ({@code SchemaRegistryUnavailableException}: the registry is unreachable, timed
+ *       out or answered 5xx after the client's retries; any failure {@link ReplaceThreadOnRetriableFailure#isRetriable}
+ *       accepts): the record is fine, the registry is not. The handler answers {@code FAIL} with no dead letter;
+ *       Kafka Streams throws, the stream thread dies and closes its tasks dirty (exactly-once: the transaction is
+ *       aborted), and {@link ReplaceThreadOnRetriableFailure} — set it with
+ *       {@code KafkaStreams#setUncaughtExceptionHandler} — replaces the thread after a backoff. The new thread
+ *       reads again from the last commit, so the record is processed once the registry answers. Without that
+ *       handler Kafka Streams' default shuts the client down instead: nothing is lost either, but nothing retries.</li>
  * </ul>
  *
- * <p>Headers added (UTF-8 strings): {@value #HEADER_REASON} (the exception message, which names the
- * problem and the fix), {@value #HEADER_EXCEPTION} (class name), {@value #HEADER_STACKTRACE},
- * {@value #HEADER_TOPIC}, {@value #HEADER_PARTITION}, {@value #HEADER_OFFSET}, {@value #HEADER_TASK}.
+ * <p>Configuration (Streams properties):
+ * <pre>{@code
+ * props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+ * props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "switchboard.dead-letters");
+ * // or: props.putAll(DeadLetterDeserializationExceptionHandler.streamsProperties("switchboard.dead-letters"));
+ * }</pre>
+ * {@value #DEAD_LETTER_TOPIC_CONFIG} is required, and the topic must exist before the application starts.
  *
- * <p>Written for the Kafka Streams 4.1 API ({@code handle(ErrorHandlerContext, ConsumerRecord, Exception)}).
- * Producers are shared per producer configuration in the JVM and closed at JVM exit (the handler
- * interface has no close). Thread-safe.
+ * <p>A dead letter keeps the source record's key, value, timestamp and headers, and adds the headers Kafka
+ * Streams' own handlers add ({@value #HEADER_EXCEPTION}, {@value #HEADER_MESSAGE} — the exception message, which
+ * says what is wrong and how to fix it —, {@value #HEADER_STACKTRACE}, {@value #HEADER_TOPIC},
+ * {@value #HEADER_PARTITION}, {@value #HEADER_OFFSET}), plus one of ours, {@value #HEADER_TASK} (the Streams task
+ * id). All values are UTF-8 strings.
+ *
+ * <p>Stateless apart from process-wide counters; thread-safe.
  */
 public class DeadLetterDeserializationExceptionHandler implements DeserializationExceptionHandler {
 
-    /** Dead-letter topic. */
-    public static final String DLQ_TOPIC_CONFIG = "switchboard.dlq.topic";
-    /** Ack timeout in ms. */
-    public static final String DLQ_SEND_TIMEOUT_MS_CONFIG = "switchboard.dlq.send.timeout.ms";
-    /** Prefix of producer overrides. */
-    public static final String DLQ_PRODUCER_PREFIX = "switchboard.dlq.producer.";
+    /** The dead-letter topic: Kafka Streams' own {@code errors.dead.letter.queue.topic.name}. Required. */
+    public static final String DEAD_LETTER_TOPIC_CONFIG = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
 
-    /** Why the record was rejected. */
-    public static final String HEADER_REASON = "switchboard.dlq.reason";
-    /** Exception class. */
-    public static final String HEADER_EXCEPTION = "switchboard.dlq.exception";
-    /** Stack trace. */
-    public static final String HEADER_STACKTRACE = "switchboard.dlq.stacktrace";
-    /** Source topic. */
-    public static final String HEADER_TOPIC = "switchboard.dlq.topic";
-    /** Source partition. */
-    public static final String HEADER_PARTITION = "switchboard.dlq.partition";
-    /** Source offset. */
-    public static final String HEADER_OFFSET = "switchboard.dlq.offset";
-    /** Streams task id. */
+    /** Header: class name of the exception (as Kafka Streams' own handlers write it). */
+    public static final String HEADER_EXCEPTION = "__streams.errors.exception";
+    /** Header: the exception message, which names the problem and the fix. */
+    public static final String HEADER_MESSAGE = "__streams.errors.message";
+    /** Header: the stack trace. */
+    public static final String HEADER_STACKTRACE = "__streams.errors.stacktrace";
+    /** Header: source topic. */
+    public static final String HEADER_TOPIC = "__streams.errors.topic";
+    /** Header: source partition. */
+    public static final String HEADER_PARTITION = "__streams.errors.partition";
+    /** Header: source offset. */
+    public static final String HEADER_OFFSET = "__streams.errors.offset";
+    /** Header: the Streams task id (e.g. {@code 0_3}); Kafka Streams' own handlers do not write it. */
     public static final String HEADER_TASK = "switchboard.dlq.task";
 
+    /** The settings of the dead-letter handler before Kafka Streams had its own dead-letter queue; now an error. */
+    static final List<String> RETIRED_KEYS = List.of("switchboard.dlq.topic", "switchboard.dlq.send.timeout.ms");
+    private static final String RETIRED_PRODUCER_PREFIX = "switchboard.dlq.producer.";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationExceptionHandler.class);
-    private static final ConcurrentHashMap<Map<String, Object>, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
-    private static final AtomicLong SENT = new AtomicLong();
+    private static final AtomicLong DEAD_LETTERED = new AtomicLong();
+    private static final AtomicLong RETRIABLE_FAILURES = new AtomicLong();
 
     private String topic;
-    private Duration timeout;
-    private KafkaProducer<byte[], byte[]> producer;
 
-    /** Records sent to dead-letter topics by all handlers in this JVM (for metrics and tests). */
-    public static long deadLetteredCount() {
-        return SENT.get();
+    /** The Streams properties that install this handler with {@code deadLetterTopic}. */
+    public static Map<String, Object> streamsProperties(String deadLetterTopic) {
+        return Map.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class,
+                DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
     }
 
+    /** Poison records handed to the dead-letter queue by all handlers in this JVM (metrics, tests). */
+    public static long deadLetteredCount() {
+        return DEAD_LETTERED.get();
+    }
+
+    /** Records that failed for a retriable reason and were left for a retry, by all handlers in this JVM. */
+    public static long retriableFailureCount() {
+        return RETRIABLE_FAILURES.get();
+    }
+
+    /**
+     * Reads {@value #DEAD_LETTER_TOPIC_CONFIG}.
+     *
+     * @throws ConfigException when it is missing, or when a setting of the retired handler is still there
+     */
     @Override
     public void configure(Map<String, ?> configs) {
-        Object app = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        Object t = configs.get(DLQ_TOPIC_CONFIG);
-        this.topic = t != null && !String.valueOf(t).isBlank() ? String.valueOf(t).trim() : (app == null ? "switchboard" : app) + ".dlq";
-        Object ms = configs.get(DLQ_SEND_TIMEOUT_MS_CONFIG);
-        this.timeout = Duration.ofMillis(ms == null ? 30_000 : Long.parseLong(String.valueOf(ms).trim()));
-        Map<String, Object> producerConfig = new HashMap<>();
-        configs.forEach((k, v) -> {
-            if (k.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) || k.equals("security.protocol") || k.startsWith("sasl.")
-                    || k.startsWith("ssl.") || k.equals("client.dns.lookup")) {
-                producerConfig.put(k, v);
+        List<ConfigProblem> problems = new java.util.ArrayList<>();
+        for (String key : configs.keySet()) {
+            if (RETIRED_KEYS.contains(key) || key.startsWith(RETIRED_PRODUCER_PREFIX)) {
+                problems.add(new ConfigProblem(key, String.valueOf(configs.get(key)), "is no longer read: dead letters go through Kafka"
+                        + " Streams' own producer (KIP-1034); set " + DEAD_LETTER_TOPIC_CONFIG + " instead and remove this key"));
             }
-        });
-        configs.forEach((k, v) -> {
-            if (k.startsWith(DLQ_PRODUCER_PREFIX)) {
-                producerConfig.put(k.substring(DLQ_PRODUCER_PREFIX.length()), v);
-            }
-        });
-        producerConfig.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-dlq-" + topic);
-        this.producer = PRODUCERS.computeIfAbsent(Map.copyOf(producerConfig), c -> {
-            KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> p.close(Duration.ofSeconds(5)), "switchboard-dlq-producer-close"));
-            return p;
-        });
+        }
+        Object t = configs.get(DEAD_LETTER_TOPIC_CONFIG);
+        if (t == null || String.valueOf(t).isBlank()) {
+            problems.add(new ConfigProblem(DEAD_LETTER_TOPIC_CONFIG, null, "is required by " + getClass().getSimpleName()
+                    + ": the topic poison records go to, e.g. switchboard.dead-letters (create it before starting)"));
+        } else {
+            topic = String.valueOf(t).trim();
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("dead-letter handler configuration", problems);
+        }
     }
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        Headers headers = new RecordHeaders();
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        if (ReplaceThreadOnRetriableFailure.isRetriable(exception)) {
+            RETRIABLE_FAILURES.incrementAndGet();
+            LOG.warn("Record {} could not be deserialized for a retriable reason ({}); not dead-lettering a valid record:"
+                    + " failing the task so that it is read again from its last commit", where,
+                    Failures.describe(ReplaceThreadOnRetriableFailure.rootCause(exception)));
+            return Response.fail();
+        }
+        ProducerRecord<byte[], byte[]> deadLetter = deadLetter(context, record, exception);
+        DEAD_LETTERED.incrementAndGet();
+        LOG.warn("Poison record {} goes to dead-letter topic {}: {}", where, topic, exception.getMessage());
+        return Response.resume(List.of(deadLetter));
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, record.timestamp() >= 0 ? record.timestamp() : null,
+                record.key(), record.value());
+        Headers headers = out.headers();
         for (Header h : record.headers()) {
             headers.add(h);
         }
-        String reason = exception.getMessage() == null ? exception.getClass().getName() : exception.getMessage();
-        put(headers, HEADER_REASON, reason);
-        put(headers, HEADER_EXCEPTION, exception.getClass().getName());
         StringWriter trace = new StringWriter();
-        exception.printStackTrace(new PrintWriter(trace));
+        e.printStackTrace(new PrintWriter(trace));
+        put(headers, HEADER_EXCEPTION, e.getClass().getName());
+        put(headers, HEADER_MESSAGE, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         put(headers, HEADER_STACKTRACE, trace.toString());
         put(headers, HEADER_TOPIC, record.topic());
         put(headers, HEADER_PARTITION, String.valueOf(record.partition()));
         put(headers, HEADER_OFFSET, String.valueOf(record.offset()));
         put(headers, HEADER_TASK, context == null || context.taskId() == null ? "" : context.taskId().toString());
-        try {
-            producer.send(new ProducerRecord<>(topic, null, record.timestamp() >= 0 ? record.timestamp() : null, record.key(), record.value(),
-                    headers)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.error("Cannot write the poison record {}-{}@{} to dead-letter topic {} ({}); stopping so it is not lost",
-                    record.topic(), record.partition(), record.offset(), topic, e.toString());
-            return DeserializationHandlerResponse.FAIL;
-        }
-        SENT.incrementAndGet();
-        LOG.warn("Poison record {}-{}@{} sent to dead-letter topic {}: {}", record.topic(), record.partition(), record.offset(), topic, reason);
-        return DeserializationHandlerResponse.CONTINUE;
+        return out;
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -1,10 +1,13 @@
 package io.switchboard.registry.server;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.core.supervise.Health;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.registry.server.internal.KafkaSchemaLog;
 import io.switchboard.registry.server.internal.RegistryHttpApi;
 import io.switchboard.registry.server.internal.RegistryService;
@@ -41,12 +44,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String url;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, KafkaSchemaLog log, RegistryHttpApi api, String url) {
+    private final Supervisor supervisor;
+    private final boolean ownsSupervisor;
+
+    private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, KafkaSchemaLog log, RegistryHttpApi api, String url,
+                                   Supervisor supervisor, boolean ownsSupervisor) {
         this.vertx = vertx;
         this.server = server;
         this.log = log;
         this.api = api;
         this.url = url;
+        this.supervisor = supervisor;
+        this.ownsSupervisor = ownsSupervisor;
     }
 
     /** Starts on 127.0.0.1, a free port, topic {@code _schemas}. */
@@ -60,8 +69,31 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @throws IllegalStateException when Kafka or the port is not available, saying which
      */
     public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryOptions options) {
+        return start(options, null);
+    }
+
+    /**
+     * Starts with options, its schema-log reader running as component {@value KafkaSchemaLog#COMPONENT} of
+     * {@code supervisor} (a broker outage is retried with backoff and shows as RETRYING; a fatal failure runs the
+     * role's fatal handler: the CLI exits 1).
+     *
+     * @param supervisor the role's supervisor, or {@code null} for one of the registry's own (see {@link #health()})
+     * @throws IllegalStateException when Kafka or the port is not available, saying which
+     */
+    public static EmbeddedSchemaRegistry start(EmbeddedSchemaRegistryOptions options, Supervisor supervisor) {
+        boolean owns = supervisor == null;
+        Supervisor supervising = owns ? Supervisor.create("schema-registry") : supervisor;
         RegistryState state = new RegistryState(options.defaultCompatibility());
-        KafkaSchemaLog log = new KafkaSchemaLog(options.bootstrapServers(), options.topic(), options.kafkaProperties(), state, options.timeout());
+        KafkaSchemaLog log;
+        try {
+            log = new KafkaSchemaLog(options.bootstrapServers(), options.topic(), options.kafkaProperties(), state, options.timeout(),
+                    supervising);
+        } catch (RuntimeException e) {
+            if (owns) {
+                supervising.close();
+            }
+            throw e;
+        }
         RegistryHttpApi api = new RegistryHttpApi(new RegistryService(state, log));
         Vertx vertx = Vertx.vertx();
         try {
@@ -72,10 +104,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
             String url = "http://" + host + ":" + server.actualPort();
             LOG.info("Embedded schema registry on {} storing schemas in topic {} at {}", url, options.topic(), options.bootstrapServers());
-            return new EmbeddedSchemaRegistry(vertx, server, log, api, url);
+            return new EmbeddedSchemaRegistry(vertx, server, log, api, url, supervising, owns);
         } catch (Exception e) {
             vertx.close();
             log.close();
+            if (owns) {
+                supervising.close();
+            }
             throw new IllegalStateException("Cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
                     + "); choose another --port or 0 for a free one", e);
         }
@@ -89,6 +124,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** Port listened on. */
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * Health of the registry's schema-log reader: UP, RETRYING during a broker outage (writes answer 500
+     * meanwhile), FAILED after a fatal failure; with the reason.
+     */
+    public Health health() {
+        return supervisor.component(KafkaSchemaLog.COMPONENT).health();
+    }
+
+    /** Completes with the reader's fatal failure, after which this instance cannot serve writes; the CLI exits 1. */
+    public CompletableFuture<Supervisor.Fatal> fatal() {
+        return supervisor.fatal();
     }
 
     /** HTTP requests served so far. */
@@ -118,6 +166,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             LOG.debug("Vert.x close: {}", e.toString());
         }
         log.close();
+        if (ownsSupervisor) {
+            supervisor.close();
+        }
     }
 
     /** For log lines. */

@@ -36,7 +36,10 @@ import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 
-/** Poison records go to the dead-letter topic with their original bytes and the reason; the good ones flow on. */
+/**
+ * Poison records go to Kafka Streams' own dead-letter queue (KIP-1034, written in the exactly-once transaction) with
+ * their original bytes, headers and the reason; the good ones flow on.
+ */
 @WithKafka
 class DeadLetterStreamsIT {
 
@@ -64,8 +67,8 @@ class DeadLetterStreamsIT {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dlq-it");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-            props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
-            props.put(DeadLetterDeserializationExceptionHandler.DLQ_TOPIC_CONFIG, "dlq.dead");
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            props.putAll(DeadLetterDeserializationExceptionHandler.streamsProperties("dlq.dead"));
 
             try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
                 streams.start();
@@ -91,15 +94,17 @@ class DeadLetterStreamsIT {
                 assertThat(dead.get(1).value()).isEqualTo(truncated);
                 assertThat(dead.get(2).value()).isEqualTo(unknownId);
                 assertThat(header(dead.get(0), "trace-id")).isEqualTo("abc");
-                assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_REASON)).contains("magic byte 0x7b");
+                assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("magic byte 0x7b");
                 assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION))
                         .isEqualTo("io.switchboard.registry.InvalidPayloadException");
-                assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_REASON)).contains("does not decode");
-                assertThat(header(dead.get(2), DeadLetterDeserializationExceptionHandler.HEADER_REASON)).contains("40403");
+                assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("does not decode");
+                assertThat(header(dead.get(2), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("40403");
                 assertThat(header(dead.get(2), DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION))
                         .isEqualTo("io.switchboard.registry.SchemaNotFoundException");
                 assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_TOPIC)).isEqualTo("dlq.in");
                 assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_OFFSET)).isEqualTo("2");
+                assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_TASK)).isEqualTo("0_0");
+                assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_STACKTRACE)).contains("at io.switchboard");
                 assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
             }
         }
@@ -113,6 +118,7 @@ class DeadLetterStreamsIT {
         Properties c = broker.clientProperties();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));

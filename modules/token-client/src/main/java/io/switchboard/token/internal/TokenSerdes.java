@@ -1,7 +1,5 @@
 package io.switchboard.token.internal;
 
-import java.util.Map;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -19,11 +17,20 @@ public final class TokenSerdes {
     }
 
     /**
+     * Value serde for {@code type}, over the full registry configuration (basic auth, bearer token, TLS).
+     *
+     * @param registry how to reach the schema registry
+     */
+    public static <T extends SpecificRecord> Serde<T> value(Class<T> type, SchemaRegistryConfig registry) {
+        return AvroSerdes.specific(type, registry, false);
+    }
+
+    /**
      * Value serde for {@code type}.
      *
-     * @param registryUrl schema registry URL
+     * @param registryUrl schema registry URL (a {@code user:password@} in it becomes HTTP Basic credentials)
      */
     public static <T extends SpecificRecord> Serde<T> value(Class<T> type, String registryUrl) {
-        return AvroSerdes.specific(type, Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+        return value(type, SchemaRegistryConfig.of(registryUrl));
     }
 }

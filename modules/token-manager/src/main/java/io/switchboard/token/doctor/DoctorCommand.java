@@ -1,20 +1,18 @@
 package io.switchboard.token.doctor;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
+import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.SecretReferences;
+import io.switchboard.core.config.ConfigFile;
+import io.switchboard.core.config.ConfigSource;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialsConfig;
 import io.switchboard.token.login.LoginClient;
@@ -30,7 +28,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 every checked credential logs in; 1 at least one does not; 2 the configuration
  * cannot be read or is invalid (every problem is listed), or {@code --credential} names no credential.
- * Reads the same file as the token manager; only its {@code credentials:} list matters here.
+ * Reads the same file as every other command ({@link ConfigFile}: {@code --config}, else
+ * {@code $SWITCHBOARD_CONFIG}, else {@code ./switchboard.yaml}); only its {@code credentials:} list
+ * matters here, with the same environment overrides as the token manager.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Logs in with each configured credential and explains in plain words why a login fails",
@@ -38,10 +38,10 @@ import picocli.CommandLine.Spec;
 public final class DoctorCommand implements Callable<Integer> {
 
     /** Environment variable naming the configuration file when --config is not given. */
-    public static final String CONFIG_ENV = "SWITCHBOARD_CONFIG";
+    public static final String CONFIG_ENV = ConfigFile.ENV;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "File with a credentials: list (default: $SWITCHBOARD_CONFIG, else ./credentials.yaml).")
+            description = "File with a credentials: list (default: $" + ConfigFile.ENV + ", else switchboard.yaml).")
     Path config;
 
     @Option(names = "--credential", paramLabel = "ID", description = "Check only this credential.")
@@ -54,38 +54,50 @@ public final class DoctorCommand implements Callable<Integer> {
     CommandSpec commandSpec;
 
     private final SecretReferences secrets;
-    private final String configEnv;
+    private final Map<String, String> environment;
 
-    /** Resolves secrets and $SWITCHBOARD_CONFIG against the process environment. */
+    /** Reads the file choice, overrides and secret references from the process environment. */
     public DoctorCommand() {
-        this(new SecretReferences(), System.getenv(CONFIG_ENV));
+        this(System.getenv());
     }
 
     /**
      * For embedding and tests.
+     *
+     * @param environment the environment: $SWITCHBOARD_CONFIG, {@code SWITCHBOARD_CREDENTIALS_<ID>_…} overrides and
+     *                    the variables that {@code ${env:…}} references name
+     */
+    public DoctorCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        this.secrets = new SecretReferences(this.environment);
+    }
+
+    /**
+     * For embedding and tests, without environment overrides.
      *
      * @param secrets   resolves the secret references of the configuration
      * @param configEnv value of $SWITCHBOARD_CONFIG, or {@code null}
      */
     public DoctorCommand(SecretReferences secrets, String configEnv) {
         this.secrets = secrets;
-        this.configEnv = configEnv;
+        this.environment = configEnv == null ? Map.of() : Map.of(CONFIG_ENV, configEnv);
     }
 
     @Override
     public Integer call() {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
-        Path file = config != null ? config : Path.of(configEnv != null && !configEnv.isBlank() ? configEnv : "credentials.yaml");
-        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigFile file = ConfigFile.choose(config, environment);
+        ConfigProblems problems = new ConfigProblems(file.path().toString());
         List<CredentialSpec> specs = new ArrayList<>();
         try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-            specs = CredentialsConfig.parse(root == null ? null : root.get("credentials"), secrets, problems);
-        } catch (IOException e) {
-            problems.add("file", file.toString(), "cannot be read as YAML (" + e.getClass().getSimpleName()
-                    + (e.getMessage() != null && !(e instanceof java.nio.file.NoSuchFileException) ? ": " + firstLine(e.getMessage()) : "")
-                    + "); give --config or set " + CONFIG_ENV);
+            ConfigSource source = file.load(environment).withSecrets(secrets);
+            problems = source.newProblems();
+            specs = CredentialsConfig.parse(source.root(problems));
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                problems.add(p.key(), p.value(), p.message());
+            }
         }
         if (credential != null) {
             List<CredentialSpec> one = specs.stream().filter(s -> s.id().equals(credential)).toList();
@@ -95,15 +107,16 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             if (!one.isEmpty()) {
                 // Problems with other credentials do not stop checking this one.
-                problems = new ConfigProblems(file.toString());
+                problems = new ConfigProblems(file.path().toString());
             }
             specs = one;
         }
         if (!problems.isEmpty()) {
             if (json) {
-                out.print(ReportFormat.jsonProblems(file.toString(), problems.problems()));
+                out.print(ReportFormat.jsonProblems(file.path().toString(), problems.problems()));
             } else {
-                err.println(problems.problems().size() + (problems.problems().size() == 1 ? " problem" : " problems") + " in " + file + ":");
+                err.println(problems.problems().size() + (problems.problems().size() == 1 ? " problem" : " problems") + " in "
+                        + file.path() + ":");
                 for (ConfigProblem p : problems.problems()) {
                     err.println("  - " + p);
                 }
@@ -125,10 +138,5 @@ public final class DoctorCommand implements Callable<Integer> {
         out.print(json ? ReportFormat.json(reports) : ReportFormat.human(reports));
         out.flush();
         return reports.stream().allMatch(CredentialReport::ok) ? 0 : 1;
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenStatus;
+import io.switchboard.registry.SchemaRegistryConfig;
 
 /**
  * Publishes tokens, tombstones and status events with one idempotent producer ({@code acks=all},
- * no linger: a token is worth sending at once). Thread-safe.
+ * no linger: a token is worth sending at once). Never throws: every failure (registry unreachable while
+ * encoding, broker outage past {@code delivery.timeout.ms}) fails the returned future. Thread-safe.
  */
 public final class KafkaPublications implements Publications, AutoCloseable {
 
@@ -31,21 +33,30 @@ public final class KafkaPublications implements Publications, AutoCloseable {
     private final Serializer<TokenStatus> statusSerializer;
     private final KafkaProducer<String, byte[]> producer;
 
-    public KafkaPublications(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
+    public KafkaPublications(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig registry, String clientId) {
         this.topics = topics;
-        this.serializer = TokenSerdes.value(TokenRecord.class, schemaRegistryUrl).serializer();
-        this.statusSerializer = TokenSerdes.value(TokenStatus.class, schemaRegistryUrl).serializer();
+        this.serializer = TokenSerdes.value(TokenRecord.class, registry).serializer();
+        this.statusSerializer = TokenSerdes.value(TokenStatus.class, registry).serializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-tokens");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // send() runs on the scheduler's thread: during a broker outage (no metadata) it waits at most this long,
+        // then the publish fails and the login is retried with backoff, instead of holding every credential's work
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override
     public CompletableFuture<Void> publish(TokenRecord record) {
-        return send(new ProducerRecord<>(topics.tokens(), record.getCredentialId(), serializer.serialize(topics.tokens(), record)));
+        byte[] value;
+        try {
+            value = serializer.serialize(topics.tokens(), record);
+        } catch (RuntimeException e) { // the registry is unreachable: a failed publish the scheduler retries, never a thrown one
+            return CompletableFuture.failedFuture(e);
+        }
+        return send(new ProducerRecord<>(topics.tokens(), record.getCredentialId(), value));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.switchboard.token.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,11 +15,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -28,8 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
+import io.switchboard.core.supervise.Backoff;
+import io.switchboard.core.supervise.Failures;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.token.TokenRefreshRequest;
 import io.switchboard.events.token.TokenStatus;
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.token.TokenState;
 import io.switchboard.token.TokenTable;
 import io.switchboard.token.TokenView;
@@ -45,12 +50,18 @@ import io.switchboard.token.TokenView;
  * each gained credential is read from {@code <prefix>.token-status}, so the scheduler adopts what the
  * previous owner published and keeps what it parked parked; published tokens of credentials no longer
  * configured are tombstoned (and reported {@code REMOVED} on the status topic). On revocation the scheduler finishes a login under way and the producer is flushed
- * before the partition moves. One thread; {@link #close()} leaves the group.
+ * before the partition moves. One thread, run by the role's {@link Supervisor} (component {@value #COMPONENT}): a
+ * broker or registry outage is retried with backoff and never skips a request; {@link #close()} leaves the group.
  */
 public final class OwnershipConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipConsumer.class);
     private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(5);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+
+    /** Name of the supervised component of the consumer loop. */
+    public static final String COMPONENT = "ownership";
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,20 +71,28 @@ public final class OwnershipConsumer implements AutoCloseable {
     private final KafkaPublications publications;
     private final StatusTopicReader statuses;
     private final String instanceId;
-    private final Thread thread;
+    private final Supervisor supervisor;
     private final Set<Integer> ownedPartitions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Thread thread;
     private volatile boolean assignedOnce;
     private volatile boolean running = true;
+    private boolean subscribed;
+    private int partitionCount;
 
-    public OwnershipConsumer(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String instanceId,
-                             TokenRefreshScheduler scheduler, TokenTable table, KafkaPublications publications) {
+    /**
+     * @param supervisor runs the consumer loop as component {@value #COMPONENT}: retriable failures (broker or
+     *                   registry outage) are retried with backoff, a fatal one fails the role
+     */
+    public OwnershipConsumer(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig registry, String instanceId,
+                             TokenRefreshScheduler scheduler, TokenTable table, KafkaPublications publications, Supervisor supervisor) {
         this.topic = topics.tokenRequests();
         this.scheduler = scheduler;
         this.table = table;
         this.publications = publications;
         this.instanceId = instanceId;
-        this.statuses = new StatusTopicReader(kafkaProperties, topics, schemaRegistryUrl, instanceId);
-        this.deserializer = TokenSerdes.value(TokenRefreshRequest.class, schemaRegistryUrl).deserializer();
+        this.supervisor = supervisor;
+        this.statuses = new StatusTopicReader(kafkaProperties, topics, registry, instanceId);
+        this.deserializer = TokenSerdes.value(TokenRefreshRequest.class, registry).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-ownership");
@@ -87,8 +106,8 @@ public final class OwnershipConsumer implements AutoCloseable {
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "token-ownership-" + instanceId);
-        this.thread.setDaemon(true);
+        // a rebalance callback may wait up to twice the handover timeout; longer without progress is BEHIND
+        supervisor.component(COMPONENT, HANDOVER_TIMEOUT.multipliedBy(3));
     }
 
     /** The consumer group of the token managers under this prefix. */
@@ -101,9 +120,9 @@ public final class OwnershipConsumer implements AutoCloseable {
         return Utils.toPositive(Utils.murmur2(credentialId.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** Starts the consumer thread. */
+    /** Starts the consumer loop under the supervisor. */
     public void start() {
-        thread.start();
+        thread = supervisor.loop(COMPONENT, BACKOFF, this::step);
     }
 
     /** Whether the group assigned this instance its partitions at least once (possibly none). */
@@ -116,46 +135,86 @@ public final class OwnershipConsumer implements AutoCloseable {
         return Set.copyOf(ownedPartitions);
     }
 
-    private void run() {
+    /**
+     * One round of the loop: subscribe (once), poll, hand each request to the scheduler. A request that cannot be
+     * read because the registry is unreachable is read again after the backoff (the partition is rewound to it);
+     * one that is not a TokenRefreshRequest is skipped with a WARN.
+     */
+    private void step() {
         try {
-            consumer.subscribe(List.of(topic), new Listener());
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (!subscribed) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, BROKER_TIMEOUT);
+                if (infos == null || infos.isEmpty()) {
+                    throw new io.switchboard.core.SwitchboardException("topic " + topic + " has no partitions yet") {
+                        private static final long serialVersionUID = 1L;
+
+                        @Override
+                        public boolean isRetriable() {
+                            return true;
+                        }
+                    };
+                }
+                partitionCount = infos.size();
+                consumer.subscribe(List.of(topic), new Listener());
+                subscribed = true;
+            }
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+            List<TopicPartition> batch = new ArrayList<>(records.partitions());
+            for (int i = 0; i < batch.size(); i++) {
+                TopicPartition tp = batch.get(i);
+                for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
                     if (record.value() == null) {
                         continue;
                     }
+                    TokenRefreshRequest request;
                     try {
-                        scheduler.onRequest(deserializer.deserialize(topic, record.value()));
-                    } catch (RuntimeException e) { // SerializationException, or the registry cannot resolve the writer schema
+                        request = deserializer.deserialize(topic, record.value());
+                    } catch (RuntimeException e) {
+                        if (Failures.isRetriable(e)) { // the registry is unreachable: read it again, never skip it
+                            consumer.seek(tp, record.offset());
+                            for (TopicPartition later : batch.subList(i + 1, batch.size())) {
+                                consumer.seek(later, records.records(later).get(0).offset());
+                            }
+                            throw e;
+                        }
                         LOG.warn("skipping a record on {} partition {} offset {} that is not a TokenRefreshRequest: {}",
                                 topic, record.partition(), record.offset(), e.getMessage());
+                        continue;
                     }
+                    scheduler.onRequest(request);
                 }
             }
-        } catch (WakeupException | InterruptException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("ownership consumer on {} stopped: {}", topic, e.toString(), e);
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(20)); // leaves the group: revocation runs, a survivor takes over at once
-            } catch (RuntimeException e) {
-                LOG.warn("closing the ownership consumer: {}", e.toString());
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
             }
-            statuses.close();
+            Thread.currentThread().interrupt(); // closing: ends the supervised loop quietly
         }
     }
 
-    /** Leaves the group (handing every credential over) and stops the thread. */
+    /** Leaves the group (handing every credential over) and stops the loop. */
     @Override
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(2_000);
+                if (t.isAlive()) { // waiting out a backoff
+                    t.interrupt();
+                    t.join(28_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        try {
+            consumer.close(Duration.ofSeconds(20)); // leaves the group: revocation runs, a survivor takes over at once
+        } catch (RuntimeException e) {
+            LOG.warn("closing the ownership consumer: {}", e.toString());
+        }
+        statuses.close();
     }
 
     private Set<String> credentialsIn(Collection<TopicPartition> partitions, Collection<String> ids, int count) {
@@ -164,8 +223,7 @@ public final class OwnershipConsumer implements AutoCloseable {
     }
 
     private int partitionCount() {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic);
-        return infos.size();
+        return partitionCount;
     }
 
     private final class Listener implements ConsumerRebalanceListener {

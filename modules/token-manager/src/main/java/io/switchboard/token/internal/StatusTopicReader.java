@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
+import io.switchboard.core.supervise.Failures;
 import io.switchboard.events.token.TokenStatus;
+import io.switchboard.registry.SchemaRegistryConfig;
 
 /**
  * Reads the latest status event of given credentials from the compacted {@code <prefix>.token-status}
@@ -40,9 +42,9 @@ public final class StatusTopicReader implements AutoCloseable {
     private final Deserializer<TokenStatus> deserializer;
     private final KafkaConsumer<String, byte[]> consumer;
 
-    public StatusTopicReader(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
+    public StatusTopicReader(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig registry, String clientId) {
         this.topic = topics.tokenStatus();
-        this.deserializer = TokenSerdes.value(TokenStatus.class, schemaRegistryUrl).deserializer();
+        this.deserializer = TokenSerdes.value(TokenStatus.class, registry).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-token-status");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -85,9 +87,11 @@ public final class StatusTopicReader implements AutoCloseable {
                         continue;
                     }
                     try {
-                        latest.put(r.key(), deserializer.deserialize(topic, r.value()));
+                        latest.put(r.key(), decode(r, deadline));
                     } catch (RuntimeException e) { // an event this version cannot read: as if there were none
-                        LOG.warn("skipping the status event of {} at {}-{}@{}: {}", r.key(), topic, r.partition(), r.offset(), e.getMessage());
+                        LOG.warn("{} the status event of {} at {}-{}@{}: {}", Failures.isRetriable(e)
+                                        ? "the registry did not answer within " + timeout + "; deciding without" : "skipping",
+                                r.key(), topic, r.partition(), r.offset(), e.getMessage());
                     }
                 }
             }
@@ -97,6 +101,28 @@ public final class StatusTopicReader implements AutoCloseable {
             LOG.warn("could not read {} ({}); deciding about {} without the previous owner's status", topic, e.toString(), wanted);
         }
         return latest;
+    }
+
+    /**
+     * Decodes a status event; while the registry is unreachable (a retriable failure) it tries again every 200 ms
+     * until {@code deadline}, so a registry outage does not make a parked credential look unparked.
+     */
+    private TokenStatus decode(ConsumerRecord<String, byte[]> r, Instant deadline) {
+        while (true) {
+            try {
+                return deserializer.deserialize(topic, r.value());
+            } catch (RuntimeException e) {
+                if (!Failures.isRetriable(e) || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.switchboard.token.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The single thread all credential state lives on: work is {@linkplain #execute submitted} or
@@ -24,23 +26,36 @@ public interface Tasks {
     /** Runs {@code task} on the state thread after {@code delay}. */
     Cancellable schedule(Runnable task, Duration delay);
 
-    /** A single daemon thread named {@code name}. */
+    /** A single daemon thread named {@code name}; a task's failure is only what the executor makes of it. */
     static Tasks singleThread(String name) {
+        return singleThread(name, UnaryOperator.identity());
+    }
+
+    /**
+     * A single daemon thread named {@code name} whose every task runs wrapped by {@code guard}, e.g.
+     * {@code task -> supervisor.guard("refresh-scheduler", task)}, so that each task catches and reports its own
+     * failure (a {@link ScheduledExecutorService} would swallow it silently).
+     */
+    static Tasks singleThread(String name, UnaryOperator<Runnable> guard) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        return new ExecutorTasks(executor);
+        return new ExecutorTasks(executor, guard);
     }
 
-    /** {@link Tasks} on a {@link ScheduledExecutorService}. */
-    record ExecutorTasks(ScheduledExecutorService executor) implements Tasks, AutoCloseable {
+    /** {@link Tasks} on a {@link ScheduledExecutorService}, every task wrapped by {@code guard}. */
+    record ExecutorTasks(ScheduledExecutorService executor, UnaryOperator<Runnable> guard) implements Tasks, AutoCloseable {
 
         @Override
         public void execute(Runnable task) {
             if (!executor.isShutdown()) {
-                executor.execute(task);
+                try {
+                    executor.execute(guard.apply(task));
+                } catch (RejectedExecutionException e) {
+                    // shut down meanwhile: the role is stopping
+                }
             }
         }
 
@@ -49,8 +64,12 @@ public interface Tasks {
             if (executor.isShutdown()) {
                 return () -> { };
             }
-            ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
+            try {
+                ScheduledFuture<?> f = executor.schedule(guard.apply(task), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+                return () -> f.cancel(false);
+            } catch (RejectedExecutionException e) {
+                return () -> { };
+            }
         }
 
         @Override

@@ -17,6 +17,8 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.core.supervise.Failures;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
 import io.switchboard.events.token.TokenStatus;
@@ -61,6 +63,7 @@ public final class TokenRefreshScheduler {
     private final TokenMetrics metrics;
     private final Clock clock;
     private final DoubleSupplier random;
+    private volatile Supervisor.Component publishing;
 
     /**
      * @param fingerprints credential id to its {@link ConfigFingerprint}; a credential without one is
@@ -81,6 +84,28 @@ public final class TokenRefreshScheduler {
         this.metrics = metrics;
         this.clock = clock;
         this.random = random;
+    }
+
+    /**
+     * Reports publishing to {@code component}: RETRYING (readiness DOWN, with the reason) after a token could not be
+     * published (broker or registry outage), UP again after the next token is published.
+     */
+    public void reportPublishingTo(Supervisor.Component component) {
+        this.publishing = component;
+    }
+
+    private void publishFailed(Throwable cause) {
+        Supervisor.Component c = publishing;
+        if (c != null) {
+            c.retrying("a token could not be published: " + Failures.describe(cause) + "; the login is retried with backoff");
+        }
+    }
+
+    private void publishSucceeded() {
+        Supervisor.Component c = publishing;
+        if (c != null) {
+            c.beat();
+        }
     }
 
     /** Ids of every configured credential. */
@@ -185,6 +210,14 @@ public final class TokenRefreshScheduler {
             publications.status(TokenStatus.newBuilder(last).setInstanceId(instanceId).setUpdatedAt(now).build());
             return;
         }
+        adoptOrLogIn(c, now, "now owned by " + instanceId);
+    }
+
+    /** Adopts the published token when it is still valid and not older than ours, else logs in. */
+    private void adoptOrLogIn(Credential c, Instant now, String why) {
+        String id = c.id();
+        long latest = published.latestVersion(id).orElse(0);
+        Optional<TokenView> view = published.current(id);
         if (view.isPresent() && view.get().version() >= Math.max(latest, c.version) && now.isBefore(view.get().expiresAt())) {
             TokenView v = view.get();
             if (c.last == null || c.version != v.version()) {
@@ -197,12 +230,12 @@ public final class TokenRefreshScheduler {
             c.failures = 0;
             setState(c, TokenState.VALID, null);
             Duration wait = Duration.between(now, c.refreshAt);
-            LOG.info("credential {} now owned by {}: adopted published version {} (expires {}), next login in {}",
-                    id, instanceId, c.version, c.expiresAt, wait.isNegative() ? Duration.ZERO : wait);
+            LOG.info("credential {} {}: adopted published version {} (expires {}), next login in {}",
+                    id, why, c.version, c.expiresAt, wait.isNegative() ? Duration.ZERO : wait);
             scheduleLogin(c, wait, "planned refresh");
         } else {
             c.version = Math.max(c.version, latest);
-            LOG.info("credential {} now owned by {}: no valid published token, logging in", id, instanceId);
+            LOG.info("credential {} {}: no valid published token, logging in", id, why);
             if (c.state == null) {
                 setState(c, TokenState.PENDING, null);
             } else {
@@ -288,10 +321,15 @@ public final class TokenRefreshScheduler {
 
     private void loginDone(Credential c, long epoch, AsyncResult<LoginResult> ar) {
         if (c.epoch != epoch && !c.graceful) {
-            // Ownership was lost mid-login (session timeout): another instance owns it now.
+            // Ownership was lost mid-login (session timeout): another instance may have published since.
             c.inFlight = false;
             LOG.info("login of {} finished after ownership was lost; result dropped", c.id());
             c.releaseWaiters();
+            if (c.owned && c.timer == null) {
+                // ...and regained while the login ran: owning it again decided nothing (a login was under way),
+                // so decide now, or the credential would never be refreshed again.
+                adoptOrLogIn(c, clock.instant(), "was regained by " + instanceId + " while a login ran");
+            }
             return;
         }
         if (ar.failed()) {
@@ -330,13 +368,22 @@ public final class TokenRefreshScheduler {
             c.releaseWaiters();
             return;
         }
-        publications.publish(record).whenComplete((ok, error) -> tasks.execute(() -> {
+        CompletableFuture<Void> publishing;
+        try {
+            publishing = publications.publish(record);
+        } catch (RuntimeException e) { // e.g. the registry is unreachable while encoding: a failed publish, not a stuck one
+            publishing = CompletableFuture.failedFuture(e);
+        }
+        publishing.whenComplete((ok, error) -> tasks.execute(() -> {
             c.inFlight = false;
             if (error != null) {
+                Throwable cause = Failures.unwrap(error);
+                publishFailed(cause);
                 failed(c, new LoginException(LoginException.Kind.TRANSIENT, "logged in, but could not publish version " + version
-                        + " of " + c.id() + " to Kafka (" + error.getClass().getSimpleName() + ": " + error.getMessage()
-                        + "); check the brokers", null, null, null, error));
+                        + " of " + c.id() + " (" + Failures.describe(cause)
+                        + "); check the brokers and the schema registry", null, null, null, cause));
             } else {
+                publishSucceeded();
                 c.version = version;
                 c.last = result;
                 c.issuedAt = issued;

@@ -2,32 +2,42 @@ package io.switchboard.token.login;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SecretReferences;
+import io.switchboard.core.config.Checks;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.ConfigSource;
+import io.switchboard.core.config.ConfigType;
 import io.switchboard.token.login.CredentialSpec.BasicEncoding;
 import io.switchboard.token.login.CredentialSpec.ClientAuth;
 
 /**
  * Parses and validates the {@code credentials:} list of the configuration file into
- * {@link CredentialSpec}s, applying each provider profile's defaults.
+ * {@link CredentialSpec}s, applying each provider profile's defaults. Every key of a credential is
+ * declared once below ({@link #keys()}); which keys each provider takes is {@link #keysOf(String)}.
  *
  * <p>Every problem is recorded, none stops the parse: unknown provider or key, missing or inline
  * secret, unreadable secret reference, bad URL, unknown Genesys region, bad duration, duplicate id…
- * Secret values never appear in a problem (inline secrets show as {@code ****}). Stateless.
- * The keys and defaults are documented in docs/token-manager-logins.md.
+ * Secret values never appear in a problem (inline secrets show as {@code ****}). A credential's keys
+ * are overridden by environment variables named after its id
+ * ({@code SWITCHBOARD_CREDENTIALS_GENESYS_EU_CLIENT_SECRET}); its {@code poll:} sub-section belongs to
+ * the pollers and is not read here. Stateless. The keys and defaults are documented in
+ * docs/token-manager-logins.md and docs/configuration.md.
  */
 public final class CredentialsConfig {
 
@@ -45,51 +55,174 @@ public final class CredentialsConfig {
     /** Default CXone API version. */
     public static final String CXONE_API_VERSION = "v31.0";
 
-    private static final Set<String> COMMON_KEYS = Set.of("id", "provider", "defaultLifetime", "description");
-    private static final Set<String> OAUTH_KEYS = Set.of("clientId", "clientSecret", "tokenUrl", "apiBaseUrl",
-            "clientAuth", "basicEncoding", "scopes", "extraParams", "audience", "useRefreshToken");
-    private static final Map<String, Set<String>> PROVIDER_KEYS = Map.of(
-            CredentialSpec.GENESYS_CLOUD, Set.of("region", "loginBaseUrl"),
-            CredentialSpec.NICE_CXONE, Set.of("accessKeyId", "accessKeySecret", "authBaseUrl", "apiHostTemplate", "apiVersion"),
-            CredentialSpec.COGNOS_ANALYTICS, Set.of("baseUrl", "namespace", "username", "password", "apiKey", "idleTimeout",
-                    "sessionUrl", "apiBaseUrl"),
-            CredentialSpec.AUTH0, Set.of("domain"),
-            CredentialSpec.OAUTH2, Set.of("issuer", "grantType", "username", "password"));
+    /** How a client authenticates: the YAML words, RFC 8414 names included. */
+    private static final ConfigType<ClientAuth> CLIENT_AUTH = ConfigType.scalar("basic | body | json", s ->
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "basic", "client_secret_basic" -> ClientAuth.BASIC;
+                case "body", "post", "form", "client_secret_post" -> ClientAuth.BODY;
+                case "json" -> ClientAuth.JSON;
+                default -> throw new IllegalArgumentException("must be basic (client_secret_basic), body (client_secret_post) or json");
+            });
+
+    private static final ConfigType<BasicEncoding> BASIC_ENCODING = ConfigType.scalar("raw | form-urlencoded", s ->
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "raw" -> BasicEncoding.RAW;
+                case "form-urlencoded", "form_urlencoded", "urlencoded", "rfc6749" -> BasicEncoding.FORM_URLENCODED;
+                default -> throw new IllegalArgumentException("must be raw (Genesys, CXone) or form-urlencoded (RFC 6749 §2.3.1)");
+            });
+
+    // ---- every key of a credential, declared once (providers in brackets) ----
+
+    /** Credential id: the key on the tokens topic and in environment variable names. */
+    public static final ConfigKey<String> ID = ConfigKey.string("credentials[].id").fileOnly().required()
+            .check(Checks.matches("[A-Za-z0-9._-]{1,200}", "may only contain letters, digits, '.', '_' and '-'"))
+            .doc("Credential id (letters, digits, '.', '_', '-'): the key on <prefix>.tokens and the <ID> of this credential's"
+                    + " environment variables. Unique.");
+    /** Provider profile. */
+    public static final ConfigKey<String> PROVIDER = ConfigKey.string("credentials[].provider").fileOnly().required()
+            .check(p -> CredentialSpec.PROVIDERS.contains(p) ? null
+                    : "is not a known provider; use one of " + String.join(", ", CredentialSpec.PROVIDERS))
+            .doc("Provider profile: " + String.join(", ", CredentialSpec.PROVIDERS) + ". Decides the other keys and their defaults.");
+    public static final ConfigKey<String> DESCRIPTION = ConfigKey.string("credentials[].description")
+            .doc("[all] Free text for people; not used.");
+    public static final ConfigKey<Duration> DEFAULT_LIFETIME = ConfigKey.duration("credentials[].defaultLifetime")
+            .computedDefault("1h (Cognos: idleTimeout)").check(Checks.positive())
+            .doc("[all] Token lifetime assumed when the vendor does not send expires_in.");
+    public static final ConfigKey<String> CLIENT_ID = ConfigKey.string("credentials[].clientId")
+            .doc("[all but cognos-analytics] OAuth client id. Required.");
+    public static final ConfigKey<Secret> CLIENT_SECRET = ConfigKey.secret("credentials[].clientSecret")
+            .doc("[all but cognos-analytics] OAuth client secret. Required.");
+    public static final ConfigKey<String> TOKEN_URL = ConfigKey.url("credentials[].tokenUrl")
+            .doc("[all but cognos-analytics] Token endpoint; by default worked out from region / authBaseUrl / domain. For oauth2 give"
+                    + " tokenUrl or issuer.");
+    public static final ConfigKey<String> API_BASE_URL = ConfigKey.url("credentials[].apiBaseUrl")
+            .doc("[all] Base URL of the vendor API (Genesys: https://api.<region>; Cognos: baseUrl; CXone: discovered at login).");
+    public static final ConfigKey<ClientAuth> CLIENT_AUTHENTICATION = ConfigKey.of("credentials[].clientAuth", CLIENT_AUTH)
+            .computedDefault("profile's (json for auth0, else basic)")
+            .doc("[all but cognos-analytics] How the client authenticates: basic (client_secret_basic), body (client_secret_post) or"
+                    + " json.");
+    public static final ConfigKey<BasicEncoding> BASIC_ENCODING_KEY = ConfigKey.of("credentials[].basicEncoding", BASIC_ENCODING)
+            .computedDefault("raw for genesys-cloud and nice-cxone, else form-urlencoded")
+            .doc("[all but cognos-analytics] Whether id and secret are form-urlencoded before Base64 in the Basic header.");
+    public static final ConfigKey<List<String>> SCOPES = ConfigKey.stringList("credentials[].scopes").defaultValue(List.of())
+            .doc("[all but cognos-analytics] Scopes to request: a list, or one space-separated text.");
+    public static final ConfigKey<Map<String, String>> EXTRA_PARAMS = ConfigKey.stringMap("credentials[].extraParams")
+            .defaultValue(Map.of())
+            .doc("[all but cognos-analytics] Extra token request parameters, sent as given, e.g. {resource: https://api.example.com}.");
+    public static final ConfigKey<String> AUDIENCE = ConfigKey.string("credentials[].audience")
+            .doc("[all but cognos-analytics] The audience parameter; required by auth0 (the API identifier).");
+    public static final ConfigKey<Boolean> USE_REFRESH_TOKEN = ConfigKey.bool("credentials[].useRefreshToken").defaultValue(true)
+            .doc("[all but cognos-analytics] Use a refresh token the server issued instead of a full login.");
+    public static final ConfigKey<String> REGION = ConfigKey.string("credentials[].region")
+            .doc("[genesys-cloud] Region (API host domain), e.g. mypurecloud.ie. Required unless tokenUrl or loginBaseUrl is set.");
+    public static final ConfigKey<String> LOGIN_BASE_URL = ConfigKey.url("credentials[].loginBaseUrl")
+            .doc("[genesys-cloud] Login host instead of https://login.<region>.");
+    public static final ConfigKey<String> ACCESS_KEY_ID = ConfigKey.string("credentials[].accessKeyId")
+            .doc("[nice-cxone] Access key id (password grant user). Required.");
+    public static final ConfigKey<Secret> ACCESS_KEY_SECRET = ConfigKey.secret("credentials[].accessKeySecret")
+            .doc("[nice-cxone] Access key secret (password grant password). Required.");
+    public static final ConfigKey<String> AUTH_BASE_URL = ConfigKey.url("credentials[].authBaseUrl").defaultValue(CXONE_AUTH_BASE_URL)
+            .doc("[nice-cxone] Authentication host; the token URL and the discovery document are under it.");
+    public static final ConfigKey<String> API_HOST_TEMPLATE = ConfigKey.string("credentials[].apiHostTemplate")
+            .defaultValue(CXONE_API_HOST_TEMPLATE)
+            .check(t -> t.contains("{area}") && validUrl(t.replace("{area}", "area")) ? null
+                    : "must be an http(s) URL containing {area}, e.g. " + CXONE_API_HOST_TEMPLATE)
+            .doc("[nice-cxone] API base URL template; {area} is the tenant's area from discovery.");
+    public static final ConfigKey<String> API_VERSION = ConfigKey.string("credentials[].apiVersion").defaultValue(CXONE_API_VERSION)
+            .check(Checks.matches("v\\d+(\\.\\d+)?", "must look like v31.0"))
+            .doc("[nice-cxone] Reporting API version.");
+    public static final ConfigKey<String> BASE_URL = ConfigKey.url("credentials[].baseUrl")
+            .doc("[cognos-analytics] Cognos base URL, e.g. https://cognos.example.com/ibmcognos. Required.");
+    public static final ConfigKey<String> NAMESPACE = ConfigKey.string("credentials[].namespace")
+            .doc("[cognos-analytics] CAMNamespace id, e.g. LDAP. Required with username/password.");
+    public static final ConfigKey<String> USERNAME = ConfigKey.string("credentials[].username")
+            .doc("[cognos-analytics, oauth2 with grantType password] User name.");
+    public static final ConfigKey<Secret> PASSWORD = ConfigKey.secret("credentials[].password")
+            .doc("[cognos-analytics, oauth2 with grantType password] Password.");
+    public static final ConfigKey<Secret> API_KEY = ConfigKey.secret("credentials[].apiKey")
+            .doc("[cognos-analytics] CAMAPILoginKey (Cognos 11.2.4+), instead of username/password.");
+    public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("credentials[].idleTimeout")
+            .defaultValue(Duration.ofMinutes(60)).check(Checks.positive())
+            .doc("[cognos-analytics] Session idle timeout; a session is renewed before it.");
+    public static final ConfigKey<String> SESSION_URL = ConfigKey.url("credentials[].sessionUrl")
+            .doc("[cognos-analytics] Session endpoint instead of <baseUrl>/api/v1/session.");
+    public static final ConfigKey<String> DOMAIN = ConfigKey.string("credentials[].domain")
+            .doc("[auth0] Tenant domain, e.g. login.open-cosmos.com (no scheme). Required unless tokenUrl is set.");
+    public static final ConfigKey<String> ISSUER = ConfigKey.url("credentials[].issuer")
+            .doc("[oauth2] Issuer URL for RFC 8414 / OpenID discovery of the token endpoint, instead of tokenUrl.");
+    public static final ConfigKey<String> GRANT_TYPE = ConfigKey.of("credentials[].grantType",
+                    ConfigType.oneOf("client_credentials", "password")).defaultValue("client_credentials")
+            .doc("[oauth2] client_credentials or password (then username and password are required).");
+
+    private static final List<ConfigKey<?>> COMMON_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME);
+    private static final List<ConfigKey<?>> OAUTH_KEYS = List.of(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, API_BASE_URL,
+            CLIENT_AUTHENTICATION, BASIC_ENCODING_KEY, SCOPES, EXTRA_PARAMS, AUDIENCE, USE_REFRESH_TOKEN);
+    private static final Map<String, List<ConfigKey<?>>> PROVIDER_KEYS = Map.of(
+            CredentialSpec.GENESYS_CLOUD, List.of(REGION, LOGIN_BASE_URL),
+            CredentialSpec.NICE_CXONE, List.of(ACCESS_KEY_ID, ACCESS_KEY_SECRET, AUTH_BASE_URL, API_HOST_TEMPLATE, API_VERSION),
+            CredentialSpec.COGNOS_ANALYTICS, List.of(BASE_URL, NAMESPACE, USERNAME, PASSWORD, API_KEY, IDLE_TIMEOUT, SESSION_URL,
+                    API_BASE_URL),
+            CredentialSpec.AUTH0, List.of(DOMAIN),
+            CredentialSpec.OAUTH2, List.of(ISSUER, GRANT_TYPE, USERNAME, PASSWORD));
+
+    /** Sub-sections of a credential read by other roles: {@code poll:} is the pollers'. */
+    public static final List<String> FOREIGN_SUBSECTIONS = List.of("poll");
+
+    private static final List<ConfigKey<?>> ALL_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME, CLIENT_ID, CLIENT_SECRET,
+            TOKEN_URL, API_BASE_URL, CLIENT_AUTHENTICATION, BASIC_ENCODING_KEY, SCOPES, EXTRA_PARAMS, AUDIENCE, USE_REFRESH_TOKEN,
+            REGION, LOGIN_BASE_URL, ACCESS_KEY_ID, ACCESS_KEY_SECRET, AUTH_BASE_URL, API_HOST_TEMPLATE, API_VERSION, BASE_URL,
+            NAMESPACE, USERNAME, PASSWORD, API_KEY, IDLE_TIMEOUT, SESSION_URL, DOMAIN, ISSUER, GRANT_TYPE);
+
+    private static final Set<String> PROFILE_PARAMS = Set.of("grant_type", "client_id", "client_secret", "scope", "audience",
+            "refresh_token", "password");
 
     private CredentialsConfig() {
     }
 
+    /** Every key of a credential, for the configuration reference; each doc names its providers in brackets. */
+    public static List<ConfigKey<?>> keys() {
+        return ALL_KEYS;
+    }
+
+    /** The keys a provider takes (common keys included). */
+    public static List<ConfigKey<?>> keysOf(String provider) {
+        List<ConfigKey<?>> keys = new ArrayList<>(COMMON_KEYS);
+        if (!provider.equals(CredentialSpec.COGNOS_ANALYTICS)) {
+            keys.addAll(OAUTH_KEYS);
+        }
+        keys.addAll(PROVIDER_KEYS.getOrDefault(provider, List.of()));
+        return List.copyOf(new LinkedHashSet<>(keys));
+    }
+
     /**
-     * Parses and validates the {@code credentials:} list.
+     * Parses and validates the {@code credentials:} list of a configuration.
      *
-     * @param credentials the list as a Jackson tree; {@code null} or missing is recorded as a problem
-     * @param secrets     resolves {@code ${env:…}} / {@code ${file:…}} references
-     * @param problems    where every problem is recorded (keys like {@code credentials[2].clientSecret})
+     * @param root the whole file ({@link ConfigSource#root}); problems go to its collector
+     *             (keys like {@code credentials[2].clientSecret})
      * @return the specs of the entries that have no problem, in file order
      */
-    public static List<CredentialSpec> parse(JsonNode credentials, SecretReferences secrets, ConfigProblems problems) {
+    public static List<CredentialSpec> parse(ConfigSection root) {
+        ConfigProblems problems = root.problems();
         List<CredentialSpec> specs = new ArrayList<>();
-        if (credentials == null || credentials.isMissingNode() || credentials.isNull()) {
+        if (!root.has("credentials")) {
             problems.add("credentials", null, "is required: list at least one credential (id, provider, …)");
             return specs;
         }
-        if (!credentials.isArray()) {
-            problems.add("credentials", credentials.getNodeType().toString().toLowerCase(),
-                    "must be a list of credentials (each item starting with '- id: …')");
-            return specs;
-        }
-        if (credentials.isEmpty()) {
-            problems.add("credentials", "[]", "is empty: list at least one credential (id, provider, …)");
+        int before0 = problems.problems().size();
+        List<ConfigSection> items = root.items("credentials");
+        if (items.isEmpty()) {
+            if (problems.problems().size() == before0) {
+                problems.add("credentials", "[]", "is empty: list at least one credential (id, provider, …)");
+            }
             return specs;
         }
         Set<String> ids = new LinkedHashSet<>();
-        for (int i = 0; i < credentials.size(); i++) {
-            String path = "credentials[" + i + "]";
+        for (ConfigSection item : items) {
             int before = problems.problems().size();
-            Entry entry = new Entry(path, credentials.get(i), secrets, problems);
+            Entry entry = new Entry(item);
             CredentialSpec spec = entry.parse();
             if (entry.id != null && !ids.add(entry.id)) {
-                problems.add(path + ".id", entry.id, "is used by an earlier credential; ids must be unique");
+                item.problem(ID, entry.id, "is used by an earlier credential; ids must be unique");
             }
             if (spec != null && problems.problems().size() == before) {
                 specs.add(spec);
@@ -98,77 +231,68 @@ public final class CredentialsConfig {
         return specs;
     }
 
+    /**
+     * Parses and validates a {@code credentials:} list already read as a tree (no environment
+     * overrides: only secret references are resolved). Kept for callers that read YAML themselves;
+     * prefer {@link #parse(ConfigSection)}.
+     *
+     * @param credentials the list as a Jackson tree; {@code null} or missing is recorded as a problem
+     * @param secrets     resolves {@code ${env:…}} / {@code ${file:…}} references
+     * @param problems    where every problem is recorded (keys like {@code credentials[2].clientSecret})
+     * @return the specs of the entries that have no problem, in file order
+     */
+    public static List<CredentialSpec> parse(JsonNode credentials, SecretReferences secrets, ConfigProblems problems) {
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        if (credentials != null && !credentials.isMissingNode()) {
+            tree.set("credentials", credentials);
+        }
+        return parse(ConfigSource.fromTree(tree, "credentials", Map.of(), secrets).root(problems));
+    }
+
     /** Reads one entry; records its problems. */
     private static final class Entry {
-        private final String path;
-        private final JsonNode node;
-        private final SecretReferences secrets;
-        private final ConfigProblems problems;
+        private final ConfigSection item;
         String id;
 
-        Entry(String path, JsonNode node, SecretReferences secrets, ConfigProblems problems) {
-            this.path = path;
-            this.node = node;
-            this.secrets = secrets;
-            this.problems = problems;
+        Entry(ConfigSection item) {
+            this.item = item;
         }
 
         CredentialSpec parse() {
-            if (node == null || !node.isObject()) {
-                problems.add(path, node == null ? null : node.getNodeType().toString().toLowerCase(),
-                        "must be a map with at least id and provider");
-                return null;
-            }
-            id = text("id", true);
-            if (id != null && !id.matches("[A-Za-z0-9._-]{1,200}")) {
-                problems.add(key("id"), id, "may only contain letters, digits, '.', '_' and '-'");
-            }
-            String provider = text("provider", true);
-            if (provider != null && !CredentialSpec.PROVIDERS.contains(provider)) {
-                problems.add(key("provider"), provider, "is not a known provider; use one of " + String.join(", ", CredentialSpec.PROVIDERS));
-                provider = null;
-            }
+            id = item.require(ID);
+            String provider = item.require(PROVIDER);
             if (provider == null) {
                 return null;
             }
-            checkKeys(provider);
-            Duration defaultLifetime = duration("defaultLifetime", Duration.ofHours(1));
+            item.rejectUnknownKeys(keysOf(provider), FOREIGN_SUBSECTIONS, "is not a setting of provider " + provider);
+            Duration defaultLifetime = item.get(DEFAULT_LIFETIME);
+            if (defaultLifetime == null && !provider.equals(CredentialSpec.COGNOS_ANALYTICS)) {
+                defaultLifetime = Duration.ofHours(1);
+            }
             return switch (provider) {
                 case CredentialSpec.GENESYS_CLOUD -> genesys(defaultLifetime);
                 case CredentialSpec.NICE_CXONE -> cxone(defaultLifetime);
-                case CredentialSpec.COGNOS_ANALYTICS -> cognos();
+                case CredentialSpec.COGNOS_ANALYTICS -> cognos(defaultLifetime);
                 case CredentialSpec.AUTH0 -> auth0(defaultLifetime);
                 default -> oauth2(defaultLifetime);
             };
         }
 
-        private void checkKeys(String provider) {
-            Set<String> allowed = new TreeSet<>(COMMON_KEYS);
-            if (!provider.equals(CredentialSpec.COGNOS_ANALYTICS)) {
-                allowed.addAll(OAUTH_KEYS);
-            }
-            allowed.addAll(PROVIDER_KEYS.get(provider));
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!allowed.contains(name)) {
-                    problems.add(key(name), null, "is not a setting of provider " + provider + "; valid keys: " + String.join(", ", allowed));
-                }
-            }
-        }
-
         private CredentialSpec genesys(Duration defaultLifetime) {
-            String region = text("region", false);
-            String loginBase = url("loginBaseUrl", false);
-            String tokenUrl = url("tokenUrl", false);
-            String apiBase = url("apiBaseUrl", false);
+            String region = item.get(REGION);
+            String loginBase = item.get(LOGIN_BASE_URL);
+            String tokenUrl = item.get(TOKEN_URL);
+            String apiBase = item.get(API_BASE_URL);
             if (region == null && tokenUrl == null && loginBase == null) {
-                problems.add(key("region"), null, "is required (e.g. mypurecloud.ie); or give tokenUrl / loginBaseUrl");
+                if (!item.isSet(REGION) && !item.isSet(TOKEN_URL) && !item.isSet(LOGIN_BASE_URL)) {
+                    item.problem(REGION, null, "is required (e.g. mypurecloud.ie); or give tokenUrl / loginBaseUrl");
+                }
             } else if (region != null && !GENESYS_REGIONS.contains(region)) {
                 String hint = region.startsWith("api.") || region.startsWith("login.")
                         ? "give the domain without 'api.'/'login.', e.g. " + region.substring(region.indexOf('.') + 1)
                         : "use one of " + String.join(", ", GENESYS_REGIONS);
                 if (tokenUrl == null && loginBase == null) {
-                    problems.add(key("region"), region, "is not a known Genesys Cloud region; " + hint
+                    item.problem(REGION, region, "is not a known Genesys Cloud region; " + hint
                             + " (or set tokenUrl / loginBaseUrl for a new region)");
                 }
             }
@@ -184,60 +308,50 @@ public final class CredentialsConfig {
         }
 
         private CredentialSpec cxone(Duration defaultLifetime) {
-            String authBase = stripSlash(orDefault(url("authBaseUrl", false), CXONE_AUTH_BASE_URL));
-            String tokenUrl = orDefault(url("tokenUrl", false), authBase + "/auth/token");
-            String template = text("apiHostTemplate", false);
-            if (template == null) {
-                template = CXONE_API_HOST_TEMPLATE;
-            } else if (!template.contains("{area}") || !validUrl(template.replace("{area}", "area"))) {
-                problems.add(key("apiHostTemplate"), template, "must be an http(s) URL containing {area}, e.g. " + CXONE_API_HOST_TEMPLATE);
-            }
-            String version = orDefault(text("apiVersion", false), CXONE_API_VERSION);
-            if (!version.matches("v\\d+(\\.\\d+)?")) {
-                problems.add(key("apiVersion"), version, "must look like v31.0");
-            }
-            String accessKeyId = text("accessKeyId", true);
-            Secret accessKeySecret = secret("accessKeySecret", true);
-            return oauthSpec(CredentialSpec.NICE_CXONE, tokenUrl, null, url("apiBaseUrl", false), null, ClientAuth.BASIC,
+            String authBase = stripSlash(orDefault(item.get(AUTH_BASE_URL), CXONE_AUTH_BASE_URL));
+            String tokenUrl = orDefault(item.get(TOKEN_URL), authBase + "/auth/token");
+            String template = orDefault(item.get(API_HOST_TEMPLATE), CXONE_API_HOST_TEMPLATE);
+            String version = orDefault(item.get(API_VERSION), CXONE_API_VERSION);
+            String accessKeyId = item.require(ACCESS_KEY_ID);
+            Secret accessKeySecret = item.require(ACCESS_KEY_SECRET);
+            return oauthSpec(CredentialSpec.NICE_CXONE, tokenUrl, null, item.get(API_BASE_URL), null, ClientAuth.BASIC,
                     BasicEncoding.RAW, "password", accessKeyId, accessKeySecret, authBase + "/.well-known/cxone-configuration",
                     stripSlash(template), version, defaultLifetime);
         }
 
         private CredentialSpec auth0(Duration defaultLifetime) {
-            String domain = text("domain", false);
-            String tokenUrl = url("tokenUrl", false);
-            if (tokenUrl == null) {
+            String domain = item.get(DOMAIN);
+            String tokenUrl = item.get(TOKEN_URL);
+            if (tokenUrl == null && !item.isSet(TOKEN_URL)) {
                 if (domain == null) {
-                    problems.add(key("domain"), null, "is required (e.g. login.open-cosmos.com); or give tokenUrl");
+                    item.problem(DOMAIN, null, "is required (e.g. login.open-cosmos.com); or give tokenUrl");
                 } else if (!domain.matches("[A-Za-z0-9.-]+(:\\d+)?")) {
-                    problems.add(key("domain"), domain, "must be a host name such as login.open-cosmos.com (no scheme, no path); or give tokenUrl");
+                    item.problem(DOMAIN, domain, "must be a host name such as login.open-cosmos.com (no scheme, no path); or give tokenUrl");
                 } else {
                     tokenUrl = "https://" + domain + "/oauth/token";
                 }
             }
-            if (text("audience", false) == null) {
-                problems.add(key("audience"), null, "is required by Auth0 for client credentials: the API identifier, e.g. https://beeapp.open-cosmos.com");
+            if (!item.isSet(AUDIENCE)) {
+                item.problem(AUDIENCE, null, "is required by Auth0 for client credentials: the API identifier, e.g. https://beeapp.open-cosmos.com");
             }
-            return oauthSpec(CredentialSpec.AUTH0, tokenUrl, null, url("apiBaseUrl", false), null, ClientAuth.JSON,
+            return oauthSpec(CredentialSpec.AUTH0, tokenUrl, null, item.get(API_BASE_URL), null, ClientAuth.JSON,
                     BasicEncoding.FORM_URLENCODED, "client_credentials", null, null, null, null, null, defaultLifetime);
         }
 
         private CredentialSpec oauth2(Duration defaultLifetime) {
-            String tokenUrl = url("tokenUrl", false);
-            String issuer = url("issuer", false);
-            if (tokenUrl == null && issuer == null && !node.has("tokenUrl") && !node.has("issuer")) {
-                problems.add(key("tokenUrl"), null, "is required: give tokenUrl, or issuer for RFC 8414 discovery");
+            String tokenUrl = item.get(TOKEN_URL);
+            String issuer = item.get(ISSUER);
+            if (!item.isSet(TOKEN_URL) && !item.isSet(ISSUER)) {
+                item.problem(TOKEN_URL, null, "is required: give tokenUrl, or issuer for RFC 8414 discovery");
             }
-            String grant = orDefault(text("grantType", false), "client_credentials");
+            String grant = orDefault(item.get(GRANT_TYPE), "client_credentials");
             String username = null;
             Secret password = null;
             if (grant.equals("password")) {
-                username = text("username", true);
-                password = secret("password", true);
-            } else if (!grant.equals("client_credentials")) {
-                problems.add(key("grantType"), grant, "must be client_credentials or password");
+                username = item.require(USERNAME);
+                password = item.require(PASSWORD);
             }
-            return oauthSpec(CredentialSpec.OAUTH2, tokenUrl, issuer, url("apiBaseUrl", false), null, ClientAuth.BASIC,
+            return oauthSpec(CredentialSpec.OAUTH2, tokenUrl, issuer, item.get(API_BASE_URL), null, ClientAuth.BASIC,
                     BasicEncoding.FORM_URLENCODED, grant, username, password, null, null, null, defaultLifetime);
         }
 
@@ -245,49 +359,49 @@ public final class CredentialsConfig {
                                          ClientAuth defaultAuth, BasicEncoding defaultEncoding, String grant,
                                          String username, Secret password, String discoveryUrl, String template,
                                          String version, Duration defaultLifetime) {
-            String clientId = text("clientId", true);
-            Secret clientSecret = secret("clientSecret", true);
-            ClientAuth auth = clientAuth(defaultAuth);
-            BasicEncoding encoding = basicEncoding(defaultEncoding);
+            String clientId = item.require(CLIENT_ID);
+            Secret clientSecret = item.require(CLIENT_SECRET);
+            ClientAuth auth = orDefault(item.get(CLIENT_AUTHENTICATION), defaultAuth);
+            BasicEncoding encoding = orDefault(item.get(BASIC_ENCODING_KEY), defaultEncoding);
             List<String> scopes = scopes();
             Map<String, String> extra = extraParams();
-            boolean useRefresh = bool("useRefreshToken", true);
-            if (id == null) {
+            Boolean useRefresh = item.get(USE_REFRESH_TOKEN);
+            if (id == null || defaultLifetime == null) {
                 return null;
             }
             return new CredentialSpec(id, provider, tokenUrl, issuer, apiBase, region, clientId, clientSecret, auth, encoding,
-                    grant, username, password, null, null, text("audience", false), scopes, extra, useRefresh,
+                    grant, username, password, null, null, item.get(AUDIENCE), scopes, extra, useRefresh == null || useRefresh,
                     discoveryUrl, template, version, defaultLifetime, null);
         }
 
-        private CredentialSpec cognos() {
-            String base = url("baseUrl", true);
-            String sessionUrl = url("sessionUrl", false);
-            String apiBase = url("apiBaseUrl", false);
-            String namespace = text("namespace", false);
-            String username = text("username", false);
-            Secret apiKey = node.has("apiKey") ? secret("apiKey", true) : null;
-            Secret password = node.has("password") ? secret("password", true) : null;
-            boolean hasKey = node.has("apiKey");
-            boolean hasPassword = node.has("password") || node.has("username");
+        private CredentialSpec cognos(Duration lifetime) {
+            String base = item.require(BASE_URL);
+            String sessionUrl = item.get(SESSION_URL);
+            String apiBase = item.get(API_BASE_URL);
+            String namespace = item.get(NAMESPACE);
+            String username = item.get(USERNAME);
+            boolean hasKey = item.isSet(API_KEY);
+            boolean hasPassword = item.isSet(PASSWORD) || item.isSet(USERNAME);
+            Secret apiKey = hasKey ? item.get(API_KEY) : null;
+            Secret password = item.isSet(PASSWORD) ? item.get(PASSWORD) : null;
             if (hasKey && hasPassword) {
-                problems.add(key("apiKey"), null, "give either apiKey or username/password, not both");
+                item.problem(API_KEY, null, "give either apiKey or username/password, not both");
             } else if (!hasKey && !hasPassword) {
-                problems.add(key("password"), null, "is required: give namespace, username and password, or apiKey (Cognos 11.2.4+)");
+                item.problem(PASSWORD, null, "is required: give namespace, username and password, or apiKey (Cognos 11.2.4+)");
             } else if (hasPassword) {
-                if (username == null) {
-                    problems.add(key("username"), null, "is required with password");
+                if (!item.isSet(USERNAME)) {
+                    item.problem(USERNAME, null, "is required with password");
                 }
-                if (!node.has("password")) {
-                    problems.add(key("password"), null, "is required with username; give it as ${env:NAME} or ${file:/path}");
+                if (!item.isSet(PASSWORD)) {
+                    item.problem(PASSWORD, null, "is required with username; give it as ${env:NAME} or ${file:/path}");
                 }
-                if (namespace == null) {
-                    problems.add(key("namespace"), null, "is required with username/password: the CAMNamespace id, e.g. LDAP");
+                if (!item.isSet(NAMESPACE)) {
+                    item.problem(NAMESPACE, null, "is required with username/password: the CAMNamespace id, e.g. LDAP");
                 }
             }
-            Duration idle = duration("idleTimeout", Duration.ofMinutes(60));
-            Duration defaultLifetime = duration("defaultLifetime", idle);
-            if (id == null || base == null) {
+            Duration idle = item.get(IDLE_TIMEOUT);
+            Duration defaultLifetime = lifetime != null ? lifetime : idle;
+            if (id == null || base == null || idle == null || defaultLifetime == null) {
                 return null;
             }
             base = stripSlash(base);
@@ -296,172 +410,35 @@ public final class CredentialsConfig {
                     null, List.of(), Map.of(), true, null, null, null, defaultLifetime, idle);
         }
 
-        // ---- typed readers; each records its own problem and returns null on error ----
-
-        private String key(String name) {
-            return path + "." + name;
-        }
-
-        private String text(String name, boolean required) {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
-                if (required) {
-                    problems.add(key(name), null, "is required");
-                }
-                return null;
-            }
-            if (!v.isValueNode()) {
-                problems.add(key(name), null, "must be a single value, not a " + v.getNodeType().toString().toLowerCase());
-                return null;
-            }
-            String s = v.asText();
-            if (!s.equals(s.strip())) {
-                problems.add(key(name), "'" + s + "'", "has leading or trailing whitespace; remove it");
-                return null;
-            }
-            return s;
-        }
-
-        private Secret secret(String name, boolean required) {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                if (required) {
-                    problems.add(key(name), null, "is required; give it as ${env:NAME} or ${file:/path/to/secret}");
-                }
-                return null;
-            }
-            if (!v.isValueNode()) {
-                problems.add(key(name), null, "must be a reference such as ${env:NAME} or ${file:/path/to/secret}");
-                return null;
-            }
-            return secrets.resolve(key(name), v.asText(), problems).orElse(null);
-        }
-
-        private String url(String name, boolean required) {
-            String s = text(name, required);
-            if (s != null && !validUrl(s)) {
-                problems.add(key(name), s, "is not an absolute http(s) URL with a host, e.g. https://login.example.com/oauth/token");
-                return null;
-            }
-            return s;
-        }
-
-        private Duration duration(String name, Duration def) {
-            String s = text(name, false);
-            if (s == null) {
-                return def;
-            }
-            try {
-                Duration d = Duration.parse(s);
-                if (d.isNegative() || d.isZero()) {
-                    problems.add(key(name), s, "must be positive, e.g. PT1H");
-                    return def;
-                }
-                return d;
-            } catch (DateTimeParseException e) {
-                problems.add(key(name), s, "is not an ISO-8601 duration; write e.g. PT1H, PT30M, PT90S");
-                return def;
-            }
-        }
-
-        private boolean bool(String name, boolean def) {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                return def;
-            }
-            if (v.isBoolean()) {
-                return v.booleanValue();
-            }
-            if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
-                return Boolean.parseBoolean(v.asText());
-            }
-            problems.add(key(name), v.asText(), "must be true or false");
-            return def;
-        }
-
-        private ClientAuth clientAuth(ClientAuth def) {
-            String s = text("clientAuth", false);
-            if (s == null) {
-                return def;
-            }
-            switch (s.toLowerCase()) {
-                case "basic", "client_secret_basic":
-                    return ClientAuth.BASIC;
-                case "body", "post", "form", "client_secret_post":
-                    return ClientAuth.BODY;
-                case "json":
-                    return ClientAuth.JSON;
-                default:
-                    problems.add(key("clientAuth"), s, "must be basic (client_secret_basic), body (client_secret_post) or json");
-                    return def;
-            }
-        }
-
-        private BasicEncoding basicEncoding(BasicEncoding def) {
-            String s = text("basicEncoding", false);
-            if (s == null) {
-                return def;
-            }
-            switch (s.toLowerCase()) {
-                case "raw":
-                    return BasicEncoding.RAW;
-                case "form-urlencoded", "form_urlencoded", "urlencoded", "rfc6749":
-                    return BasicEncoding.FORM_URLENCODED;
-                default:
-                    problems.add(key("basicEncoding"), s, "must be raw (Genesys, CXone) or form-urlencoded (RFC 6749 §2.3.1)");
-                    return def;
-            }
-        }
-
         private List<String> scopes() {
-            JsonNode v = node.get("scopes");
+            List<String> raw = item.get(SCOPES);
             List<String> out = new ArrayList<>();
-            if (v == null || v.isNull()) {
+            if (raw == null) {
                 return out;
             }
-            if (v.isTextual()) {
-                for (String s : v.asText().trim().split("\\s+")) {
-                    if (!s.isEmpty()) {
-                        out.add(s);
-                    }
-                }
-                return out;
-            }
-            if (!v.isArray()) {
-                problems.add(key("scopes"), null, "must be a list of scopes, e.g. [queues:read, stats:read]");
-                return out;
-            }
-            for (int i = 0; i < v.size(); i++) {
-                JsonNode s = v.get(i);
-                if (!s.isTextual() || s.asText().isBlank() || s.asText().matches(".*\\s.*")) {
-                    problems.add(key("scopes") + "[" + i + "]", s.asText(), "must be one scope without spaces");
+            for (int i = 0; i < raw.size(); i++) {
+                String s = raw.get(i);
+                if (s.isBlank() || s.matches(".*\\s.*")) {
+                    item.problems().add(item.where(SCOPES) + "[" + i + "]", s, "must be one scope without spaces");
                 } else {
-                    out.add(s.asText());
+                    out.add(s);
                 }
             }
             return out;
         }
 
         private Map<String, String> extraParams() {
-            JsonNode v = node.get("extraParams");
+            Map<String, String> raw = item.get(EXTRA_PARAMS);
             Map<String, String> out = new LinkedHashMap<>();
-            if (v == null || v.isNull()) {
+            if (raw == null) {
                 return out;
             }
-            if (!v.isObject()) {
-                problems.add(key("extraParams"), null, "must be a map of parameter name to value, e.g. {resource: https://api.example.com}");
-                return out;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    problems.add(key("extraParams") + "." + e.getKey(), null, "must be a single value");
-                } else if (Set.of("grant_type", "client_id", "client_secret", "scope", "audience", "refresh_token", "password")
-                        .contains(e.getKey())) {
-                    problems.add(key("extraParams") + "." + e.getKey(), null,
+            for (String name : new TreeSet<>(raw.keySet())) {
+                if (PROFILE_PARAMS.contains(name)) {
+                    item.problems().add(item.where(EXTRA_PARAMS) + "." + name, null,
                             "is set by the profile; use the matching setting (clientId, scopes, audience…) instead");
                 } else {
-                    out.put(e.getKey(), e.getValue().asText());
+                    out.put(name, raw.get(name));
                 }
             }
             return out;
@@ -482,7 +459,7 @@ public final class CredentialsConfig {
         return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private static String orDefault(String s, String def) {
-        return s == null ? def : s;
+    private static <T> T orDefault(T value, T def) {
+        return value == null ? def : value;
     }
 }

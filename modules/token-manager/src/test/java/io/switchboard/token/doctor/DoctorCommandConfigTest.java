@@ -75,4 +75,37 @@ class DoctorCommandConfigTest {
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("--credential").contains("configured: a");
     }
+
+    @Test
+    void withoutConfigOrEnvironmentTheDefaultFileIsTheOneEveryCommandReads() {
+        Run r = run(Map.of(), null);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("switchboard.yaml").contains("give --config FILE or set SWITCHBOARD_CONFIG")
+                .doesNotContain("credentials.yaml");
+    }
+
+    @Test
+    void readsTheSharedFileWithItsEnvironmentOverrides() throws Exception {
+        Path f = dir.resolve("switchboard.yaml");
+        Files.writeString(f, """
+                kafka: {bootstrapServers: localhost:9092}
+                tokenManager: {ops: {port: 0}}
+                poller: {whatever: 1}
+                credentials:
+                  - id: a
+                    provider: oauth2
+                    tokenUrl: http://127.0.0.1:1/token
+                    clientId: c
+                    clientSecret: ${env:S}
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new DoctorCommand(Map.of("SWITCHBOARD_CONFIG", f.toString(), "S", "x",
+                "SWITCHBOARD_CREDENTIALS_A_TOKEN_URL", "not a url")));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute()).isEqualTo(2);
+        assertThat(err.toString()).contains("credentials[0].tokenUrl = not a url")
+                .contains("(set by SWITCHBOARD_CREDENTIALS_A_TOKEN_URL)");
+    }
 }

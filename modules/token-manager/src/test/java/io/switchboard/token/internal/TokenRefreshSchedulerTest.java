@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.core.Secret;
+import io.switchboard.core.SwitchboardException;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenRefreshRequest;
 import io.switchboard.events.token.TokenStatus;
@@ -234,6 +236,97 @@ class TokenRefreshSchedulerTest {
         assertThat(registry.find("switchboard.token.seconds.to.expiry").gauges()).isEmpty();
     }
 
+    @Test
+    void aPublishThatThrowsBecauseTheRegistryIsDownIsRetriedInsteadOfFreezingTheCredential() {
+        List<String> fatals = new ArrayList<>();
+        try (Supervisor supervisor = new Supervisor("token-manager", tasks.clock(), new java.util.SplittableRandom(1),
+                (c, r, e) -> fatals.add(r))) {
+            TokenRefreshScheduler s = scheduler();
+            s.reportPublishingTo(supervisor.component("token-publisher"));
+            s.own(List.of("genesys-prod"));
+            tasks.runDue();
+            published.throwOnPublish = new SwitchboardException("Cannot reach the schema registry at http://registry:8081") {
+                @Override
+                public boolean isRetriable() {
+                    return true;
+                }
+            };
+            login.succeed(Duration.ofHours(1));
+            tasks.runDue(); // before the fix: the exception escaped the task and the credential stayed "in flight" for ever
+            assertThat(published.records).isEmpty();
+            assertThat(s.state("genesys-prod")).contains(TokenState.REFRESH_FAILING);
+            assertThat(supervisor.readiness().reason()).startsWith("token-publisher: RETRYING: a token could not be published")
+                    .contains("Cannot reach the schema registry");
+            assertThat(published.statuses).last().satisfies(st -> assertThat(st.getLastError())
+                    .contains("could not publish version 1").contains("Cannot reach the schema registry"));
+
+            published.throwOnPublish = null;
+            assertLoginCallsStay(1, Duration.ofMillis(999), Duration.ofMillis(1)); // the backoff, then a new login
+            login.succeed(Duration.ofHours(1));
+            tasks.runDue();
+            assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L);
+            assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
+            assertThat(supervisor.readiness().up()).isTrue();
+            assertThat(fatals).isEmpty();
+        }
+    }
+
+    @Test
+    void aPublishTheBrokerNeverAcknowledgesIsRetriedWithBackoffWhileTheValidTokenStays() {
+        TokenRefreshScheduler s = ownedWithVersionOne();
+        published.failPublish = new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s) for tokens-0: 120000 ms has passed");
+        tasks.advance(Duration.ofMinutes(45));
+        assertThat(login.calls).isEqualTo(2);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(s.state("genesys-prod")).contains(TokenState.REFRESH_FAILING);
+        published.failPublish = null;
+        assertLoginCallsStay(2, Duration.ofMillis(999), Duration.ofMillis(1));
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L, 2L);
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
+    }
+
+    @Test
+    void losingAndRegainingOwnershipWhileALoginRunsLogsInAgainOnceItEnds() {
+        TokenRefreshScheduler s = owned(); // login 1 under way
+        s.disown(List.of("genesys-prod"), false); // session timed out: lost, not handed over
+        tasks.runDue();
+        s.own(List.of("genesys-prod")); // and assigned again while the login still runs: nothing to decide yet
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(1);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue(); // the result of the lost epoch is dropped; before the fix nothing was ever scheduled again
+        assertThat(published.records).isEmpty();
+        assertThat(login.calls).as("a new login for the regained ownership").isEqualTo(2);
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(1L);
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
+        assertLoginCallsStay(2, Duration.ofMinutes(44), Duration.ofMinutes(1)); // and refreshed on time after that
+    }
+
+    @Test
+    void regainingOwnershipWhileALoginRunsAdoptsWhatTheOtherOwnerPublishedMeanwhile() {
+        TokenRefreshScheduler s = owned();
+        s.disown(List.of("genesys-prod"), false);
+        tasks.runDue();
+        s.own(List.of("genesys-prod"));
+        tasks.runDue();
+        // the instance that owned it in between published version 4, valid for another 50 minutes
+        onTopic = view(4, tasks.now().minus(Duration.ofMinutes(10)), Duration.ofHours(1), tasks.now().plus(Duration.ofMinutes(35)));
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(login.calls).isEqualTo(1);
+        assertThat(published.records).isEmpty();
+        assertThat(s.state("genesys-prod")).contains(TokenState.VALID);
+        assertLoginCallsStay(1, Duration.ofMinutes(34), Duration.ofMinutes(1)); // at the adopted token's refresh time
+        login.succeed(Duration.ofHours(1));
+        tasks.runDue();
+        assertThat(published.records).extracting(TokenRecord::getVersion).containsExactly(5L);
+    }
+
     /**
      * Advances the clock by {@code quiet}, during which the login count stays {@code calls}, then by
      * {@code due}, at the end of which exactly one more login has started.
@@ -322,9 +415,17 @@ class TokenRefreshSchedulerTest {
         final List<TokenRecord> records = new ArrayList<>();
         final List<String> tombstones = new ArrayList<>();
         final List<TokenStatus> statuses = new ArrayList<>();
+        RuntimeException throwOnPublish;
+        Throwable failPublish;
 
         @Override
         public CompletableFuture<Void> publish(TokenRecord record) {
+            if (throwOnPublish != null) {
+                throw throwOnPublish;
+            }
+            if (failPublish != null) {
+                return CompletableFuture.failedFuture(failPublish);
+            }
             records.add(record);
             return CompletableFuture.completedFuture(null);
         }

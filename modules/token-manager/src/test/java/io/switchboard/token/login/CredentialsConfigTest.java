@@ -146,7 +146,7 @@ class CredentialsConfigTest {
                     clientSecret: ${env:OAUTH2_SECRET}
                     clientAuth: digest
                     clientSecrte: typo
-                    defaultLifetime: 1h
+                    defaultLifetime: 3600
                   - id: cognos
                     provider: cognos-analytics
                     baseUrl: https://cognos.example.com
@@ -170,6 +170,67 @@ class CredentialsConfigTest {
         assertThat(specs).extracting(CredentialSpec::id).containsExactly("ok");
         assertThat(problems.problems()).filteredOn(p -> p.key().equals("credentials[1].provider"))
                 .first().extracting(ConfigProblem::message).asString().contains("genesys-cloud", "oauth2");
+        assertThat(problems.problems()).filteredOn(p -> p.key().equals("credentials[4].defaultLifetime"))
+                .first().extracting(ConfigProblem::message).asString().contains("bare number", "3600s", "PT3600S");
+        assertThat(problems.problems()).filteredOn(p -> p.key().equals("credentials[4].clientSecrte"))
+                .first().extracting(ConfigProblem::message).asString().contains("did you mean clientSecret?");
+    }
+
+    @Test
+    void durationsTakeTheOneSyntaxOfEveryKey() throws Exception {
+        ConfigProblems problems = new ConfigProblems("test.yaml");
+        List<CredentialSpec> specs = parse("""
+                credentials:
+                  - {id: a, provider: auth0, domain: x.example.com, audience: api, clientId: c, clientSecret: "${env:AUTH0_SECRET}", defaultLifetime: 90m}
+                  - {id: b, provider: cognos-analytics, baseUrl: "https://c.example.com", apiKey: "${env:COGNOS_PASSWORD}", idleTimeout: PT20M}
+                """, problems);
+        assertThat(problems.problems()).isEmpty();
+        assertThat(specs.get(0).defaultLifetime()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(specs.get(1).idleTimeout()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void theEnvironmentOverridesACredentialsKeysByItsId() {
+        String yaml = """
+                credentials:
+                  - {id: genesys-eu, provider: genesys-cloud, region: mypurecloud.ie, clientId: c, clientSecret: "${env:GENESYS_SECRET}"}
+                """;
+        io.switchboard.core.config.ConfigSource source = io.switchboard.core.config.ConfigSource.parse(yaml, "t.yaml", Map.of(
+                "GENESYS_SECRET", "from-reference",
+                "SWITCHBOARD_CREDENTIALS_GENESYS_EU_CLIENT_SECRET", "from-override",
+                "SWITCHBOARD_CREDENTIALS_GENESYS_EU_REGION", "mypurecloud.de"));
+        ConfigProblems problems = source.newProblems();
+        CredentialSpec spec = CredentialsConfig.parse(source.root(problems)).get(0);
+        assertThat(problems.problems()).isEmpty();
+        assertThat(spec.clientSecret().reveal()).isEqualTo("from-override");
+        assertThat(spec.tokenUrl()).isEqualTo("https://login.mypurecloud.de/oauth/token");
+    }
+
+    @Test
+    void thePollSubSectionBelongsToThePollers() throws Exception {
+        ConfigProblems problems = new ConfigProblems("test.yaml");
+        parse("""
+                credentials:
+                  - id: g
+                    provider: genesys-cloud
+                    region: mypurecloud.ie
+                    clientId: c
+                    clientSecret: ${env:GENESYS_SECRET}
+                    poll: {interval: 30s, queues: [a, b]}
+                """, problems);
+        assertThat(problems.problems()).isEmpty();
+    }
+
+    @Test
+    void everyProvidersKeysAreDeclared() {
+        for (String provider : CredentialSpec.PROVIDERS) {
+            assertThat(CredentialsConfig.keysOf(provider)).extracting(k -> k.name())
+                    .contains("credentials[].id", "credentials[].provider", "credentials[].defaultLifetime");
+        }
+        assertThat(CredentialsConfig.keysOf(CredentialSpec.COGNOS_ANALYTICS)).extracting(k -> k.name())
+                .doesNotContain("credentials[].clientSecret").contains("credentials[].password", "credentials[].apiKey");
+        assertThat(CredentialsConfig.keys()).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(CredentialsConfig.CLIENT_SECRET.envVar()).isEqualTo("SWITCHBOARD_CREDENTIALS_<ID>_CLIENT_SECRET");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.switchboard.registry.server.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.switchboard.core.supervise.Backoff;
+import io.switchboard.core.supervise.Failures;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.registry.CompatibilityLevel;
 
 /**
@@ -51,7 +55,10 @@ import io.switchboard.registry.CompatibilityLevel;
  * instance saw. Config keys have no nonce: compaction keeps the latest setting, as intended.
  *
  * <p>One consumer thread applies records in log order; writers append, then wait until the
- * consumer has applied their record to learn whether it won. Thread-safe.
+ * consumer has applied their record to learn whether it won. The thread runs under a {@link Supervisor}
+ * (component {@value #COMPONENT}): a broker outage (a {@code TimeoutException} from {@code endOffsets}, checked
+ * every 5 s) is retried with backoff and jitter, meanwhile the registry answers 500 to writes and serves reads from
+ * memory. Thread-safe.
  */
 public final class KafkaSchemaLog implements AutoCloseable {
 
@@ -68,19 +75,32 @@ public final class KafkaSchemaLog implements AutoCloseable {
     private final Object progress = new Object();
     private final ConcurrentHashMap<String, CompletableFuture<RegistryState.Outcome>> pending = new ConcurrentHashMap<>();
     private final Duration timeout;
+    private final Supervisor supervisor;
     private volatile long position;
     private volatile boolean running = true;
     private volatile Throwable readerFailure;
+    private Instant lastBrokerCheck = Instant.MIN;
+    private boolean brokerCheckFailed;
+
+    /** Name of the supervised component of the reader. */
+    public static final String COMPONENT = "schema-log";
+    private static final Duration BROKER_CHECK = Duration.ofSeconds(5);
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     /**
      * Creates the topic if needed (1 partition, compacted), starts replaying it and waits until the
      * replay reached the end.
+     *
+     * @param supervisor runs the reader as component {@value #COMPONENT}: a broker outage is retried with backoff
+     *                   (RETRYING, readiness DOWN), a fatal failure fails the role
      */
-    public KafkaSchemaLog(String bootstrapServers, String topic, Map<String, String> clientProperties, RegistryState state, Duration timeout) {
+    public KafkaSchemaLog(String bootstrapServers, String topic, Map<String, String> clientProperties, RegistryState state, Duration timeout,
+                          Supervisor supervisor) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.state = state;
         this.timeout = timeout;
+        this.supervisor = supervisor;
         Properties common = new Properties();
         common.putAll(clientProperties);
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -104,10 +124,13 @@ public final class KafkaSchemaLog implements AutoCloseable {
             admin.close(Duration.ZERO);
             throw e;
         }
-        this.reader = new Thread(this::readLoop, "schema-registry-log-" + topic);
-        reader.setDaemon(true);
-        reader.start();
-        catchUp();
+        this.reader = supervisor.loop(COMPONENT, BACKOFF, this::readStep);
+        try {
+            catchUp();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     private void ensureTopic() {
@@ -158,28 +181,41 @@ public final class KafkaSchemaLog implements AutoCloseable {
         }
     }
 
-    private void readLoop() {
+    /**
+     * One round of the reader: poll and apply, check every few seconds (and after each failure) that the broker
+     * answers, publish the position. A failure that is not retriable also fails the waiting writers.
+     */
+    private void readStep() {
         try {
-            while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    apply(r);
-                }
-                long pos = consumer.position(partition);
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                apply(r);
+            }
+            Instant now = Instant.now();
+            if (brokerCheckFailed || Duration.between(lastBrokerCheck, now).compareTo(BROKER_CHECK) >= 0) {
+                brokerCheckFailed = true;
+                consumer.endOffsets(List.of(partition), BROKER_CHECK);
+                brokerCheckFailed = false;
+                lastBrokerCheck = now;
+            }
+            long pos = consumer.position(partition, BROKER_CHECK);
+            synchronized (progress) {
+                position = pos;
+                progress.notifyAll();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+            Thread.currentThread().interrupt(); // closing: ends the supervised loop quietly
+        } catch (RuntimeException e) {
+            if (running && !Failures.isRetriable(e) && !Failures.isInterruption(e)) {
+                readerFailure = e;
+                LOG.error("Schema log reader of {} stopped; this registry instance can no longer serve writes", topic);
                 synchronized (progress) {
-                    position = pos;
                     progress.notifyAll();
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (Throwable t) {
-            readerFailure = t;
-            LOG.error("Schema log reader of {} stopped; this registry instance can no longer serve writes", topic, t);
-            synchronized (progress) {
-                progress.notifyAll();
-            }
-        } finally {
-            consumer.close(Duration.ZERO);
+            throw e;
         }
     }
 
@@ -315,9 +351,18 @@ public final class KafkaSchemaLog implements AutoCloseable {
         running = false;
         consumer.wakeup();
         try {
-            reader.join(5000);
+            reader.join(1000);
+            if (reader.isAlive()) { // waiting out a backoff
+                reader.interrupt();
+                reader.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            consumer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the schema log consumer: {}", e.toString());
         }
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -1,0 +1,51 @@
+package io.switchboard.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+import io.switchboard.core.Secret;
+import io.switchboard.core.Topics;
+
+/**
+ * The keys every role reads from the shared sections {@code kafka}, {@code schemaRegistry} and
+ * {@code encryption} of the configuration file, declared once here so that the token manager, the
+ * pollers, the aggregator and the tools read them the same way.
+ */
+public final class SharedKeys {
+
+    private SharedKeys() {
+    }
+
+    /** Kafka bootstrap servers. */
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrapServers").required()
+            .check(Checks.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*", "is not a host:port[,host:port] list"))
+            .doc("Kafka bootstrap servers, host:port[,host:port]. Shared by every role.");
+
+    /** Prefix of every topic name. */
+    public static final ConfigKey<String> KAFKA_TOPIC_PREFIX = ConfigKey.string("kafka.topicPrefix").defaultValue(Topics.DEFAULT_PREFIX)
+            .check(Checks.matches("[a-zA-Z0-9._-]+", "may only contain letters, digits, '.', '_' and '-'"))
+            .doc("Prefix of every topic name (letters, digits, '.', '_', '-'). Shared by every role.");
+
+    /** Extra Kafka client properties for every client. */
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = ConfigKey.stringMap("kafka.properties").defaultValue(Map.of())
+            .check(p -> p.containsKey("bootstrap.servers") ? "must not set bootstrap.servers; set kafka.bootstrapServers instead" : null)
+            .doc("Extra Kafka client properties for every client (security.protocol, sasl.*); values may be ${env:..} or ${file:..};"
+                    + " SWITCHBOARD_KAFKA_PROPERTIES_SASL_JAAS_CONFIG sets sasl.jaas.config. Shared by every role.");
+
+    /** Schema registry URL. */
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = ConfigKey.url("schemaRegistry.url").required()
+            .doc("URL of the Confluent-compatible schema registry of every Avro topic. Shared by every role.");
+
+    /** Id of the key that encrypts new tokens. */
+    public static final ConfigKey<String> ENCRYPTION_ACTIVE_KEY_ID = ConfigKey.string("encryption.activeKeyId").required()
+            .doc("Id (in encryption.keys) of the key new tokens are encrypted with.");
+
+    /** Token encryption keys by id. */
+    public static final ConfigKey<Map<String, Secret>> ENCRYPTION_KEYS = ConfigKey.of("encryption.keys", ConfigType.SECRET_MAP).required()
+            .doc("Key id -> ${env:..}/${file:..} holding 32 random bytes in Base64 (openssl rand -base64 32). Keep old ids while keys"
+                    + " rotate; every reader of tokens needs them. SWITCHBOARD_ENCRYPTION_KEYS_K1 sets key k1.");
+
+    /** Every shared key, in file order. */
+    public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PROPERTIES,
+            SCHEMA_REGISTRY_URL, ENCRYPTION_ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+}

@@ -1,0 +1,161 @@
+package io.switchboard.registry.serde;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.random.RandomGenerator;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.core.supervise.Backoff;
+import io.switchboard.core.supervise.Failures;
+import io.switchboard.core.supervise.Supervisor;
+
+/**
+ * The {@link StreamsUncaughtExceptionHandler} that makes a retriable failure (schema registry or broker outage,
+ * timeout) a retry instead of a skipped record or a dead application: the failed stream thread is replaced
+ * ({@code REPLACE_THREAD}) after a backoff with jitter; anything else shuts the client down ({@code SHUTDOWN_CLIENT})
+ * and, when a {@link Supervisor.Component} is given, fails it so the role's fatal handler runs (the CLI exits 1).
+ *
+ * <p>Why replacing the thread loses nothing: a stream thread that dies closes its tasks <em>dirty</em>. Under
+ * exactly-once the open transaction (the task's output, its changelog writes and its dead letters) is aborted and
+ * nothing is committed, so the thread that takes the tasks over reads again from the last committed offsets and
+ * produces every result once. Under at-least-once the records since the last commit are processed again. This is
+ * how {@link DeadLetterDeserializationExceptionHandler} retries a record it could not deserialize because the
+ * registry was unreachable: it answers {@code FAIL}, Kafka Streams throws a {@link StreamsException} whose cause is
+ * the registry's {@code SchemaRegistryUnavailableException}, and this handler sees through the wrapper.
+ *
+ * <pre>{@code
+ * KafkaStreams streams = new KafkaStreams(topology, props);
+ * ReplaceThreadOnRetriableFailure onFailure = new ReplaceThreadOnRetriableFailure(Backoff.DEFAULT, supervisor.component("streams"));
+ * streams.setUncaughtExceptionHandler(onFailure);
+ * streams.setStateListener(onFailure.stateListener(null));
+ * }</pre>
+ *
+ * <p>The backoff sleeps on the dying stream thread, before it closes its tasks, so a registry that stays down is
+ * asked at the backoff's pace rather than in a tight loop of rebalances; keep {@link Backoff#max()} well below
+ * {@code max.poll.interval.ms}. The attempt count restarts once no failure was seen for twice the backoff's maximum.
+ * Thread-safe.
+ */
+public final class ReplaceThreadOnRetriableFailure implements StreamsUncaughtExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplaceThreadOnRetriableFailure.class);
+
+    private final Backoff backoff;
+    private final Supervisor.Component component;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private int attempt;
+    private Instant lastFailure = Instant.MIN;
+    private volatile long replacements;
+
+    /** Without a supervisor: failures are only logged; a fatal one shuts the client down. */
+    public ReplaceThreadOnRetriableFailure(Backoff backoff) {
+        this(backoff, null, Clock.systemUTC(), new SplittableRandom());
+    }
+
+    /**
+     * @param component where retries (RETRYING) and a fatal failure (FAILED, the role's fatal handler) are reported,
+     *                  e.g. {@code supervisor.component("streams")}; may be {@code null}
+     */
+    public ReplaceThreadOnRetriableFailure(Backoff backoff, Supervisor.Component component) {
+        this(backoff, component, Clock.systemUTC(), new SplittableRandom());
+    }
+
+    /** With an explicit clock and jitter source (tests). */
+    public ReplaceThreadOnRetriableFailure(Backoff backoff, Supervisor.Component component, Clock clock, RandomGenerator random) {
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.component = component;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * Whether a failure seen by Kafka Streams is retriable: Streams' own wrappers ({@link StreamsException} with a
+     * cause, {@link CompletionException}, {@link ExecutionException}) are looked through, and the first real cause is
+     * judged by {@link Failures#isRetriable} — so a {@code SchemaRegistryUnavailableException} or Kafka's
+     * {@code TimeoutException} is retriable, while a poison record's {@code InvalidPayloadException} is not even when
+     * it wraps an {@code IOException}.
+     */
+    public static boolean isRetriable(Throwable failure) {
+        return Failures.isRetriable(rootCause(failure));
+    }
+
+    /** The failure behind Streams' wrappers (see {@link #isRetriable}). */
+    public static Throwable rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getClass() == StreamsException.class || t instanceof CompletionException || t instanceof ExecutionException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Threads replaced so far (for metrics and tests). */
+    public long replacements() {
+        return replacements;
+    }
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable failure) {
+        Throwable cause = rootCause(failure);
+        String thread = Thread.currentThread().getName();
+        if (!Failures.isRetriable(cause)) {
+            String reason = "stream thread " + thread + " failed with a failure it cannot recover from: " + Failures.describe(cause);
+            if (component != null) {
+                component.fail(reason, failure);
+            } else {
+                LOG.error("{}; shutting the Kafka Streams client down", reason, failure);
+            }
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        Duration wait;
+        int n;
+        synchronized (this) {
+            Instant now = clock.instant();
+            if (lastFailure.isBefore(now.minus(backoff.max().multipliedBy(2)))) {
+                attempt = 0;
+            }
+            lastFailure = now;
+            n = ++attempt;
+            wait = backoff.delay(n, random);
+        }
+        String reason = Failures.describe(cause) + " (stream thread " + thread + " is replaced in " + wait.toMillis()
+                + " ms and its tasks resume from their last commit; retry " + n + ")";
+        if (component != null) {
+            component.retrying(reason);
+        } else {
+            LOG.warn("{}", reason);
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        replacements++;
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * A state listener that reports the component UP again when the client is {@code RUNNING} after a replacement,
+     * then calls {@code next} (may be {@code null}); Kafka Streams takes one state listener, so chain yours here.
+     */
+    public KafkaStreams.StateListener stateListener(KafkaStreams.StateListener next) {
+        return (newState, oldState) -> {
+            if (newState == KafkaStreams.State.RUNNING && component != null) {
+                component.beat();
+            }
+            if (next != null) {
+                next.onChange(newState, oldState);
+            }
+        };
+    }
+}
