@@ -261,7 +261,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
 
     /**
      * Moves the queue's windows whose end plus grace stream time has reached from its state to the
-     * window stores, where they stay for their retention. Returns whether any moved.
+     * window stores, where they stay for their retention, writing each to its topic when windows are
+     * emitted final. Returns whether any moved.
      */
     private boolean moveFinalWindows(String key, QueueState state, long streamTime) {
         boolean moved = false;
@@ -274,6 +275,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             while (!live.isEmpty() && live.firstKey() + size.millis() + grace <= streamTime) {
                 Map.Entry<Long, WindowAggregate> closed = live.pollFirstEntry();
                 windows.get(size).put(key, closed.getValue(), closed.getKey());
+                if (!config.emitWindowUpdates()) { // windows.emit = final: the window's one record, now that it cannot change
+                    QueueWindowStats stats = closed.getValue().toStats(state.credentialId, state.queueId, size, closed.getKey());
+                    context.forward(new Record<>(AggregatorTopology.windowKey(key, closed.getKey()), (Object) stats, closed.getKey()));
+                }
                 moved = true;
             }
         }
@@ -293,8 +298,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     }
 
     private void forwardWindow(String key, QueueStat stat, WindowSize size, long windowStart, WindowAggregate agg) {
-        QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
-        context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+        if (config.emitWindowUpdates()) {
+            QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
+            context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+        }
     }
 
     private void emit(String key, QueueState state, List<QueueAlert> raised, long timestamp, long now) {
@@ -343,11 +350,15 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         lastPunctuation = timestamp;
         List<KeyValue<String, QueueState>> changed = new ArrayList<>();
         List<List<QueueAlert>> changedAlerts = new ArrayList<>();
+        List<KeyValue<String, QueueState>> movedOnly = new ArrayList<>();
         boolean staleRules = alerts.hasStaleRules();
+        long streamTime = context.currentStreamTimeMs();
         try (KeyValueIterator<String, QueueState> it = queues.all()) {
             while (it.hasNext()) {
                 KeyValue<String, QueueState> kv = it.next();
                 QueueState state = kv.value;
+                // windows of queues that went quiet become final on the task's stream time too
+                boolean moved = moveFinalWindows(kv.key, state, streamTime);
                 boolean stale = timestamp - state.updatedAt > staleAfterMs;
                 List<QueueAlert> raised = staleRules ? alerts.evaluate(state, state.totals(staleAfterMs), timestamp, timestamp, true)
                         : List.of();
@@ -355,8 +366,13 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                     state.stale = stale;
                     changed.add(kv);
                     changedAlerts.add(raised);
+                } else if (moved) {
+                    movedOnly.add(kv);
                 }
             }
+        }
+        for (KeyValue<String, QueueState> kv : movedOnly) {
+            save(kv.key, kv.value);
         }
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
