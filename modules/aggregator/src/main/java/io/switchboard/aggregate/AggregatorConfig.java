@@ -53,6 +53,8 @@ import io.switchboard.core.Topics;
  * @param standbyReplicas       {@code num.standby.replicas}: warm copies of each store on other instances
  * @param commitInterval        {@code commit.interval.ms} (exactly-once transactions commit this often)
  * @param windows               grace and retention per window size
+ * @param emitWindowUpdates     {@code windows.emit = updates}: write a window to its topic on every change;
+ *                              false ({@code final}, the default): once, with its final value, when its grace has passed
  * @param staleAfter            a queue with no record for this long is marked stale
  * @param staleCheckInterval    how often (wall clock) queues are checked for staleness
  * @param tenantSummaryInterval how often (wall clock) changed tenant summaries are written
@@ -82,6 +84,7 @@ public record AggregatorConfig(
         int standbyReplicas,
         Duration commitInterval,
         Map<WindowSize, WindowSettings> windows,
+        boolean emitWindowUpdates,
         Duration staleAfter,
         Duration staleCheckInterval,
         Duration tenantSummaryInterval,
@@ -137,6 +140,7 @@ public record AggregatorConfig(
             new Key("streams.commitInterval", "duration", "100ms", "commit.interval.ms: how often the exactly-once transaction commits (and outputs become visible)."),
             new Key("windows.<size>.grace", "duration", "1m: 2m, 15m: 10m, 1h: 15m", "Per window size (1m, 15m, 1h): how long after the window ends records are still accepted; later ones are dropped and counted."),
             new Key("windows.<size>.retention", "duration", "1m: 2h, 15m: 1d, 1h: 2d", "Per window size: how long windows stay queryable; at least size + grace."),
+            new Key("windows.emit", "string", "final", "final: each window is written to its queue-stats-<size> topic once, with its final value, when its grace has passed (one record per window); updates: on every change. The query API and dashboard show open windows either way."),
             new Key("staleness.after", "duration", "2m", "A queue with no record for this long is marked stale (snapshot, dashboard, tenant summary)."),
             new Key("staleness.checkInterval", "duration", "5s", "How often (wall clock) queues are checked for staleness and stale alerts."),
             new Key("tenantSummary.interval", "duration", "1s", "How often (wall clock) changed tenant summaries are written."),
@@ -257,6 +261,9 @@ public record AggregatorConfig(
                 windows.put(size, new WindowSettings(grace, retention));
             }
         }
+        String emit = r.string("windows.emit", "final", "final|updates", "must be final (each window written once, after its"
+                + " grace) or updates (written on every change)");
+        boolean emitUpdates = "updates".equals(emit);
         Duration staleAfter = r.duration("staleness.after", Duration.ofMinutes(2), Duration.ofMillis(1));
         Duration staleCheck = r.duration("staleness.checkInterval", Duration.ofSeconds(5), Duration.ofMillis(10));
         Duration tenantInterval = r.duration("tenantSummary.interval", Duration.ofSeconds(1), Duration.ofMillis(10));
@@ -289,14 +296,14 @@ public record AggregatorConfig(
         boolean dashboard = r.bool("dashboard.enabled", true);
         problems.throwIfAny();
         return new AggregatorConfig(applicationId, instanceId, bootstrap, prefix, kafkaProps, outputPartitions, registry, registryProps,
-                Path.of(stateDirText), threads, standbys, commit, windows, staleAfter, staleCheck, tenantInterval, hysteresis, history,
+                Path.of(stateDirText), threads, standbys, commit, windows, emitUpdates, staleAfter, staleCheck, tenantInterval, hysteresis, history,
                 rules, httpHost, httpPort, advertised, cors, forward, opsHost, opsPort, dashboard);
     }
 
     /** A copy with another instance id, state directory and ports (several instances in one JVM). */
     public AggregatorConfig withInstance(String instanceId, Path stateDir, int httpPort, int opsPort) {
         return new AggregatorConfig(applicationId, instanceId, bootstrapServers, topicPrefix, kafkaProperties, outputPartitions,
-                schemaRegistryUrl, schemaRegistryProperties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, staleAfter,
+                schemaRegistryUrl, schemaRegistryProperties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, emitWindowUpdates, staleAfter,
                 staleCheckInterval, tenantSummaryInterval, alertHysteresis, alertHistoryRetention, alertRules, httpHost, httpPort,
                 advertisedHost, corsOrigins, forwardTimeout, opsHost, opsPort, dashboardEnabled);
     }
@@ -304,7 +311,7 @@ public record AggregatorConfig(
     /** A copy with other alert rules. */
     public AggregatorConfig withAlertRules(List<AlertRule> rules) {
         return new AggregatorConfig(applicationId, instanceId, bootstrapServers, topicPrefix, kafkaProperties, outputPartitions,
-                schemaRegistryUrl, schemaRegistryProperties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, staleAfter,
+                schemaRegistryUrl, schemaRegistryProperties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, emitWindowUpdates, staleAfter,
                 staleCheckInterval, tenantSummaryInterval, alertHysteresis, alertHistoryRetention, rules, httpHost, httpPort,
                 advertisedHost, corsOrigins, forwardTimeout, opsHost, opsPort, dashboardEnabled);
     }
@@ -312,7 +319,7 @@ public record AggregatorConfig(
     /** A copy with another registry URL and registry properties. */
     public AggregatorConfig withSchemaRegistry(String url, Map<String, String> properties) {
         return new AggregatorConfig(applicationId, instanceId, bootstrapServers, topicPrefix, kafkaProperties, outputPartitions,
-                url, properties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, staleAfter,
+                url, properties, stateDir, streamThreads, standbyReplicas, commitInterval, windows, emitWindowUpdates, staleAfter,
                 staleCheckInterval, tenantSummaryInterval, alertHysteresis, alertHistoryRetention, alertRules, httpHost, httpPort,
                 advertisedHost, corsOrigins, forwardTimeout, opsHost, opsPort, dashboardEnabled);
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.events.aggregate.QueueWindowStats;
 
-/** queue-stats-1m/15m/1h: tumbling windows by observation time, grace, duplicates, interval revisions. */
+/** queue-stats-1m/15m/1h: tumbling windows by observation time, grace, duplicates, interval revisions ({@code windows.emit: updates}). */
 class QueueWindowsTopologyTest {
 
     static final String Q = "genesys-eu/q-1";
@@ -28,7 +28,8 @@ class QueueWindowsTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
-        h = new TopologyHarness(stateDir, Map.of("windows.1m.grace", "30s", "windows.15m.grace", "5m", "windows.1h.grace", "10m"));
+        h = new TopologyHarness(stateDir, Map.of("windows.1m.grace", "30s", "windows.15m.grace", "5m", "windows.1h.grace", "10m",
+                "windows.emit", "updates")); // every change on the topics, to watch the arithmetic
     }
 
     @AfterEach

@@ -110,22 +110,38 @@ public final class AggregatorBenchmark {
             long bytes = produce(broker, registry.url(), input, records, queues);
             System.out.printf("produced %,d records (%,d bytes of values)%n", records, bytes);
 
-            double baseline;
-            double aggregator;
+            int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
             Map<String, Object> section = section(broker, registry.url(), "bench", work.resolve("agg-state"), threads);
             // outputs with as many partitions as the input, like the baseline's repartition and output topics
             section.put("kafka.outputPartitions", String.valueOf(partitions));
-            if (baselineFirst) {
-                baseline = runBaseline(broker, input, records, threads, work.resolve("baseline-state"), baselineKey);
-                aggregator = runAggregatorTopology(broker, section, input, records);
-            } else {
-                aggregator = runAggregatorTopology(broker, section, input, records);
-                baseline = runBaseline(broker, input, records, threads, work.resolve("baseline-state"), baselineKey);
+            List<Double> baselines = new ArrayList<>();
+            List<Double> aggregators = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                // alternate the order, so a change of machine load hits both about equally
+                boolean baselineNow = baselineFirst == (round % 2 == 1);
+                for (int step = 0; step < 2; step++) {
+                    if (baselineNow) {
+                        baselines.add(runBaseline(broker, input, records, threads, work.resolve("baseline-state-" + round), baselineKey,
+                                round));
+                    } else {
+                        Map<String, Object> s = new LinkedHashMap<>(section);
+                        s.put("applicationId", "bench-aggregator-" + round);
+                        s.put("streams.stateDir", work.resolve("agg-state-" + round).toString());
+                        aggregators.add(runAggregatorTopology(broker, s, input, records));
+                    }
+                    baselineNow = !baselineNow;
+                }
             }
-            System.out.printf("%nTHROUGHPUT aggregator %,.0f records/s, re-key (by %s) + count() %,.0f records/s, ratio %.2f (target >= 0.4)%n",
-                    aggregator, baselineKey, baseline, aggregator / baseline);
+            for (int r = 0; r < rounds; r++) {
+                System.out.printf("round %d: aggregator %,.0f records/s, baseline %,.0f records/s, ratio %.2f%n", r + 1, aggregators.get(r),
+                        baselines.get(r), aggregators.get(r) / baselines.get(r));
+            }
+            double aggregator = median(aggregators);
+            double baseline = median(baselines);
+            System.out.printf("%nTHROUGHPUT (median of %d rounds) aggregator %,.0f records/s, re-key (by %s) + count() %,.0f records/s,"
+                    + " ratio %.2f (target >= 0.4)%n", rounds, aggregator, baselineKey, baseline, aggregator / baseline);
 
-            long stateBytes = directorySize(work.resolve("agg-state"));
+            long stateBytes = directorySize(work.resolve("agg-state-" + rounds));
             System.out.printf("STATE aggregator state dir after the run: %,d bytes for %,d queues = %.1f MB per 10,000 queues%n",
                     stateBytes, queues, stateBytes / 1e6 * 10_000 / queues);
 
@@ -210,8 +226,8 @@ public final class AggregatorBenchmark {
      * (default) re-keys by queue id, as many keys as the aggregator's queues; {@code tenant} by credential
      * id (20 keys, so the record cache folds most updates away).
      */
-    private static double runBaseline(EmbeddedKafkaBroker broker, String input, int records, int threads, Path stateDir, String key)
-            throws Exception {
+    private static double runBaseline(EmbeddedKafkaBroker broker, String input, int records, int threads, Path stateDir, String key,
+                                      int round) throws Exception {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .selectKey((k, v) -> key.equals("tenant") ? k.substring(0, k.indexOf('/')) : k.substring(k.indexOf('/') + 1))
@@ -219,7 +235,8 @@ public final class AggregatorBenchmark {
                 .count(Materialized.as("counts"))
                 .toStream()
                 .to("bench.baseline-counts", Produced.with(Serdes.String(), Serdes.Long()));
-        return run("re-key (by " + key + ") + count()", broker, b.build(), streamsProps(broker, "bench-baseline-" + key, stateDir, threads),
+        // (the repartition and count topics are per application id, so every round starts empty)
+        return run("re-key (by " + key + ") + count()", broker, b.build(), streamsProps(broker, "bench-baseline-" + key + "-" + round, stateDir, threads),
                 input, records);
     }
 
@@ -377,6 +394,13 @@ public final class AggregatorBenchmark {
                 }
             }
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double pct(List<Long> nanos, int p) {

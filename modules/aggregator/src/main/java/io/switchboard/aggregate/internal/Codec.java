@@ -1,10 +1,8 @@
 package io.switchboard.aggregate.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,10 +11,14 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary encoding of the aggregator's own state (store values and the tenant repartition
- * topic): a leading format version byte, then fields in a fixed order with nullable numbers and
- * strings. Not part of the topic contract: only the aggregator reads it. Stateless and thread-safe.
+ * topic): a leading format version byte, then fields in a fixed order (big-endian numbers, nullable
+ * numbers and strings behind a presence byte, varints for counts and time deltas). Not part of the
+ * topic contract: only the aggregator reads it. Written straight into a byte array (this runs for
+ * every record, twice). Stateless and thread-safe; {@link Out} and {@link In} are single-use.
  */
 public final class Codec {
+
+    private static final ThreadLocal<Out> BUFFERS = ThreadLocal.withInitial(() -> new Out(1024));
 
     private Codec() {
     }
@@ -39,64 +41,123 @@ public final class Codec {
     }
 
     static <T> byte[] encode(int version, Writer<T> writer, T value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (Out out = new Out(bytes)) {
+        Out out = BUFFERS.get();
+        out.reset();
+        try {
             out.writeByte(version);
             writer.write(value, out);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     static <T> T decode(Reader<T> reader, byte[] bytes) {
-        try (In in = new In(bytes)) {
+        In in = new In(bytes);
+        try {
             int version = in.readUnsignedByte();
             return reader.read(in, version);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("aggregator state of " + bytes.length + " bytes does not decode (" + e
                     + "); the state store or repartition topic holds data of another format: reset the application's state", e);
         }
     }
 
-    /** Output with nullable helpers. */
-    static final class Out extends DataOutputStream {
-        Out(ByteArrayOutputStream bytes) {
-            super(bytes);
+    /** A growable byte array with the writes the state needs. */
+    static final class Out {
+        private byte[] buf;
+        private int pos;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
         }
 
-        void nullableLong(Long v) throws IOException {
+        void reset() {
+            pos = 0;
+            if (buf.length > 1 << 20) {
+                buf = new byte[1024]; // do not keep a huge buffer per thread
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeShort(int v) {
+            ensure(2);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        void writeDouble(double v) {
+            writeLong(Double.doubleToLongBits(v));
+        }
+
+        /** An unsigned LEB128 varint (1 byte up to 127, 2 up to 16383, ...). */
+        void varLong(long v) {
+            ensure(10);
+            long x = v;
+            while ((x & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((x & 0x7F) | 0x80);
+                x >>>= 7;
+            }
+            buf[pos++] = (byte) x;
+        }
+
+        /** UTF-8 with a varint length. */
+        void string(String v) {
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            varLong(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void nullableLong(Long v) {
             writeBoolean(v != null);
             if (v != null) {
                 writeLong(v);
             }
         }
 
-        void nullableDouble(Double v) throws IOException {
+        void nullableDouble(Double v) {
             writeBoolean(v != null);
             if (v != null) {
                 writeDouble(v);
             }
         }
 
-        /** An unsigned LEB128 varint (1 byte up to 127, 2 up to 16383, ...). */
-        void varLong(long v) throws IOException {
-            long x = v;
-            while ((x & ~0x7FL) != 0) {
-                write((int) ((x & 0x7F) | 0x80));
-                x >>>= 7;
-            }
-            write((int) x);
-        }
-
-        /** UTF-8 with an int length (no 64 KB limit, unlike writeUTF). */
-        void string(String v) throws IOException {
-            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            writeInt(b.length);
-            write(b);
-        }
-
-        void nullableString(String v) throws IOException {
+        void nullableString(String v) {
             writeBoolean(v != null);
             if (v != null) {
                 string(v);
@@ -104,18 +165,55 @@ public final class Codec {
         }
     }
 
-    /** Input with nullable helpers. */
-    static final class In extends DataInputStream {
+    /** Reads what {@link Out} wrote. */
+    static final class In {
+        private final byte[] buf;
+        private int pos;
+
         In(byte[] bytes) {
-            super(new java.io.ByteArrayInputStream(bytes));
+            this.buf = bytes;
         }
 
-        Long nullableLong() throws IOException {
-            return readBoolean() ? readLong() : null;
+        private void need(int n) throws IOException {
+            if (pos + n > buf.length) {
+                throw new IOException("truncated: " + n + " more bytes needed at " + pos + " of " + buf.length);
+            }
         }
 
-        Double nullableDouble() throws IOException {
-            return readBoolean() ? readDouble() : null;
+        int readUnsignedByte() throws IOException {
+            need(1);
+            return buf[pos++] & 0xFF;
+        }
+
+        boolean readBoolean() throws IOException {
+            return readUnsignedByte() != 0;
+        }
+
+        int readUnsignedShort() throws IOException {
+            need(2);
+            int v = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+            pos += 2;
+            return v;
+        }
+
+        int readInt() throws IOException {
+            need(4);
+            int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8) | (buf[pos + 3] & 0xFF);
+            pos += 4;
+            return v;
+        }
+
+        long readLong() throws IOException {
+            need(8);
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (buf[pos++] & 0xFF);
+            }
+            return v;
+        }
+
+        double readDouble() throws IOException {
+            return Double.longBitsToDouble(readLong());
         }
 
         long varLong() throws IOException {
@@ -131,11 +229,21 @@ public final class Codec {
         }
 
         String string() throws IOException {
-            int n = readInt();
-            if (n < 0 || n > 64 * 1024 * 1024) {
-                throw new IOException("string length " + n + " is not plausible");
+            long n = varLong();
+            if (n < 0 || n > buf.length - pos) {
+                throw new IOException("string length " + n + " is not plausible at " + pos + " of " + buf.length);
             }
-            return new String(readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+            String s = new String(buf, pos, (int) n, StandardCharsets.UTF_8);
+            pos += (int) n;
+            return s;
+        }
+
+        Long nullableLong() throws IOException {
+            return readBoolean() ? readLong() : null;
+        }
+
+        Double nullableDouble() throws IOException {
+            return readBoolean() ? readDouble() : null;
         }
 
         String nullableString() throws IOException {

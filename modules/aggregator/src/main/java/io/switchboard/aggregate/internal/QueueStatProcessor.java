@@ -54,6 +54,17 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private final AlertEvaluator alerts;
     private final Map<WindowSize, Long> graceMs = new EnumMap<>(WindowSize.class);
     private final java.util.Set<String> dirtyTenants = new java.util.TreeSet<>();
+    /** Decoded states of recently seen queues, so a record does not decode its queue's state again. */
+    private final Map<String, QueueState> recent = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, QueueState> eldest) {
+            return size() > RECENT_STATES;
+        }
+    };
+    /** Queue states kept decoded per task. */
+    static final int RECENT_STATES = 5_000;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
@@ -74,6 +85,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        // (re)initialised after a failure or a move: the store is the truth, forget every decoded copy
+        recent.clear();
         this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
@@ -104,7 +117,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long now = context.currentSystemTimeMs();
 
-        QueueState state = queues.get(key);
+        QueueState state = recent.get(key);
+        if (state == null) {
+            state = queues.get(key);
+        }
         if (state == null) {
             state = QueueState.first(key, stat);
         }
@@ -114,15 +130,20 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         boolean moved = moveFinalWindows(key, state, streamTime);
         if (!changed) {
             if (moved) {
-                queues.put(key, state);
+                save(key, state);
             }
             return;
         }
         state.touch(stat, stat.getPolledAt().toEpochMilli());
         state.stale = now - state.updatedAt > staleAfterMs;
         List<QueueAlert> raised = alerts.evaluate(state, state.totals(staleAfterMs), stat.getObservedAt().toEpochMilli(), now, false);
-        queues.put(key, state);
+        save(key, state);
         emit(key, state, raised, record.timestamp(), now);
+    }
+
+    private void save(String key, QueueState state) {
+        queues.put(key, state);
+        recent.put(key, state);
     }
 
     private static void validate(String key, QueueStat stat) {
@@ -240,7 +261,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
 
     /**
      * Moves the queue's windows whose end plus grace stream time has reached from its state to the
-     * window stores, where they stay for their retention. Returns whether any moved.
+     * window stores, where they stay for their retention, writing each to its topic when windows are
+     * emitted final. Returns whether any moved.
      */
     private boolean moveFinalWindows(String key, QueueState state, long streamTime) {
         boolean moved = false;
@@ -253,6 +275,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             while (!live.isEmpty() && live.firstKey() + size.millis() + grace <= streamTime) {
                 Map.Entry<Long, WindowAggregate> closed = live.pollFirstEntry();
                 windows.get(size).put(key, closed.getValue(), closed.getKey());
+                if (!config.emitWindowUpdates()) { // windows.emit = final: the window's one record, now that it cannot change
+                    QueueWindowStats stats = closed.getValue().toStats(state.credentialId, state.queueId, size, closed.getKey());
+                    context.forward(new Record<>(AggregatorTopology.windowKey(key, closed.getKey()), (Object) stats, closed.getKey()));
+                }
                 moved = true;
             }
         }
@@ -272,8 +298,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     }
 
     private void forwardWindow(String key, QueueStat stat, WindowSize size, long windowStart, WindowAggregate agg) {
-        QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
-        context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+        if (config.emitWindowUpdates()) {
+            QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
+            context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+        }
     }
 
     private void emit(String key, QueueState state, List<QueueAlert> raised, long timestamp, long now) {
@@ -322,11 +350,15 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         lastPunctuation = timestamp;
         List<KeyValue<String, QueueState>> changed = new ArrayList<>();
         List<List<QueueAlert>> changedAlerts = new ArrayList<>();
+        List<KeyValue<String, QueueState>> movedOnly = new ArrayList<>();
         boolean staleRules = alerts.hasStaleRules();
+        long streamTime = context.currentStreamTimeMs();
         try (KeyValueIterator<String, QueueState> it = queues.all()) {
             while (it.hasNext()) {
                 KeyValue<String, QueueState> kv = it.next();
                 QueueState state = kv.value;
+                // windows of queues that went quiet become final on the task's stream time too
+                boolean moved = moveFinalWindows(kv.key, state, streamTime);
                 boolean stale = timestamp - state.updatedAt > staleAfterMs;
                 List<QueueAlert> raised = staleRules ? alerts.evaluate(state, state.totals(staleAfterMs), timestamp, timestamp, true)
                         : List.of();
@@ -334,12 +366,17 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                     state.stale = stale;
                     changed.add(kv);
                     changedAlerts.add(raised);
+                } else if (moved) {
+                    movedOnly.add(kv);
                 }
             }
         }
+        for (KeyValue<String, QueueState> kv : movedOnly) {
+            save(kv.key, kv.value);
+        }
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
-            queues.put(kv.key, kv.value);
+            save(kv.key, kv.value);
             emit(kv.key, kv.value, changedAlerts.get(i), timestamp, timestamp);
         }
     }
