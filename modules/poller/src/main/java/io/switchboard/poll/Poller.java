@@ -97,7 +97,9 @@ public final class Poller implements AutoCloseable {
         this.planner = new FleetPlanner(config, b.discovery, PollTasks.singleThread("poller-planner-" + config.instanceId(), b.clock),
                 metrics, supervisor);
         this.assignment = new JobAssignment(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
-                config.instanceId(), config.sessionTimeout(), config.shutdownTimeout(), scheduler, metrics, supervisor,
+                config.instanceId(), config.credentials().stream().filter(c -> !c.polls().isEmpty())
+                        .map(PollerConfig.CredentialPolls::credentialId).toList(),
+                config.sessionTimeout(), config.shutdownTimeout(), scheduler, metrics, supervisor,
                 planner::onLoaded);
         ownership.target = assignment;
         checks.put("jobs-assigned", assignment::health);

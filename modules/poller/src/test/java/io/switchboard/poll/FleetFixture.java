@@ -70,9 +70,17 @@ final class FleetFixture implements AutoCloseable {
      * @param partitions      partitions of poll-jobs
      */
     FleetFixture(KafkaBroker broker, int credentialCount, int partitions) {
+        this(broker, credentialsInDistinctPartitions(credentialCount, partitions), partitions);
+    }
+
+    /**
+     * @param credentials Genesys credential ids (each gets its own simulator client)
+     * @param partitions  partitions of poll-jobs
+     */
+    FleetFixture(KafkaBroker broker, List<String> credentials, int partitions) {
         this.broker = broker;
         this.partitions = partitions;
-        this.credentials = credentialsInDistinctPartitions(credentialCount, partitions);
+        this.credentials = List.copyOf(credentials);
         byte[] key = new byte[TokenKeys.KEY_BYTES];
         new SecureRandom().nextBytes(key);
         this.tokenKey = Base64.getEncoder().encodeToString(key);
@@ -89,11 +97,17 @@ final class FleetFixture implements AutoCloseable {
     }
 
     static List<String> credentialsInDistinctPartitions(int count, int partitions) {
+        return credentialsInDistinctPartitions(count, partitions, p -> true);
+    }
+
+    /** {@code count} credential ids {@code genesys-<n>}, each in its own partition, all in partitions {@code where} accepts. */
+    static List<String> credentialsInDistinctPartitions(int count, int partitions, java.util.function.IntPredicate where) {
         List<String> out = new ArrayList<>();
         Set<Integer> used = new HashSet<>();
         for (int i = 1; out.size() < count; i++) {
             String id = "genesys-" + i;
-            if (used.add(CredentialPartitioner.partitionOf(id, partitions))) {
+            int partition = CredentialPartitioner.partitionOf(id, partitions);
+            if (where.test(partition) && used.add(partition)) {
                 out.add(id);
             }
         }
@@ -230,6 +244,37 @@ final class FleetFixture implements AutoCloseable {
                 .start();
         closeables.add(poller);
         return poller;
+    }
+
+    /**
+     * The vendor executor's default HTTP options with a {@code User-Agent} of {@code switchboard-poller/<instanceId>}, so
+     * the simulator's request log shows which poller sent a request ({@link #sender}).
+     */
+    static io.switchboard.poll.vendor.VendorHttpOptions vendorOptions(String instanceId) {
+        return vendorOptions(instanceId, io.switchboard.poll.vendor.VendorHttpOptions.defaults());
+    }
+
+    /**
+     * For runs with injected faults: 2 s timeouts (a request the simulator holds longer times out), three attempts with
+     * 200 ms to 1 s backoff, Retry-After waited up to 5 s.
+     */
+    static io.switchboard.poll.vendor.VendorHttpOptions faultOptions() {
+        return io.switchboard.poll.vendor.VendorHttpOptions.defaults()
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withRetries(3, new io.switchboard.core.supervise.Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ofSeconds(5));
+    }
+
+    /** {@code base} with a {@code User-Agent} naming the poller. */
+    static io.switchboard.poll.vendor.VendorHttpOptions vendorOptions(String instanceId, io.switchboard.poll.vendor.VendorHttpOptions d) {
+        return new io.switchboard.poll.vendor.VendorHttpOptions(d.connectTimeout(), d.idleTimeout(), d.requestTimeout(),
+                d.maxConnectionsPerHost(), d.http2(), d.maxBodyBytes(), d.maxAttempts(), d.backoff(), d.maxRetryAfter(),
+                d.tokenRefreshWait(), d.requestsPerMinute(), "switchboard-poller/" + instanceId);
+    }
+
+    /** The poller that sent {@code r} (from its {@code User-Agent}, see {@link #vendorOptions}), or "?". */
+    static String sender(RecordedRequest r) {
+        String agent = r.header("User-Agent");
+        return agent == null || agent.indexOf('/') < 0 ? "?" : agent.substring(agent.indexOf('/') + 1);
     }
 
     /** One poll the simulator saw. */

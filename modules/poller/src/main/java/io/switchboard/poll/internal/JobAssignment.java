@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -37,7 +36,8 @@ import io.switchboard.events.poll.PollJob;
 /**
  * This poller's share of the jobs: a member of the consumer group {@code <prefix>.poller} on the compacted
  * {@code poll-jobs} topic, with the cooperative sticky assignor, so a joining or leaving poller moves only the
- * partitions it must and the others' jobs keep running. All jobs of a credential live in one partition, so the
+ * partitions it must and the others' jobs keep running; the partitions that hold credentials are balanced on their own
+ * ({@link CredentialBalancedAssignor}), so every poller gets its share of credentials, not just of partitions. All jobs of a credential live in one partition, so the
  * credential is polled by exactly one poller at a time.
  *
  * <p>On assignment each new partition is read from its beginning as a table; once read up to the end it had at
@@ -80,12 +80,14 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
     private Thread thread;
 
     /**
+     * @param credentialIds   the credentials of the configuration: the assignor spreads the partitions that hold them
+     *                        evenly over the pollers ({@link CredentialBalancedAssignor})
      * @param handoverTimeout how long revocation waits for the polls in flight of the jobs that move
      * @param onLoaded        called (on the consumer thread) with each partition once its jobs have started
      */
     public JobAssignment(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String instanceId,
-                         Duration sessionTimeout, Duration handoverTimeout, JobScheduler scheduler, PollerMetrics metrics,
-                         Supervisor supervisor, IntConsumer onLoaded) {
+                         Collection<String> credentialIds, Duration sessionTimeout, Duration handoverTimeout,
+                         JobScheduler scheduler, PollerMetrics metrics, Supervisor supervisor, IntConsumer onLoaded) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.topics = topics;
         this.topic = topics.pollJobs();
@@ -101,7 +103,8 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-jobs");
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG); // dynamic membership: leaving moves the jobs at once
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CredentialBalancedAssignor.class.getName());
+        props.put(CredentialBalancedAssignor.CREDENTIALS_CONFIG, String.join(",", credentialIds));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         int session = (int) sessionTimeout.toMillis();

@@ -1,0 +1,208 @@
+package io.switchboard.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.Counter;
+import io.switchboard.events.poll.PollJob;
+import io.switchboard.events.poll.QueueStat;
+import io.switchboard.simulator.FaultSpec;
+import io.switchboard.simulator.RecordedRequest;
+import io.switchboard.simulator.Vendor;
+import io.switchboard.testkit.KafkaBroker;
+import io.switchboard.testkit.WithKafka;
+
+/**
+ * Reconciliation over a run with faults: three pollers in production wiring ({@link PollerProcess}, one of them in a
+ * child JVM), two credentials, Genesys queue observations; the simulator injects 5xx, TCP resets, malformed and
+ * truncated bodies, a 429 burst and, for a while, answers slower than the pollers' request timeout; the child poller
+ * is killed with SIGKILL in the middle. Afterwards every observation the simulator served (each queue's
+ * {@code simSequence} counter, 1..n) is compared with {@code queue-stats} read {@code read_committed}: no observation
+ * is there twice, none is there that was not served, and those missing were served in an answer no poll could commit
+ * (a body cut or garbled, an answer after the client's timeout, a poll of the killed poller or of an aborted
+ * transaction): they are listed, and each queue was observed again after every one of them.
+ */
+@WithKafka(scope = WithKafka.Scope.JVM)
+class PollerReconciliationIT {
+
+    static final Duration INTERVAL = Duration.ofSeconds(2);
+
+    static KafkaBroker broker;
+
+    private FleetFixture fx;
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (Process p : children) {
+            p.destroyForcibly().waitFor();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void everyServedObservationIsCommittedOnceAndTheLostOnesAreReObserved(@TempDir Path dir) throws Exception {
+        fx = new FleetFixture(broker, 2, 4);
+        Map<String, List<String>> queues = fx.queuesPerCredential(6);
+        Set<String> allQueues = queues.values().stream().flatMap(List::stream).collect(Collectors.toSet());
+        assertThat(allQueues).as("every queue polled by one credential only").hasSize(12);
+        StringBuilder credentials = new StringBuilder();
+        queues.forEach((c, q) -> credentials.append("""
+                  - id: %s
+                    provider: genesys-cloud
+                    poll:
+                      - endpoint: genesys.queue-observations
+                        name: live
+                        interval: %s
+                        batchSize: 3
+                        queueIds: [%s]
+                """.formatted(c, INTERVAL, String.join(", ", q))));
+        PollerConfig config = fx.pollerConfig("poller-a", "", credentials.toString());
+        JobPlan plan = fx.applyJobs(config);
+        Set<String> jobs = plan.credentials().stream().flatMap(c -> c.jobs().stream()).map(PollJob::getJobId).collect(Collectors.toSet());
+        assertThat(jobs).hasSize(4);
+
+        Path yaml = Files.writeString(dir.resolve("poller.yaml"), fx.pollerYaml("poller-child", "", credentials.toString()));
+        Path log = dir.resolve("child.log");
+        Process child = startChild(yaml, "poller-child", log);
+        await().atMost(FleetFixture.WAIT).untilAsserted(() -> {
+            String out = Files.exists(log) ? Files.readString(log) : "";
+            assertThat(child.isAlive()).as("child poller exited; its output:%n%s", out).isTrue();
+            assertThat(out.lines()).as("output of the child poller").anyMatch(l -> l.startsWith(PollerChild.READY));
+        });
+        await().atMost(FleetFixture.WAIT).until(() -> api(r -> FleetFixture.sender(r).equals("poller-child")).size() >= 2);
+
+        PollerProcess a = start(config, "poller-a");
+        PollerProcess b = start(config, "poller-b");
+        await().atMost(FleetFixture.WAIT).until(() -> a.poller().isReady() && b.poller().isReady()
+                && !a.poller().runningJobs().isEmpty() && !b.poller().runningJobs().isEmpty()
+                && a.poller().runningJobs().size() + b.poller().runningJobs().size() < jobs.size());
+        Instant shared = fx.sim.now();
+        await().atMost(FleetFixture.WAIT).until(() -> api(r -> r.at().isAfter(shared) && r.status() == 200).stream()
+                .map(FleetFixture::sender).collect(Collectors.toSet()).containsAll(Set.of("poller-a", "poller-b", "poller-child")));
+
+        // faults: 5xx, resets, malformed and truncated bodies, then a 429 burst on top
+        FaultSpec faults = FaultSpec.none().withLatency(FleetFixture.SIM_LATENCY).withServerErrors(0.2, 503)
+                .withConnectionResets(0.1).withMalformedJson(0.05).withTruncatedJson(0.05);
+        Instant faulty = fx.sim.now();
+        fx.sim.faults().set(Vendor.GENESYS, faults);
+        await().atMost(FleetFixture.WAIT).until(() -> api(r -> r.at().isAfter(faulty) && r.status() == 503).size() >= 3
+                && api(r -> r.at().isAfter(faulty) && r.status() == 0).size() >= 2);
+        Instant burst = fx.sim.now();
+        fx.sim.faults().set(Vendor.GENESYS, faults.withTooManyRequests(4, 1));
+        await().atMost(FleetFixture.WAIT).until(() -> api(r -> r.at().isAfter(burst) && r.status() == 429).size() >= 4);
+
+        // the child dies hard while the faults go on
+        child.destroyForcibly().waitFor();
+        Instant killed = fx.sim.now();
+        await().atMost(FleetFixture.WAIT).until(() -> a.poller().runningJobs().size() + b.poller().runningJobs().size() == jobs.size()
+                && api(r -> r.at().isAfter(killed) && r.status() == 200).size() >= 8);
+
+        // answers slower than the 2 s request timeout: served by the simulator, never received
+        fx.sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(Duration.ofMillis(2_500)));
+        await().atMost(FleetFixture.WAIT).until(() -> timeouts(a) + timeouts(b) >= 3);
+
+        // healthy again: every job polled cleanly a few more times
+        Instant healthy = fx.sim.now();
+        fx.sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(FleetFixture.SIM_LATENCY));
+        await().atMost(FleetFixture.WAIT).until(() -> allQueues.stream().allMatch(q ->
+                api(r -> r.at().isAfter(healthy) && r.status() == 200 && r.body().contains(q)).size() >= 2));
+        Map<String, Long> reached = new HashMap<>();
+        for (String job : jobs) {
+            reached.put(job, a.poller().pollSequence(job).or(() -> b.poller().pollSequence(job)).orElse(0L));
+        }
+        a.close();
+        b.close(); // graceful: the last polls are committed, nothing runs any more
+
+        Map<String, Long> served = new TreeMap<>();
+        allQueues.forEach(q -> served.put(q, fx.sim.queueSequence(q)));
+        List<QueueStat> stats = fx.committedStats(read -> jobs.stream().allMatch(j -> read.stream()
+                .anyMatch(s -> s.getJobId().equals(j) && s.getPollSequence() >= reached.get(j))));
+
+        Map<String, List<Long>> committed = new TreeMap<>();
+        for (QueueStat s : stats) {
+            if (s.getMediaType() == null) { // the all-media record of each queue carries the queue's simSequence
+                Double seq = s.getExtraMetrics().get("simSequence");
+                assertThat(seq).as("simSequence of %s", s).isNotNull();
+                committed.computeIfAbsent(s.getQueueId(), k -> new ArrayList<>()).add(seq.longValue());
+            }
+        }
+        int missingTotal = 0;
+        StringBuilder report = new StringBuilder();
+        for (String q : allQueues) {
+            List<Long> seqs = committed.getOrDefault(q, List.of());
+            TreeSet<Long> distinct = new TreeSet<>(seqs);
+            assertThat(seqs).as("queue %s: observations committed more than once", q).hasSameSizeAs(distinct);
+            long n = served.get(q);
+            assertThat(distinct.last()).as("queue %s: newest committed observation vs the %d the simulator served", q, n)
+                    .isEqualTo(n);
+            TreeSet<Long> missing = new TreeSet<>();
+            for (long s = 1; s <= n; s++) {
+                if (!distinct.contains(s)) {
+                    missing.add(s);
+                }
+            }
+            for (long m : missing) {
+                assertThat(distinct.higher(m)).as("queue %s: observation %d was lost; a later one must be committed", q, m).isNotNull();
+            }
+            missingTotal += missing.size();
+            report.append(String.format("  %s: served %d, committed %d, not committed %s%n", q, n, distinct.size(), missing));
+        }
+        System.out.printf("reconciliation: %d observations served, %d committed exactly once, %d not committed"
+                        + " (answers no poll could commit), each re-observed:%n%s",
+                served.values().stream().mapToLong(Long::longValue).sum(), committed.values().stream().mapToInt(List::size).sum(),
+                missingTotal, report);
+        assertThat(api(r -> r.status() == 503)).as("503s injected").isNotEmpty();
+        assertThat(api(r -> r.status() == 0)).as("TCP resets injected").isNotEmpty();
+        assertThat(api(r -> r.status() == 429)).as("429s injected").isNotEmpty();
+    }
+
+    private PollerProcess start(PollerConfig config, String id) {
+        PollerProcess p = PollerProcess.start(config.withInstanceId(id), FleetFixture.vendorOptions(id, FleetFixture.faultOptions()),
+                (component, reason, cause) -> { });
+        fx.track(p);
+        return p;
+    }
+
+    private static double timeouts(PollerProcess p) {
+        return p.poller().meterRegistry().find("switchboard.poller.vendor.requests").tag("outcome", "timeout").counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    /** The Genesys API requests (not logins) matching {@code filter}, oldest first. */
+    private List<RecordedRequest> api(Predicate<RecordedRequest> filter) {
+        return fx.sim.requests().of(Vendor.GENESYS).stream().filter(r -> r.path().contains("/api/v2/")).filter(filter).toList();
+    }
+
+    private Process startChild(Path config, String instanceId, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), PollerChild.class.getName(), config.toString(), instanceId,
+                "vendor");
+        pb.environment().keySet().removeIf(k -> k.startsWith(PollerConfig.ENV_PREFIX));
+        pb.environment().putAll(fx.env());
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process child = pb.start();
+        children.add(child);
+        return child;
+    }
+}
