@@ -30,6 +30,15 @@ public interface PollExecutor extends AutoCloseable {
      */
     CompletableFuture<PollOutcome> poll(PollJob job, PollRequest request);
 
+    /**
+     * This poller has just taken over {@code credentialId} (its partition was assigned here and its jobs are about to
+     * start). The credential's next requests must start without a burst: the poller that had it may have spent the
+     * burst within the current minute, and the vendor counts the credential's requests, not the poller's. Called before
+     * the credential's jobs start; the default does nothing (executors without a rate limit).
+     */
+    default void credentialAcquired(String credentialId) {
+    }
+
     /** Stops accepting polls and releases HTTP clients; polls in flight complete or fail. */
     @Override
     void close();

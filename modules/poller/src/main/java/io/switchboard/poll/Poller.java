@@ -100,7 +100,7 @@ public final class Poller implements AutoCloseable {
                 config.instanceId(), config.credentials().stream().filter(c -> !c.polls().isEmpty())
                         .map(PollerConfig.CredentialPolls::credentialId).toList(),
                 config.sessionTimeout(), config.shutdownTimeout(), scheduler, metrics, supervisor,
-                planner::onLoaded);
+                planner::onLoaded, b.executor::credentialAcquired);
         ownership.target = assignment;
         checks.put("jobs-assigned", assignment::health);
         checks.put("producer", () -> writer.isReady() ? Health.ok()

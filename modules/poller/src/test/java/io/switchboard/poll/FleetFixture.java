@@ -2,20 +2,16 @@ package io.switchboard.poll;
 
 import static org.awaitility.Awaitility.await;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,19 +31,18 @@ import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.simulator.FaultSpec;
 import io.switchboard.simulator.RecordedRequest;
 import io.switchboard.simulator.SimulatorConfig;
-import io.switchboard.simulator.SimulatorConfig.GenesysClient;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
 import io.switchboard.testkit.KafkaBroker;
-import io.switchboard.token.TokenKeys;
 import io.switchboard.token.TokenManager;
-import io.switchboard.token.TokenManagerConfig;
 import io.switchboard.token.TokenTable;
+import io.switchboard.token.fixtures.SimulatorTokenFleet;
 
 /**
- * The whole stack the fleet tests run on: a real broker, the embedded schema registry, the vendor simulator (Genesys,
- * one client per credential, a little latency so polls take time), a real token manager publishing the tokens, and
- * pollers with {@link SimObservationsExecutor}. Each fixture has its own topic prefix.
+ * The whole stack the fleet tests run on: a real broker, the vendor simulator (Genesys, a little latency so polls take
+ * time), the shared token side ({@link SimulatorTokenFleet}: the embedded schema registry and a real token manager
+ * publishing one token per credential), and pollers with {@link SimObservationsExecutor} or in production wiring.
+ * Each fixture has its own topic prefix (the token fleet's).
  */
 final class FleetFixture implements AutoCloseable {
 
@@ -55,10 +50,11 @@ final class FleetFixture implements AutoCloseable {
     static final Duration SIM_LATENCY = Duration.ofMillis(150);
 
     final KafkaBroker broker;
-    final EmbeddedSchemaRegistry registry;
     final VendorSimulator sim;
-    final String prefix = "p" + UUID.randomUUID().toString().substring(0, 8);
-    final String tokenKey;
+    /** The shared token side: embedded registry + a real token manager for the credentials, under its own prefix. */
+    final SimulatorTokenFleet tokenFleet;
+    final EmbeddedSchemaRegistry registry;
+    final String prefix;
     final List<String> credentials;
     final int partitions;
     final TokenManager tokenManager;
@@ -74,26 +70,25 @@ final class FleetFixture implements AutoCloseable {
     }
 
     /**
-     * @param credentials Genesys credential ids (each gets its own simulator client)
+     * @param credentials Genesys credential ids (each logs in with the simulator's Genesys client and has its own token)
      * @param partitions  partitions of poll-jobs
      */
     FleetFixture(KafkaBroker broker, List<String> credentials, int partitions) {
         this.broker = broker;
         this.partitions = partitions;
         this.credentials = List.copyOf(credentials);
-        byte[] key = new byte[TokenKeys.KEY_BYTES];
-        new SecureRandom().nextBytes(key);
-        this.tokenKey = Base64.getEncoder().encodeToString(key);
-        this.registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers());
-        SimulatorConfig.Builder b = SimulatorConfig.builder().generatedQueues(20).maxRecordedRequests(50_000);
-        for (String c : credentials) {
-            b.genesysClient(GenesysClient.of(c + "-client", c + "-secret"));
-        }
-        this.sim = VendorSimulator.start(b.build());
+        this.sim = VendorSimulator.start(SimulatorConfig.builder().generatedQueues(20).maxRecordedRequests(50_000).build());
         sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(SIM_LATENCY));
-        this.tokenManager = TokenManager.start(TokenManagerConfig.parse(tokenManagerYaml(), "tm.yaml", env()).withInstanceId("tm-1"));
-        this.tokens = TokenTable.start(pollerConfig("test-reader", Map.of(), Duration.ofSeconds(5)).tokenTableConfig());
-        await().atMost(WAIT).until(() -> tokens.credentialIds().containsAll(credentials));
+        try {
+            this.tokenFleet = SimulatorTokenFleet.startGenesys(broker, sim, this.credentials);
+        } catch (RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+        this.registry = tokenFleet.registry();
+        this.prefix = tokenFleet.topics().prefix();
+        this.tokenManager = tokenFleet.tokenManager();
+        this.tokens = tokenFleet.tokenTable("test-reader");
     }
 
     static List<String> credentialsInDistinctPartitions(int count, int partitions) {
@@ -114,13 +109,9 @@ final class FleetFixture implements AutoCloseable {
         return out;
     }
 
+    /** What the poller configuration's {@code ${env:…}} references resolve from (the token key, the fake secrets). */
     Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("TOKEN_KEY", tokenKey);
-        for (String c : credentials) {
-            env.put("SECRET_" + c.toUpperCase().replace('-', '_'), c + "-secret");
-        }
-        return env;
+        return tokenFleet.env();
     }
 
     private String common() {
@@ -137,21 +128,6 @@ final class FleetFixture implements AutoCloseable {
                   keys:
                     k1: ${env:TOKEN_KEY}
                 """.formatted(broker.bootstrapServers(), prefix, registry.url());
-    }
-
-    private String tokenManagerYaml() {
-        StringBuilder y = new StringBuilder(common()).append("ops:\n  port: -1\ncredentials:\n");
-        for (String c : credentials) {
-            y.append("""
-                      - id: %s
-                        provider: genesys-cloud
-                        tokenUrl: %s/oauth/token
-                        apiBaseUrl: %s
-                        clientId: %s-client
-                        clientSecret: ${env:SECRET_%s}
-                    """.formatted(c, sim.genesysLoginUrl(), sim.genesysApiUrl(), c, c.toUpperCase().replace('-', '_')));
-        }
-        return y.toString();
     }
 
     /**
@@ -337,9 +313,7 @@ final class FleetFixture implements AutoCloseable {
                 // keep closing the rest
             }
         }
-        tokens.close();
-        tokenManager.close();
+        tokenFleet.close(); // the token table, the token manager and the registry
         sim.close();
-        registry.close();
     }
 }

@@ -32,7 +32,7 @@ import io.switchboard.testkit.WithKafka;
 
 /**
  * Reconciliation over a run with faults: three pollers in production wiring ({@link PollerProcess}, one of them in a
- * child JVM), two credentials, Genesys queue observations; the simulator injects 5xx, TCP resets, malformed and
+ * child JVM), three credentials (one per poller), Genesys queue observations; the simulator injects 5xx, TCP resets, malformed and
  * truncated bodies, a 429 burst and, for a while, answers slower than the pollers' request timeout; the child poller
  * is killed with SIGKILL in the middle. Afterwards every observation the simulator served (each queue's
  * {@code simSequence} counter, 1..n) is compared with {@code queue-stats} read {@code read_committed}: no observation
@@ -62,8 +62,8 @@ class PollerReconciliationIT {
 
     @Test
     void everyServedObservationIsCommittedOnceAndTheLostOnesAreReObserved(@TempDir Path dir) throws Exception {
-        fx = new FleetFixture(broker, 2, 4);
-        Map<String, List<String>> queues = fx.queuesPerCredential(6);
+        fx = new FleetFixture(broker, 3, 6);
+        Map<String, List<String>> queues = fx.queuesPerCredential(4);
         Set<String> allQueues = queues.values().stream().flatMap(List::stream).collect(Collectors.toSet());
         assertThat(allQueues).as("every queue polled by one credential only").hasSize(12);
         StringBuilder credentials = new StringBuilder();
@@ -74,13 +74,13 @@ class PollerReconciliationIT {
                       - endpoint: genesys.queue-observations
                         name: live
                         interval: %s
-                        batchSize: 3
+                        batchSize: 2
                         queueIds: [%s]
                 """.formatted(c, INTERVAL, String.join(", ", q))));
         PollerConfig config = fx.pollerConfig("poller-a", "", credentials.toString());
         JobPlan plan = fx.applyJobs(config);
         Set<String> jobs = plan.credentials().stream().flatMap(c -> c.jobs().stream()).map(PollJob::getJobId).collect(Collectors.toSet());
-        assertThat(jobs).hasSize(4);
+        assertThat(jobs).hasSize(6);
 
         Path yaml = Files.writeString(dir.resolve("poller.yaml"), fx.pollerYaml("poller-child", "", credentials.toString()));
         Path log = dir.resolve("child.log");

@@ -64,6 +64,10 @@ class DemoIT {
         }
         Map<String, Object> roles = (Map<String, Object>) r.get("roles");
         assertThat((List<?>) roles.get("pollers")).hasSize(2);
+        // the fleet spreads credentials, not only partitions: both pollers own credentials and poll them
+        for (Map<String, Object> p : (List<Map<String, Object>>) roles.get("pollers")) {
+            assertThat(((Number) p.get("polls")).longValue()).as("polls of %s (every poller owns credentials)", p.get("id")).isPositive();
+        }
         assertThat(((Number) ((Map<String, Object>) roles.get("aggregator")).get("recordsConsumed")).longValue()).isPositive();
         // the only errors are the injected ones: the parked credential's rejected login
         assertThat(((Map<String, Object>) r.get("errors")).keySet()).containsOnly("LOGIN_REJECTED");

@@ -65,6 +65,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
     private final JobScheduler scheduler;
     private final PollerMetrics metrics;
     private final IntConsumer onLoaded;
+    private final java.util.function.Consumer<String> onCredentialAcquired;
     private final Deserializer<PollJob> deserializer;
     private final JobTable table = new JobTable();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
@@ -84,10 +85,13 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
      *                        evenly over the pollers ({@link CredentialBalancedAssignor})
      * @param handoverTimeout how long revocation waits for the polls in flight of the jobs that move
      * @param onLoaded        called (on the consumer thread) with each partition once its jobs have started
+     * @param onCredentialAcquired called (on the consumer thread) with each credential of a newly assigned partition,
+     *                        before its jobs start ({@link io.switchboard.poll.PollExecutor#credentialAcquired})
      */
     public JobAssignment(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String instanceId,
                          Collection<String> credentialIds, Duration sessionTimeout, Duration handoverTimeout,
-                         JobScheduler scheduler, PollerMetrics metrics, Supervisor supervisor, IntConsumer onLoaded) {
+                         JobScheduler scheduler, PollerMetrics metrics, Supervisor supervisor, IntConsumer onLoaded,
+                         java.util.function.Consumer<String> onCredentialAcquired) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.topics = topics;
         this.topic = topics.pollJobs();
@@ -98,6 +102,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
         this.metrics = metrics;
         this.supervisor = supervisor;
         this.onLoaded = onLoaded;
+        this.onCredentialAcquired = onCredentialAcquired;
         this.deserializer = PollSerdes.value(PollJob.class, schemaRegistryUrl).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
@@ -256,6 +261,8 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
             }
             Map<String, JobProgress> done = progress.read(p);
             List<PollJob> jobs = table.jobs(p);
+            // the credentials of this partition come from another poller: no burst of requests for them here
+            jobs.stream().map(PollJob::getCredentialId).distinct().forEach(onCredentialAcquired);
             for (PollJob job : jobs) {
                 scheduler.upsert(job, p, done.get(job.getJobId()));
             }

@@ -80,6 +80,20 @@ public final class CredentialRateLimiter {
         return Duration.ofNanos(waitNanos);
     }
 
+    /**
+     * Gives up the burst: no permit is left now, the next ones come at the refill rate. For a credential that has just
+     * moved here from another poller, which may have used the burst in the current minute: with the previous owner's
+     * at most {@code B + (L - B) * t1} requests and this one's {@code (L - B) * t2} ({@code t1 + t2 <= 60 s}), no window of
+     * a minute holds more than {@code L} across the handover.
+     */
+    public synchronized void drain() {
+        if (limitPerMinute == 0) {
+            return;
+        }
+        refill();
+        permits = Math.min(permits, 0);
+    }
+
     /** The vendor asked to wait ({@code Retry-After}): no permit is granted before {@code delay} from now. */
     public synchronized void pauseFor(Duration delay) {
         if (limitPerMinute == 0 || delay.isNegative() || delay.isZero()) {

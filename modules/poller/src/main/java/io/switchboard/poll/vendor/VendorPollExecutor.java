@@ -74,6 +74,11 @@ public final class VendorPollExecutor implements PollExecutor {
     }
 
     @Override
+    public void credentialAcquired(String credentialId) {
+        calls.credentialAcquired(credentialId);
+    }
+
+    @Override
     public CompletableFuture<PollOutcome> poll(PollJob job, PollRequest request) {
         if (closed) {
             return CompletableFuture.failedFuture(new ExecutorClosedException());

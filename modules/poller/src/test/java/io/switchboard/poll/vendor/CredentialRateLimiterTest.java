@@ -56,6 +56,33 @@ class CredentialRateLimiterTest {
         assertThat(limiter.delayedReservations()).isEqualTo(sent.size() - 15L);
     }
 
+    /**
+     * A credential handed from one poller to another: the old owner sends greedily (burst, then paced), the new one
+     * starts with a fresh limiter. Without {@link CredentialRateLimiter#drain()} the two bursts put more than the limit
+     * into the minute around the handover; drained, no minute holds more than the limit, whenever the handover comes.
+     */
+    @Test
+    void aCredentialThatMovesBetweenPollersKeepsItsLimitWhenTheNewOwnerDrainsTheBurst() {
+        for (long handoverMs : new long[] {0, 1, 700, 2_100, 30_000, 59_999}) {
+            for (boolean drain : new boolean[] {false, true}) {
+                nanos.set(1_000_000_000L);
+                CredentialRateLimiter old = CredentialRateLimiter.perMinute(30, nanos::get);
+                List<Long> sent = new ArrayList<>(sendGreedily(old, Duration.ofSeconds(30).plusMillis(handoverMs)));
+                CredentialRateLimiter next = CredentialRateLimiter.perMinute(30, nanos::get);
+                if (drain) {
+                    next.drain();
+                }
+                sent.addAll(sendGreedily(next, Duration.ofMinutes(2)));
+                int worst = maxInAnyWindow(sent, Duration.ofMinutes(1));
+                if (drain) {
+                    assertThat(worst).as("handover after %d ms, drained", handoverMs).isLessThanOrEqualTo(30);
+                } else if (handoverMs == 0) {
+                    assertThat(worst).as("handover with a fresh burst").isGreaterThan(30);
+                }
+            }
+        }
+    }
+
     @Test
     void aBurstIsServedAtOnceAndTheRestIsPacedInOrder() {
         CredentialRateLimiter limiter = CredentialRateLimiter.perMinute(60, nanos::get); // burst 3, then 57/min

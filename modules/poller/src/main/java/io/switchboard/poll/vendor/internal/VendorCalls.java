@@ -54,6 +54,7 @@ public final class VendorCalls {
     private final LongSupplier nanoTime;
     private final RandomGenerator random;
     private final Map<String, CredentialRateLimiter> limiters = new ConcurrentHashMap<>();
+    private final java.util.Set<String> drainOnCreate = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
     private final VendorMetrics metrics;
 
@@ -82,12 +83,27 @@ public final class VendorCalls {
         return options;
     }
 
+    /**
+     * The credential moved here from another poller: its limiter (now, or when it is created on first use) starts
+     * without a burst ({@link CredentialRateLimiter#drain()}).
+     */
+    public void credentialAcquired(String credentialId) {
+        drainOnCreate.add(credentialId);
+        CredentialRateLimiter existing = limiters.get(credentialId);
+        if (existing != null && drainOnCreate.remove(credentialId)) {
+            existing.drain();
+        }
+    }
+
     /** The limiter of a credential, created with its budget on first use. */
     public CredentialRateLimiter limiter(String credentialId, String provider) {
         return limiters.computeIfAbsent(credentialId, id -> {
             CredentialHttpSettings s = settings(id);
             int perMinute = s.requestsPerMinute() != null ? s.requestsPerMinute() : options.requestsPerMinute(provider);
             CredentialRateLimiter limiter = CredentialRateLimiter.perMinute(perMinute, nanoTime);
+            if (drainOnCreate.remove(id)) {
+                limiter.drain();
+            }
             metrics.limiterCreated(id, limiter);
             return limiter;
         });
