@@ -82,6 +82,9 @@ public final class PollerBenchmark {
         String xmx = opts.getOrDefault("xmx", "256m");
         long rawRecords = Long.parseLong(opts.getOrDefault("raw-records", "1000000"));
         String connections = opts.getOrDefault("connections", "8");
+        // --rpm N: the credential's request budget (and the simulator's Genesys limit per token), for sizing with the
+        // rate limit on; 0 (default) = off, the throughput run
+        int rpm = Integer.parseInt(opts.getOrDefault("rpm", "0"));
 
         Path dir = Files.createTempDirectory("poller-bench");
         byte[] key = new byte[TokenKeys.KEY_BYTES];
@@ -91,7 +94,7 @@ public final class PollerBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers());
              VendorSimulator sim = VendorSimulator.start(SimulatorConfig.builder().generatedQueues(Math.max(0, queues - 5))
-                     .maxRecordedRequests(0).genesys(g -> g.withRateLimitPerMinute(0))
+                     .maxRecordedRequests(0).genesys(g -> g.withRateLimitPerMinute(rpm))
                      .genesysClient(GenesysClient.of("bench-client", "bench-secret")).build())) {
             String common = """
                     kafka:
@@ -113,9 +116,10 @@ public final class PollerBenchmark {
                           - id: genesys-bench
                             provider: genesys-cloud
                             poll:
-                              requestsPerMinute: 0
+                              requestsPerMinute: %d
                               jobs:
                         """;
+                pollerSection = pollerSection.formatted(rpm);
                 StringBuilder jobs = new StringBuilder(common).append(pollerSection);
                 String ids = String.join(", ", sim.queueIds());
                 for (int e = 1; e <= entries; e++) {
@@ -174,9 +178,10 @@ public final class PollerBenchmark {
 
                 double raw = producerPerformance(broker, rawRecords, recordBytes, xmx, env);
                 long offered = (long) entries * queues;
-                System.out.printf("%nPoller benchmark: %d queues, %d poll entr%s of %s (%d jobs of up to 100 queues), vendor budget off,"
+                System.out.printf("%nPoller benchmark: %d queues, %d poll entr%s of %s (%d jobs of up to 100 queues), vendor budget %s,"
                                 + " %s HTTP connections per host, poller alone in a child JVM with -Xmx%s; %d s warm-up, %.1f s measured%n",
-                        queues, entries, entries == 1 ? "y" : "ies", interval, jobCount, connections, xmx, warmup, window);
+                        queues, entries, entries == 1 ? "y" : "ies", interval, jobCount, rpm == 0 ? "off" : rpm + " requests/min", connections, xmx,
+                        warmup, window);
                 System.out.printf("poller: %,.0f QueueStat records/s committed (%,d records, %,d polls), %.4f vendor requests per record,"
                                 + " %.3f CPU s per 1,000 records, skipped slots %d, max job lag %.1f s%s%n",
                         rate, records, end.polls() - first.polls(), requestsPerRecord, cpuPer1000, end.skipped() - first.skipped(), maxLag,
