@@ -44,6 +44,7 @@ import io.switchboard.testkit.WithKafka;
 class PollerReconciliationIT {
 
     static final Duration INTERVAL = Duration.ofSeconds(2);
+    static final Duration AGGREGATES_INTERVAL = Duration.ofSeconds(5);
 
     static KafkaBroker broker;
 
@@ -76,11 +77,19 @@ class PollerReconciliationIT {
                         interval: %s
                         batchSize: 2
                         queueIds: [%s]
-                """.formatted(c, INTERVAL, String.join(", ", q))));
+                      - endpoint: genesys.conversation-aggregates
+                        name: intervals
+                        interval: %s
+                        queueIds: [%s]
+                        params: {granularity: PT15M}
+                """.formatted(c, INTERVAL, String.join(", ", q), AGGREGATES_INTERVAL, String.join(", ", q))));
         PollerConfig config = fx.pollerConfig("poller-a", "", credentials.toString());
         JobPlan plan = fx.applyJobs(config);
         Set<String> jobs = plan.credentials().stream().flatMap(c -> c.jobs().stream()).map(PollJob::getJobId).collect(Collectors.toSet());
-        assertThat(jobs).hasSize(6);
+        assertThat(jobs).hasSize(9);
+        List<PollJob> aggregateJobs = plan.credentials().stream().flatMap(c -> c.jobs().stream())
+                .filter(j -> j.getEndpoint().equals(Endpoints.GENESYS_CONVERSATION_AGGREGATES)).toList();
+        assertThat(aggregateJobs).hasSize(3);
 
         Path yaml = Files.writeString(dir.resolve("poller.yaml"), fx.pollerYaml("poller-child", "", credentials.toString()));
         Path log = dir.resolve("child.log");
@@ -126,7 +135,9 @@ class PollerReconciliationIT {
         Instant healthy = fx.sim.now();
         fx.sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(FleetFixture.SIM_LATENCY));
         await().atMost(FleetFixture.WAIT).until(() -> allQueues.stream().allMatch(q ->
-                api(r -> r.at().isAfter(healthy) && r.status() == 200 && r.body().contains(q)).size() >= 2));
+                api(r -> r.at().isAfter(healthy) && r.status() == 200 && r.path().endsWith(OBSERVATIONS) && r.body().contains(q)).size() >= 2)
+                && aggregateJobs.stream().allMatch(j -> api(r -> r.at().isAfter(healthy) && r.status() == 200
+                        && r.path().endsWith(AGGREGATES) && r.body().contains(j.getQueueIds().get(0))).size() >= 2));
         Map<String, Long> reached = new HashMap<>();
         for (String job : jobs) {
             reached.put(job, a.poller().pollSequence(job).or(() -> b.poller().pollSequence(job)).orElse(0L));
@@ -136,12 +147,14 @@ class PollerReconciliationIT {
 
         Map<String, Long> served = new TreeMap<>();
         allQueues.forEach(q -> served.put(q, fx.sim.queueSequence(q)));
+        // observation jobs write records in every clean poll; interval jobs may have none when every bucket is empty
+        Set<String> aggregateIds = aggregateJobs.stream().map(PollJob::getJobId).collect(Collectors.toSet());
         List<QueueStat> stats = fx.committedStats(read -> jobs.stream().allMatch(j -> read.stream()
-                .anyMatch(s -> s.getJobId().equals(j) && s.getPollSequence() >= reached.get(j))));
+                .anyMatch(s -> s.getJobId().equals(j) && (aggregateIds.contains(j) || s.getPollSequence() >= reached.get(j)))));
 
         Map<String, List<Long>> committed = new TreeMap<>();
         for (QueueStat s : stats) {
-            if (s.getMediaType() == null) { // the all-media record of each queue carries the queue's simSequence
+            if (s.getMediaType() == null && s.getIntervalStart() == null) { // the all-media observation carries simSequence
                 Double seq = s.getExtraMetrics().get("simSequence");
                 assertThat(seq).as("simSequence of %s", s).isNotNull();
                 committed.computeIfAbsent(s.getQueueId(), k -> new ArrayList<>()).add(seq.longValue());
@@ -172,9 +185,61 @@ class PollerReconciliationIT {
                         + " (answers no poll could commit), each re-observed:%n%s",
                 served.values().stream().mapToLong(Long::longValue).sum(), committed.values().stream().mapToInt(List::size).sum(),
                 missingTotal, report);
+        assertIntervalsOnceLatestWins(stats, aggregateJobs, healthy);
         assertThat(api(r -> r.status() == 503)).as("503s injected").isNotEmpty();
         assertThat(api(r -> r.status() == 0)).as("TCP resets injected").isNotEmpty();
         assertThat(api(r -> r.status() == 429)).as("429s injected").isNotEmpty();
+    }
+
+    /**
+     * Every closed interval once, latest value wins: within a poll each (queue, media type, interval) is written once;
+     * reduced to the latest poll per key (what downstream keeps), the committed intervals closed before {@code cutoff}
+     * are exactly those the simulator reports now for the same range, with the simulator's figures.
+     */
+    private void assertIntervalsOnceLatestWins(List<QueueStat> stats, List<PollJob> aggregateJobs, Instant cutoff) throws Exception {
+        Set<String> perPoll = new java.util.HashSet<>();
+        Map<String, QueueStat> latest = new TreeMap<>();
+        for (QueueStat s : stats) {
+            if (s.getIntervalStart() == null) {
+                continue;
+            }
+            String key = s.getCredentialId() + "|" + s.getQueueId() + "|" + s.getMediaType() + "|" + s.getIntervalStart();
+            assertThat(perPoll.add(s.getJobId() + "#" + s.getPollSequence() + "|" + key)).as("%s written twice in poll %d", key,
+                    s.getPollSequence()).isTrue();
+            latest.merge(key, s, (x, y) -> y.getPollSequence() >= x.getPollSequence() ? y : x);
+        }
+        int compared = 0;
+        try (io.switchboard.poll.vendor.VendorPollExecutor oracle = io.switchboard.poll.vendor.VendorPollExecutor
+                .builder(new io.switchboard.poll.vendor.TokenTableSource(fx.tokens)).build()) {
+            for (PollJob job : aggregateJobs) {
+                Instant from = latest.values().stream().filter(s -> s.getJobId().equals(job.getJobId())).map(QueueStat::getIntervalStart)
+                        .min(Instant::compareTo).orElseThrow(() -> new AssertionError("no interval committed for " + job.getJobId()));
+                PollOutcome truth = oracle.poll(job, new PollRequest(1, Instant.now(), from, Duration.ofHours(12)))
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(truth.errors()).as("the simulator's own figures for %s", job.getJobId()).isEmpty();
+                Map<String, QueueStat> expected = new TreeMap<>();
+                truth.stats().stream().filter(s -> !s.getIntervalStart().isBefore(from) && !s.getIntervalEnd().isAfter(cutoff))
+                        .forEach(s -> expected.put(s.getCredentialId() + "|" + s.getQueueId() + "|" + s.getMediaType() + "|"
+                                + s.getIntervalStart(), s));
+                Map<String, QueueStat> actual = new TreeMap<>();
+                latest.forEach((k, s) -> {
+                    if (s.getJobId().equals(job.getJobId()) && !s.getIntervalEnd().isAfter(cutoff)) {
+                        actual.put(k, s);
+                    }
+                });
+                assertThat(actual.keySet()).as("%s: closed intervals committed vs the simulator's", job.getJobId())
+                        .isEqualTo(expected.keySet());
+                expected.forEach((k, want) -> {
+                    QueueStat got = actual.get(k);
+                    assertThat(List.of(got.getOffered(), got.getAnswered(), got.getAbandoned())).as("%s offered/answered/abandoned", k)
+                            .isEqualTo(List.of(want.getOffered(), want.getAnswered(), want.getAbandoned()));
+                });
+                compared += expected.size();
+            }
+        }
+        System.out.printf("intervals: %d closed (queue, media type, interval) values committed once each (latest wins), equal to"
+                + " the simulator's%n", compared);
+        assertThat(compared).as("closed intervals compared").isPositive();
     }
 
     private PollerProcess start(PollerConfig config, String id) {
@@ -183,6 +248,9 @@ class PollerReconciliationIT {
         fx.track(p);
         return p;
     }
+
+    static final String OBSERVATIONS = "/observations/query";
+    static final String AGGREGATES = "/aggregates/query";
 
     private static double timeouts(PollerProcess p) {
         return p.poller().meterRegistry().find("switchboard.poller.vendor.requests").tag("outcome", "timeout").counters().stream()
