@@ -231,8 +231,8 @@ class PollerReconciliationIT {
                         .isEqualTo(expected.keySet());
                 expected.forEach((k, want) -> {
                     QueueStat got = actual.get(k);
-                    assertThat(List.of(got.getOffered(), got.getAnswered(), got.getAbandoned())).as("%s offered/answered/abandoned", k)
-                            .isEqualTo(List.of(want.getOffered(), want.getAnswered(), want.getAbandoned()));
+                    assertThat(java.util.Arrays.asList(got.getOffered(), got.getAnswered(), got.getAbandoned())).as("%s offered/answered/abandoned", k)
+                            .isEqualTo(java.util.Arrays.asList(want.getOffered(), want.getAnswered(), want.getAbandoned()));
                 });
                 compared += expected.size();
             }
