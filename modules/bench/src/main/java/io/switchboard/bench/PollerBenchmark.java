@@ -45,7 +45,8 @@ import io.switchboard.token.TokenManagerConfig;
  * production {@code PollerProcess} with the vendor executor) alone in a child JVM with {@code -Xmx256m}, polling
  * Genesys queue observations of 100 queues per job, with the credential's request budget off. {@code --entries}
  * poll entries over the same queues multiply the offered load (entries x queues every interval), to find the
- * poller's ceiling.
+ * poller's ceiling. {@code --rpm N} turns the rate limit on (the credential's budget and the simulator's Genesys limit
+ * per token), for sizing: how many queues one credential covers at an interval ({@code --interval PT10S}).
  *
  * <p>Prints QueueStat records/s committed to {@code queue-stats} (transactions, read_committed-visible), vendor
  * requests per record, the child's CPU seconds per 1,000 records, its heap (after GC and in use) and RSS, skipped
