@@ -145,7 +145,7 @@ class PollerConfigTest {
                             .contains("is not an endpoint kind; use one of genesys.queue-observations")
                             .contains("must be at least 1 s")
                             .contains("is used twice in credential genesys-eu")
-                            .contains("known keys: poller.instanceId")
+                            .contains("(did you mean jobPartitions?)")
                             .contains("secrets belong in the credential")
                             .doesNotContain("${env:P}");
                 });
