@@ -140,9 +140,11 @@ public final class VendorHttp implements AutoCloseable {
                         + " credential's apiBaseUrl / region", null);
             }
             if (c instanceof SSLException) {
-                return new TransportException(TransportException.Kind.TLS, what + ": the TLS handshake failed ("
-                        + c.getClass().getSimpleName() + ": " + c.getMessage() + ") — check the URL's scheme, the host's certificate"
-                        + " and, for a private CA, the credential's caBundle", null);
+                return new TransportException(TransportException.Kind.TLS, what + ": the TLS handshake failed, TLS verification"
+                        + " of the vendor's certificate did not pass (" + c.getClass().getSimpleName() + ": " + shortTlsReason(c)
+                        + ") — the poller always verifies TLS, host name included; if this host's certificate comes from a private"
+                        + " CA or a TLS-inspecting proxy, set caBundle in the credential's poll: section"
+                        + " (credentials[].poll.caBundle) to a PEM file of that CA; else check the URL's scheme and host", null);
             }
             String name = c.getClass().getSimpleName();
             String msg = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
@@ -169,6 +171,14 @@ public final class VendorHttp implements AutoCloseable {
         }
         return new TransportException(TransportException.Kind.IO, what + ": " + t.getClass().getSimpleName() + " ("
                 + t.getMessage() + ")", null);
+    }
+
+    /** The useful part of a JSSE message ("unable to find valid certification path…", "No subject alternative names…"). */
+    private static String shortTlsReason(Throwable c) {
+        String m = String.valueOf(c.getMessage());
+        int colon = m.lastIndexOf(": ");
+        String tail = colon >= 0 && colon + 2 < m.length() ? m.substring(colon + 2) : m;
+        return tail.length() > 160 ? tail.substring(0, 160) + "…" : tail;
     }
 
     static String authority(URI u) {
