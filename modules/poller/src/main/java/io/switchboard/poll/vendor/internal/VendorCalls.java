@@ -334,9 +334,15 @@ public final class VendorCalls {
         } catch (java.io.IOException e) {
             count("malformed");
             String why = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            String type = answer.header("Content-Type");
+            String mediaType = type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+            String what = mediaType != null && !mediaType.isEmpty() && !mediaType.contains("json")
+                    ? "a " + mediaType + " body where JSON was expected (" + answer.body().length() + " bytes) — a proxy, a"
+                            + " sign-in page or a wrong apiBaseUrl answered instead of the vendor's API"
+                    : "a body that is not complete JSON (" + VendorResponses.excerpt(why, secretsOf(token)) + ", "
+                            + answer.body().length() + " bytes)";
             return fail(caller, token, spec, PollErrors.MAPPING, true, null, Vendors.displayName(token.provider())
-                    + " answered " + answer.status() + " to " + spec.label() + " with a body that is not complete JSON ("
-                    + VendorResponses.excerpt(why, secretsOf(token)) + ", " + answer.body().length() + " bytes); excerpt: "
+                    + " answered " + answer.status() + " to " + spec.label() + " with " + what + "; excerpt: "
                     + VendorResponses.excerpt(answer.bodyText(), secretsOf(token)) + " — nothing of this answer was used;"
                     + " the poller retries at the next slot", attempt, null, null);
         }

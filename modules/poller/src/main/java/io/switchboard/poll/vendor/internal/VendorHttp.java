@@ -132,8 +132,8 @@ public final class VendorHttp implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof BoundedBodyCodec.TooLarge big) {
                 return new TransportException(TransportException.Kind.BODY_TOO_LARGE, what + " answered with a body larger than "
-                        + big.maxBytes + " bytes, which the poller does not read — ask for fewer queues per job or raise"
-                        + " poller.http.maxBodyBytes", null);
+                        + big.maxBytes + " bytes (" + humanBytes(big.maxBytes) + ", the poller.http.maxBodyBytes limit), which the"
+                        + " poller does not read — ask for fewer queues per job (batchSize) or raise poller.http.maxBodyBytes", null);
             }
             if (c instanceof UnknownHostException) {
                 return new TransportException(TransportException.Kind.DNS, what + ": the host does not resolve (DNS) — check the"
@@ -171,6 +171,13 @@ public final class VendorHttp implements AutoCloseable {
         }
         return new TransportException(TransportException.Kind.IO, what + ": " + t.getClass().getSimpleName() + " ("
                 + t.getMessage() + ")", null);
+    }
+
+    static String humanBytes(int n) {
+        if (n % (1 << 20) == 0) {
+            return (n >> 20) + "MiB";
+        }
+        return n % 1024 == 0 ? (n >> 10) + "KiB" : n + " B";
     }
 
     /** The useful part of a JSSE message ("unable to find valid certification path…", "No subject alternative names…"). */
