@@ -63,9 +63,11 @@ public final class YamlConfigReader {
             .doc("Simulated instant at start-up, e.g. 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the"
                     + " wall clock says.");
     public static final ConfigKey<java.nio.file.Path> TLS_CERTIFICATE = ConfigKey.of(S + "tls.certificate", ConfigType.PATH)
+            .check(p -> java.nio.file.Files.isReadable(p) ? null : "is not a readable file; give the PEM file of the certificate to serve")
             .doc("PEM file of the certificate to serve HTTPS with (with tls.privateKey); unset = plain HTTP. For a test"
                     + " certificate: SimulatorConfig.Tls.selfSigned(dir) (the JDK's keytool), or keytool/openssl yourself.");
     public static final ConfigKey<java.nio.file.Path> TLS_PRIVATE_KEY = ConfigKey.of(S + "tls.privateKey", ConfigType.PATH)
+            .check(p -> java.nio.file.Files.isReadable(p) ? null : "is not a readable file; give the PEM file (PKCS#8) of the key")
             .doc("PEM file (PKCS#8, BEGIN PRIVATE KEY) of the private key of tls.certificate.");
     public static final ConfigKey<Boolean> CLOCK_FROZEN = ConfigKey.bool(S + "clock.frozen").defaultValue(false)
             .doc("Start with the simulated clock frozen; it moves only with POST /_admin/clock/advance.");
