@@ -149,8 +149,14 @@ class PollerReconciliationIT {
         allQueues.forEach(q -> served.put(q, fx.sim.queueSequence(q)));
         // observation jobs write records in every clean poll; interval jobs may have none when every bucket is empty
         Set<String> aggregateIds = aggregateJobs.stream().map(PollJob::getJobId).collect(Collectors.toSet());
-        List<QueueStat> stats = fx.committedStats(read -> jobs.stream().allMatch(j -> read.stream()
-                .anyMatch(s -> s.getJobId().equals(j) && (aggregateIds.contains(j) || s.getPollSequence() >= reached.get(j)))));
+        // and every queue's own partition must be read that far (a job's queues are keyed to different partitions, and
+        // the killed poller's open transaction holds back read_committed readers of its partitions until it is aborted)
+        List<PollJob> observationJobs = plan.credentials().stream().flatMap(c -> c.jobs().stream())
+                .filter(j -> !aggregateIds.contains(j.getJobId())).toList();
+        List<QueueStat> stats = fx.committedStats(read -> aggregateIds.stream().allMatch(j -> read.stream().anyMatch(s -> s.getJobId().equals(j)))
+                && observationJobs.stream().allMatch(j -> j.getQueueIds().stream().allMatch(q -> read.stream()
+                        .anyMatch(s -> s.getJobId().equals(j.getJobId()) && s.getQueueId().equals(q)
+                                && s.getPollSequence() >= reached.get(j.getJobId())))));
 
         Map<String, List<Long>> committed = new TreeMap<>();
         for (QueueStat s : stats) {
