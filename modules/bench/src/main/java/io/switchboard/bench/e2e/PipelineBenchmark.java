@@ -121,8 +121,8 @@ public final class PipelineBenchmark {
     /** One sweep point's figures. */
     record Point(String sweep, int queues, int pollers, String load, double window, long records, double recordsPerSecond,
                  double aggregatedPerSecond, double requestsPerRecord, double loginsPerCredential, int freshnessSamples,
-                 double freshP50, double freshP99, double dateP50, double dateP99, int recordBytes, double rawProducer,
-                 long skipped) {
+                 double freshP50, double freshP99, double dateP50, double dateP99, int ageSamples, double ageP50, double ageP99,
+                 long aggregatorLag, int recordBytes, double rawProducer, long skipped) {
         double ratio() {
             return recordsPerSecond / rawProducer;
         }
@@ -160,6 +160,10 @@ public final class PipelineBenchmark {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        if (opts.containsKey("replot")) { // charts again from a CSV this benchmark wrote, e.g. after changing the chart writer
+            replot(Path.of(opts.get("replot")), opts);
+            return;
         }
         Path work = Files.createTempDirectory("pipeline-bench");
         System.out.println("machine: " + machine());
@@ -258,6 +262,7 @@ public final class PipelineBenchmark {
                         long t1 = System.currentTimeMillis();
                         long[] c1 = pollerTotals(children);
                         double a1 = agg.metrics().processedCount();
+                        long lag = endOffsets(topics.queueStats()) - committed(prefix + "-aggregator", topics.queueStats());
                         fresh.stop();
                         String load1 = loadAverage();
                         double window = (t1 - t0) / 1000.0;
@@ -265,6 +270,7 @@ public final class PipelineBenchmark {
                         long logins = Arrays.stream(sim.logins()).sum();
                         List<Double> viaPolled = fresh.sincePolled();
                         List<Double> viaDate = fresh.sinceObserved();
+                        List<Double> ages = new ArrayList<>(fresh.ages);
                         for (Child c : children) {
                             c.close();
                         }
@@ -274,7 +280,8 @@ public final class PipelineBenchmark {
                                 bytes);
                         return new Point(sweep, queues, pollers, load0 + " → " + load1, window, records, records / window, (a1 - a0) / window,
                                 (double) (c1[1] - c0[1]) / Math.max(1, records), (double) logins / creds.size(), viaPolled.size(),
-                                pct(viaPolled, 50), pct(viaPolled, 99), pct(viaDate, 50), pct(viaDate, 99), bytes, raw, c1[2] - c0[2]);
+                                pct(viaPolled, 50), pct(viaPolled, 99), pct(viaDate, 50), pct(viaDate, 99), ages.size(), pct(ages, 50),
+                                pct(ages, 99), lag, bytes, raw, c1[2] - c0[2]);
                     } finally {
                         for (Child c : children) {
                             c.close();
@@ -470,6 +477,7 @@ public final class PipelineBenchmark {
         m.put("streams.stateDir", stateDir.toString());
         m.put("streams.threads", "1");
         m.put("streams.standbyReplicas", "0");
+        m.put("streams.commitInterval", opts.getOrDefault("commit-interval", "100ms"));
         m.put("http.port", "0");
         m.put("ops.port", "-1");
         m.put("alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"))));
@@ -571,6 +579,13 @@ public final class PipelineBenchmark {
         return rate;
     }
 
+    private long committed(String group, String topic) throws Exception {
+        try (Admin admin = broker.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
     private long endOffsets(String topic) throws Exception {
         try (Admin admin = broker.admin()) {
             var parts = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
@@ -630,9 +645,11 @@ public final class PipelineBenchmark {
     private static void print(Point p) {
         System.out.printf("POINT %,d queues, %d poller(s): %,.0f records/s committed (%,d in %.1f s), aggregator %,.0f records/s,"
                         + " %.4f requests/record, %.2f logins/credential, skipped slots %d; freshness (polledAt) p50 %.0f ms p99 %.0f ms,"
-                        + " (Date header) p50 %.0f ms p99 %.0f ms (%d samples); raw producer %,.0f records/s (%d B) → ratio %.2f; load %s%n",
+                        + " (Date header) p50 %.0f ms p99 %.0f ms (%d samples); age of the visible snapshot p50 %.0f ms p99 %.0f ms (%d reads);"
+                        + " aggregator lag at the end %,d records; raw producer %,.0f records/s (%d B) → ratio %.2f; load %s%n",
                 p.queues(), p.pollers(), p.recordsPerSecond(), p.records(), p.window(), p.aggregatedPerSecond(), p.requestsPerRecord(),
                 p.loginsPerCredential(), p.skipped(), p.freshP50(), p.freshP99(), p.dateP50(), p.dateP99(), p.freshnessSamples(),
+                p.ageP50(), p.ageP99(), p.ageSamples(), p.aggregatorLag(),
                 p.rawProducer(), p.recordBytes(), p.ratio(), p.load());
     }
 
@@ -641,15 +658,16 @@ public final class PipelineBenchmark {
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("kind,queues,pollers,window_s,records,records_per_s,aggregated_per_s,requests_per_record,"
                 + "logins_per_credential,freshness_samples,fresh_polled_p50_ms,fresh_polled_p99_ms,fresh_date_p50_ms,fresh_date_p99_ms,"
-                + "record_bytes,raw_producer_per_s,ratio_raw,skipped_slots,load\n");
+                + "age_reads,age_p50_ms,age_p99_ms,aggregator_lag_records,record_bytes,raw_producer_per_s,ratio_raw,skipped_slots,load\n");
         for (Point p : points) {
-            csv.append(String.format(Locale.ROOT, "sweep-%s,%d,%d,%.1f,%d,%.0f,%.0f,%.5f,%.2f,%d,%.0f,%.0f,%.0f,%.0f,%d,%.0f,%.3f,%d,\"%s\"%n",
+            csv.append(String.format(Locale.ROOT, "sweep-%s,%d,%d,%.1f,%d,%.0f,%.0f,%.5f,%.2f,%d,%.0f,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%d,%d,%.0f,"
+                            + "%.3f,%d,\"%s\"%n",
                     p.sweep(), p.queues(), p.pollers(), p.window(), p.records(), p.recordsPerSecond(), p.aggregatedPerSecond(),
                     p.requestsPerRecord(), p.loginsPerCredential(), p.freshnessSamples(), p.freshP50(), p.freshP99(), p.dateP50(),
-                    p.dateP99(), p.recordBytes(), p.rawProducer(), p.ratio(), p.skipped(), p.load()));
+                    p.dateP99(), p.ageSamples(), p.ageP50(), p.ageP99(), p.aggregatorLag(), p.recordBytes(), p.rawProducer(), p.ratio(), p.skipped(), p.load()));
         }
         if (streams != null) {
-            csv.append(String.format(Locale.ROOT, "streams-catch-up,%d,%d,,%.0f,,%.0f,,,,,,,,,%.0f,%.3f,,%n", baseQueues, basePollers,
+            csv.append(String.format(Locale.ROOT, "streams-catch-up,%d,%d,,%.0f,,%.0f,,,,,,,,,,,,,%.0f,%.3f,,%n", baseQueues, basePollers,
                     streams[2], streams[0], streams[1], streams[0] / streams[1]));
         }
         csv.append("\nkind,pollers,window_s,logins,refresh_period_s,logins_per_credential_per_period,request_caused_logins,"
@@ -682,6 +700,55 @@ public final class PipelineBenchmark {
         System.out.print(csv);
     }
 
+    private static void replot(Path csv, Map<String, String> opts) throws Exception {
+        List<Point> points = new ArrayList<>();
+        List<LoginRun> logins = new ArrayList<>();
+        double[] streams = null;
+        for (String line : Files.readAllLines(csv)) {
+            List<String> f = csvFields(line);
+            if (f.get(0).startsWith("sweep-")) {
+                points.add(new Point(f.get(0).substring(6), Integer.parseInt(f.get(1)), Integer.parseInt(f.get(2)), f.get(22),
+                        d(f.get(3)), Long.parseLong(f.get(4)), d(f.get(5)), d(f.get(6)), d(f.get(7)), d(f.get(8)), Integer.parseInt(f.get(9)),
+                        d(f.get(10)), d(f.get(11)), d(f.get(12)), d(f.get(13)), Integer.parseInt(f.get(14)), d(f.get(15)), d(f.get(16)),
+                        Long.parseLong(f.get(17)), Integer.parseInt(f.get(18)), d(f.get(19)), Long.parseLong(f.get(21))));
+            } else if (f.get(0).equals("streams-catch-up")) {
+                streams = new double[] {d(f.get(6)), d(f.get(19)), d(f.get(4))};
+            } else if (f.get(0).equals("single-login")) {
+                logins.add(new LoginRun(Integer.parseInt(f.get(1)), d(f.get(2)), Long.parseLong(f.get(3)), d(f.get(4)), d(f.get(5)),
+                        Long.parseLong(f.get(6)), Long.parseLong(f.get(7)), (long) (d(f.get(8)) * 1000), Long.parseLong(f.get(9)), f.get(10)));
+            }
+        }
+        new PipelineBenchmark(opts, null, null, null).report(points, streams, logins, csv.toAbsolutePath().getParent(),
+                points.stream().filter(p -> !p.sweep().equals("pollers")).map(Point::queues).toList(),
+                points.stream().filter(p -> !p.sweep().equals("queues")).map(Point::pollers).sorted().toList(),
+                Integer.parseInt(opts.getOrDefault("base-queues", "10000")), Integer.parseInt(opts.getOrDefault("base-pollers", "2")));
+    }
+
+    private static double d(String s) {
+        return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+    }
+
+    private static List<String> csvFields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        while (out.size() < 24) {
+            out.add("");
+        }
+        return out;
+    }
+
     private static Point find(List<Point> points, int queues, int pollers) {
         return points.stream().filter(p -> p.queues() == queues && p.pollers() == pollers).findFirst().orElse(null);
     }
@@ -701,6 +768,8 @@ public final class PipelineBenchmark {
             c.series("p99 from polledAt", ps.stream().mapToDouble(Point::freshP99).toArray());
             c.series("p50 from vendor Date (1 s res.)", ps.stream().mapToDouble(Point::dateP50).toArray());
             c.series("p99 from vendor Date (1 s res.)", ps.stream().mapToDouble(Point::dateP99).toArray());
+            c.series("p50 age of visible snapshot", ps.stream().mapToDouble(Point::ageP50).toArray());
+            c.series("p99 age of visible snapshot", ps.stream().mapToDouble(Point::ageP99).toArray());
             c.series("target p99", ps.stream().mapToDouble(p -> 1000).toArray());
         }
         c.write(file);
@@ -896,6 +965,7 @@ public final class PipelineBenchmark {
         private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
         private final List<long[]> visible = new CopyOnWriteArrayList<>(); // visibleMs, observedAtMs
         private final List<String> visibleKeys = new CopyOnWriteArrayList<>();
+        final List<Double> ages = new CopyOnWriteArrayList<>(); // read time minus the visible snapshot's observedAt
         private final List<Thread> threads = new ArrayList<>();
 
         Freshness(PipelineBenchmark bench, String topic, int apiPort) {
@@ -965,10 +1035,13 @@ public final class PipelineBenchmark {
                         }
                         JsonObject data = new JsonObject(r.body()).getJsonObject("data");
                         long seq = data.getLong("pollSequence");
+                        Object obs = data.getValue("observedAt");
+                        long observed = obs instanceof Number num ? num.longValue() : Instant.parse(String.valueOf(obs)).toEpochMilli();
+                        if (measuring.get()) {
+                            ages.add((double) (now - observed));
+                        }
                         Long before = lastSeq.put(key, seq);
                         if (before != null && before != seq && measuring.get()) {
-                            Object obs = data.getValue("observedAt");
-                            long observed = obs instanceof Number num ? num.longValue() : Instant.parse(String.valueOf(obs)).toEpochMilli();
                             visible.add(new long[] {now, observed});
                             visibleKeys.add(key + "#" + seq);
                         }

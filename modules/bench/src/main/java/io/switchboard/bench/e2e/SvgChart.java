@@ -17,11 +17,11 @@ final class SvgChart {
 
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
     private static final int WIDTH = 640;
-    private static final int HEIGHT = 400;
+    private static final int HEIGHT = 430;
     private static final int LEFT = 80;
     private static final int RIGHT = 20;
     private static final int TOP = 50;
-    private static final int BOTTOM = 90;
+    private static final int BOTTOM = 120;
 
     private record Series(String name, double[] values) {
     }
@@ -109,7 +109,7 @@ final class SvgChart {
             }
             svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n", colour,
                     points.toString().trim()));
-            int ly = HEIGHT - 30 + (s / 3) * 16;
+            int ly = HEIGHT - 62 + (s / 3) * 18;
             int lx = LEFT + (s % 3) * 190;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>%n", lx, ly - 4, colour));
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", lx + 20, ly, esc(ser.name())));
