@@ -103,19 +103,24 @@ import io.vertx.core.json.JsonObject;
  * Then the single-login check: {@code --login-pollers} (1, 3, 10) pollers in this JVM, tokens of
  * {@code --lifetime} seconds, {@code --login-seconds} each: vendor logins per credential per planned refresh period.
  *
- * <p>Writes {@code e2e.csv} and SVG charts into {@code --out} (default {@code docs/benchmarks}).
+ * <p>Writes {@code e2e.csv} and SVG charts into {@code --out} (default: the repository's {@code docs/benchmarks}).
+ * A speed figure is never asserted: this prints and records, the reader compares.
  *
  * <pre>
  * ./mvnw -B -q -pl modules/bench -am package exec:exec -DskipTests \
  *     -Dbench.main=io.switchboard.bench.e2e.PipelineBenchmark \
- *     -Dbench.args="--queues 1000,10000,50000 --pollers 1,2,4 --warmup 15 --seconds 25 --out $PWD/docs/benchmarks"
+ *     -Dbench.args="--queues 1000,10000,50000 --pollers 1,2,4 --warmup 20 --seconds 25 --login-pollers 1,3,10 --login-seconds 45 --raw-records 500000"
  * </pre>
+ * Other options: {@code --base-queues 10000 --base-pollers 2 --credentials 12 --interval PT1S --commit-interval 100ms
+ * --catch-up true --login-queues 240 --lifetime 20 --connections 8 --out <repo>/docs/benchmarks}; {@code --replot <csv>}
+ * only redraws the charts from a CSV it wrote.
  */
 public final class PipelineBenchmark {
 
     private static final Pattern STATS = Pattern.compile("STATS (\\d+) records=(\\d+) polls=(\\d+) requests=(\\d+) skipped=(\\d+)");
     private static final Pattern LOGINS = Pattern.compile("^LOGINS (\\d+)((?: \\d+)*)$");
     private static final int SAMPLE_QUEUES = 16;
+    /** Pause between two rounds of API reads of the sampled queues. */
     private static final long QUERY_PAUSE_MS = 50;
 
     /** One sweep point's figures. */
