@@ -133,7 +133,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** One single-login run's figures. */
+    /** One single-login run's figures ({@code minGapMs} -1: no credential logged in twice within the window). */
     record LoginRun(int pollers, double window, long logins, double period, double perCredentialPerPeriod, long requestLogins,
                     long sameSecondDuplicates, long minGapMs, long records, String load) {
     }
@@ -221,7 +221,7 @@ public final class PipelineBenchmark {
                             + " per refresh period; %d caused by poller requests; %d same-second duplicates; shortest gap between two logins of one credential"
                             + " %.1f s; %,d records; load %s%n",
                     r.pollers(), r.logins(), credentials, r.window(), r.period(), r.perCredentialPerPeriod(), r.requestLogins(),
-                    r.sameSecondDuplicates(), r.minGapMs() / 1000.0, r.records(), r.load());
+                    r.sameSecondDuplicates(), r.minGapMs() < 0 ? Double.NaN : r.minGapMs() / 1000.0, r.records(), r.load());
         }
         report(points, streams, logins, out, queueSweep, pollerSweep, baseQueues, basePollers);
     }
