@@ -380,8 +380,9 @@ public final class TokenRefreshScheduler {
                 Throwable cause = Failures.unwrap(error);
                 publishFailed(cause);
                 failed(c, new LoginException(LoginException.Kind.TRANSIENT, "logged in, but could not publish version " + version
-                        + " of " + c.id() + " (" + Failures.describe(cause)
-                        + "); check the brokers and the schema registry", null, null, null, cause));
+                        + " of " + c.id() + " (" + Failures.describe(cause) + ")"
+                        + (cause instanceof io.switchboard.core.kafka.KafkaAccessDeniedException ? ""
+                        : "; check the brokers and the schema registry"), null, null, null, cause));
             } else {
                 publishSucceeded();
                 c.version = version;
