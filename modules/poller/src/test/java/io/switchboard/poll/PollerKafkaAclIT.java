@@ -164,7 +164,7 @@ class PollerKafkaAclIT {
         PollerProcess process = null;
         try {
             await().atMost(WAIT).until(tm::isReady);
-            PollerConfig config = PollerConfig.parse(pollerYaml(), "poller.yaml", env(POLLER, "poller-pw"));
+            PollerConfig config = PollerConfig.parse(pollerYaml("acl-poller-1", ""), "poller.yaml", env(POLLER, "poller-pw"));
             assertThat(config.transactionalId()).startsWith("switchboard.poller"); // covered by the prefixed transactionalId ACL
             List<String> fatal = new CopyOnWriteArrayList<>();
             process = PollerProcess.start(config, (component, reason, cause) -> fatal.add(component + ": " + reason));
@@ -179,6 +179,28 @@ class PollerKafkaAclIT {
             assertThat(stats).allSatisfy(s -> assertThat(s.getCredentialId()).isEqualTo(CREDENTIAL));
             assertThat(fatal).isEmpty();
             assertThat(poller.isReady()).isTrue();
+        } finally {
+            if (process != null) {
+                process.close();
+            }
+            tm.close();
+        }
+    }
+
+    @Test
+    void aPollerWhoseTransactionalIdIsNotCoveredStopsNamingTheTransactionalIdAcl() throws Exception {
+        TokenManager tm = TokenManager.start(tokenManagerConfig(TOKEN_MANAGER, "token-manager-pw", "tm-2"));
+        PollerProcess process = null;
+        try {
+            PollerConfig config = PollerConfig.parse(pollerYaml("rogue-poller", "  transactionalIdPrefix: rogue.\n"), "poller.yaml",
+                    env(POLLER, "poller-pw"));
+            List<String> fatal = new CopyOnWriteArrayList<>();
+            process = PollerProcess.start(config, (component, reason, cause) -> fatal.add(reason));
+            await().atMost(WAIT).until(() -> !fatal.isEmpty());
+            assertThat(fatal.get(0))
+                    .contains("Kafka refused User:switchboard-poller Write and Describe on transactionalId rogue.rogue-poller")
+                    .contains("--operation Write --operation Describe --transactional-id rogue.rogue-poller")
+                    .doesNotContain("poller-pw");
         } finally {
             if (process != null) {
                 process.close();
@@ -230,11 +252,11 @@ class PollerKafkaAclIT {
         return TokenManagerConfig.parse(yaml, "token-manager.yaml", env(user, password)).withInstanceId(instanceId);
     }
 
-    private static String pollerYaml() {
+    private static String pollerYaml(String instanceId, String extraPollerKeys) {
         return common() + """
                 poller:
-                  instanceId: acl-poller-1
-                  jobPartitions: %d
+                  instanceId: %s
+                %s  jobPartitions: %d
                   sessionTimeout: PT6S
                   transactionTimeout: PT10S
                   shutdownTimeout: PT10S
@@ -248,7 +270,7 @@ class PollerKafkaAclIT {
                       requestsPerMinute: 0
                       jobs:
                         - {endpoint: genesys.queue-observations, name: live, interval: PT2S, queueNames: ["*"], batchSize: 10}
-                """.formatted(TopicContract.POLL_JOB_PARTITIONS, CREDENTIAL);
+                """.formatted(instanceId, extraPollerKeys, TopicContract.POLL_JOB_PARTITIONS, CREDENTIAL);
     }
 
     // ---- reading back as the operator ----
