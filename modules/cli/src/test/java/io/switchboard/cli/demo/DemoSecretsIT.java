@@ -46,9 +46,13 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.AppenderBase;
 
+import io.switchboard.simulator.FaultSpec;
+import io.switchboard.simulator.Vendor;
+
 /**
  * A whole demo run (every role, the Genesys tokens revoked mid-run so 401s, refresh requests and a second login happen,
- * one credential parked for its wrong secret), then a scan for secrets in everything it left behind: the demo's log
+ * one credential parked for its wrong secret, CXone answering 503s and malformed JSON part of the time so PollErrors
+ * are written), then a scan for secrets in everything it left behind: the demo's log
  * file, every log event (message, arguments, exceptions and their causes, MDC), the {@code /metrics} of every role,
  * and every record of every topic as raw bytes, keys, values and headers (so the error events on
  * {@code switchboard.poll-errors}, {@code switchboard.token-status} and the dead letters too). Looked for: every
@@ -78,6 +82,8 @@ class DemoSecretsIT {
         try (EmbeddedDemo demo = EmbeddedDemo.start(new DemoOptions(dir.resolve("data"), 30, 2, 0, REVOKE_AFTER, 42L),
                 new PrintWriter(progress, true))) {
             long started = System.nanoTime();
+            // vendor failures, so that error events (PollErrors with the vendor's answer) are part of what is scanned
+            demo.simulator().faults().set(Vendor.CXONE, FaultSpec.none().withServerErrors(0.3, 503).withMalformedJson(0.2));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> System.nanoTime() - started > REVOKE_AFTER.toNanos());
             demo.revokeGenesysTokens();
@@ -112,6 +118,7 @@ class DemoSecretsIT {
         assertThat(recordsPerTopic.get("switchboard.tokens")).as("encrypted tokens on the topic").isPositive();
         assertThat(recordsPerTopic.get("switchboard.token-requests")).as("refresh requests after the revocation").isPositive();
         assertThat(recordsPerTopic.get("switchboard.token-status")).as("status events, the parked credential's among them").isPositive();
+        assertThat(recordsPerTopic.getOrDefault("switchboard.poll-errors", 0)).as("error events of the injected vendor failures").isPositive();
 
         String fileText = Files.readString(logFile);
         assertThat(fileText).as("the demo log").contains("published credential genesys-eu");
@@ -121,6 +128,8 @@ class DemoSecretsIT {
         scan("the log events", String.join("\n", events), secrets, tokens, findings);
         scan("the demo's console", progress.toString(), secrets, tokens, findings);
 
+        System.out.printf("secret scan: %d secret forms, %d token forms; records per topic %s; %d log events; log file %d chars%n",
+                secrets.size(), tokens.size(), recordsPerTopic, events.size(), fileText.length());
         assertThat(findings).as("places where a secret or token appears in clear text (scanned %d records in %d topics, %d log events)",
                 recordsPerTopic.values().stream().mapToInt(Integer::intValue).sum(), recordsPerTopic.size(), events.size()).isEmpty();
     }
