@@ -49,6 +49,7 @@ import io.switchboard.core.TopicContract;
 import io.switchboard.core.TopicSpec;
 import io.switchboard.core.Topics;
 import io.switchboard.core.kafka.KafkaAccessDeniedException;
+import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.poll.internal.PollSerdes;
 import io.switchboard.registry.SchemaRegistryConfig;
@@ -183,6 +184,33 @@ class PollerKafkaAclIT {
             if (process != null) {
                 process.close();
             }
+            tm.close();
+        }
+    }
+
+    @Test
+    void aTokenManagerWithoutWriteOnTheTokensTopicStopsAfterItsFirstLoginNamingTheAcl() {
+        // the token manager's own ACLs minus Write on switchboard.tokens, for a user of its own
+        String user = "switchboard-token-manager-without-write";
+        broker.createScramUser(user, "no-write-pw");
+        broker.createAcls(deployAcls.stream()
+                .filter(a -> a.entry().principal().equals(ScramSecurity.principal(TOKEN_MANAGER)))
+                .filter(a -> !(a.pattern().name().equals(TOPICS.tokens()) && a.entry().operation() == AclOperation.WRITE))
+                .map(a -> new AclBinding(a.pattern(), new AccessControlEntry(ScramSecurity.principal(user), "*",
+                        a.entry().operation(), a.entry().permissionType())))
+                .toList());
+        long loginsBefore = sim.issuedTokenCount(io.switchboard.simulator.Vendor.GENESYS, CREDENTIAL + "-client");
+        TokenManager tm = TokenManager.start(tokenManagerConfig(user, "no-write-pw", "tm-without-write"));
+        try {
+            Supervisor.Fatal fatal = tm.fatal().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            assertThat(fatal.reason())
+                    .contains("a token could not be published: Kafka refused User:" + user + " Write on topic switchboard.tokens")
+                    .contains("--allow-principal User:" + user + " --operation Write --topic switchboard.tokens")
+                    .doesNotContain("no-write-pw");
+            assertThat(tm.readiness().up()).isFalse();
+            assertThat(sim.issuedTokenCount(io.switchboard.simulator.Vendor.GENESYS, CREDENTIAL + "-client") - loginsBefore)
+                    .as("vendor logins before the role stopped").isEqualTo(1);
+        } finally {
             tm.close();
         }
     }
