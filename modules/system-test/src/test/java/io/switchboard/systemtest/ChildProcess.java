@@ -40,9 +40,19 @@ final class ChildProcess {
      * restarted process keeps its earlier output).
      */
     static ChildProcess start(String name, List<String> command, java.util.Map<String, String> environment, Path dir) {
+        return start(name, command, environment, dir, dir);
+    }
+
+    /** As {@link #start(String, List, java.util.Map, Path)}, in the working directory {@code workDir}. */
+    static ChildProcess start(String name, List<String> command, java.util.Map<String, String> environment, Path dir, Path workDir) {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));

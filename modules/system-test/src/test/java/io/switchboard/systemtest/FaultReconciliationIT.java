@@ -53,18 +53,16 @@ class FaultReconciliationIT {
         // a short Streams session, so the surviving aggregator takes over the killed one's tasks within seconds
         fleet = new SwitchboardFleet(dir, Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500"));
         fleet.startInfrastructure();
-        ChildProcess tm = fleet.startTokenManager("tm-1");
+        Role tokenManager = SwitchboardFleet.tokenManager("tm-1", fleet.startTokenManager("tm-1"));
+        await("every credential VALID").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> MultiProcessFailoverIT.owned(tokenManager).size() == CREDENTIALS.size());
         ChildProcess p1 = fleet.startPoller("poller-1");
         ChildProcess p2 = fleet.startPoller("poller-2");
         ChildProcess a1 = fleet.startAggregator("aggregator-1");
         ChildProcess a2 = fleet.startAggregator("aggregator-2");
-        Role tokenManager = SwitchboardFleet.tokenManager("tm-1", tm);
         List<Role> pollers = List.of(SwitchboardFleet.poller("poller-1", p1), SwitchboardFleet.poller("poller-2", p2));
         Role aggregator1 = SwitchboardFleet.aggregator("aggregator-1", a1);
         Role aggregator2 = SwitchboardFleet.aggregator("aggregator-2", a2);
-
-        await("every credential VALID").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> MultiProcessFailoverIT.owned(tokenManager).size() == CREDENTIALS.size());
         awaitPollsAndSnapshots(pollers, aggregator2, 2);
         reconcile("before any fault");
 

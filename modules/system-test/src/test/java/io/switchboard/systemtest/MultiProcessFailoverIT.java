@@ -68,27 +68,28 @@ class MultiProcessFailoverIT {
         fleet = new SwitchboardFleet(dir);
         fleet.startInfrastructure();
 
-        // every role its own process, all from the one switchboard.yaml
+        // every role its own process, all from the one switchboard.yaml: the token managers first (the pollers plan
+        // their jobs with the vendors' discovery, which needs the tokens), then the pollers and the aggregator
         Map<String, ChildProcess> started = new LinkedHashMap<>();
         for (String id : List.of("tm-1", "tm-2")) {
             started.put(id, fleet.startTokenManager(id));
         }
+        List<Role> tokenManagers = new ArrayList<>(List.of(SwitchboardFleet.tokenManager("tm-1", started.get("tm-1")),
+                SwitchboardFleet.tokenManager("tm-2", started.get("tm-2"))));
+        await("every credential VALID on exactly one token manager").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> ownersOf(tokenManagers).values().stream().allMatch(owners -> owners.size() == 1)
+                        && ownersOf(tokenManagers).keySet().equals(credentialIds()));
         for (String id : List.of("poller-1", "poller-2", "poller-3")) {
             started.put(id, fleet.startPoller(id));
         }
         started.put("aggregator-1", fleet.startAggregator("aggregator-1"));
-        List<Role> tokenManagers = new ArrayList<>(List.of(SwitchboardFleet.tokenManager("tm-1", started.get("tm-1")),
-                SwitchboardFleet.tokenManager("tm-2", started.get("tm-2"))));
         List<Role> pollers = new ArrayList<>();
         for (String id : List.of("poller-1", "poller-2", "poller-3")) {
             pollers.add(SwitchboardFleet.poller(id, started.get(id)));
         }
         Role aggregator = SwitchboardFleet.aggregator("aggregator-1", started.get("aggregator-1"));
 
-        // the fleet at work: one owner per credential, every credential polled, every queue on the dashboard
-        await("every credential VALID on exactly one token manager").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> ownersOf(tokenManagers).values().stream().allMatch(owners -> owners.size() == 1)
-                        && ownersOf(tokenManagers).keySet().equals(credentialIds()));
+        // the fleet at work: every credential polled, every queue on the dashboard
         await("every credential polled by some poller").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> credentialIds().stream().allMatch(c -> pollers.stream().anyMatch(p -> okPolls(p, c) >= 2)));
         await("a snapshot of every queue of every credential").atMost(WAIT).pollInterval(Duration.ofSeconds(1))

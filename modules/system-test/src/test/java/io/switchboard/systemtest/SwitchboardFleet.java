@@ -142,9 +142,13 @@ final class SwitchboardFleet implements AutoCloseable {
                 "--instance-id", id);
     }
 
-    /** Starts {@code switchboard aggregator}: no secrets at all. */
+    /**
+     * Starts {@code switchboard aggregator}: no secrets at all. Each instance runs in its own working directory
+     * {@code dir/<id>}, where the configuration's relative {@code streams.stateDir} puts its state (two Streams
+     * instances cannot share a state directory).
+     */
     ChildProcess startAggregator(String id) {
-        return switchboard(id, Map.of(), "aggregator", "--config", config.toString());
+        return switchboard(id, dir.resolve(id), Map.of(), "aggregator", "--config", config.toString());
     }
 
     /** Waits for a token manager's start-up line and returns the role with its ops port. */
@@ -204,7 +208,7 @@ final class SwitchboardFleet implements AutoCloseable {
                 aggregator:
                   applicationId: switchboard-aggregator
                   streams:
-                    stateDir: %s
+                    stateDir: aggregator-state     # relative: in each aggregator's working directory
                     standbyReplicas: 0
                   http:
                     port: 0
@@ -229,8 +233,11 @@ final class SwitchboardFleet implements AutoCloseable {
                     accessKeyId: cxone-key-id
                     accessKeySecret: ${env:CXONE_KEY_SECRET}
                     poll:
+                      # the five skills by id: no discovery call (the simulator has no skill list, and the activity
+                      # answer discovery falls back to would take observation numbers no poll wrote)
                       - endpoint: cxone.skills-activity
                         interval: 5s
+                        queueIds: ["1001", "1002", "1003", "1004", "1005"]
                   - id: cognos
                     provider: cognos-analytics
                     baseUrl: %s/cognos
@@ -274,15 +281,19 @@ final class SwitchboardFleet implements AutoCloseable {
                           extra.simSequence: /simSequence
                 """.formatted(kafka.bootstrapServers(),
                 kafkaProperties.entrySet().stream().map(e -> e.getKey() + ": \"" + e.getValue() + "\"")
-                        .collect(java.util.stream.Collectors.joining(", ")), registryUrl, dir.resolve("aggregator-state"),
+                        .collect(java.util.stream.Collectors.joining(", ")), registryUrl,
                 sim, sim, sim, sim, sim, sim, sim);
     }
 
     private ChildProcess switchboard(String name, Map<String, String> env, String... args) {
+        return switchboard(name, dir, env, args);
+    }
+
+    private ChildProcess switchboard(String name, Path workDir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(java());
         command.addAll(List.of("-Xmx384m", "-jar", jar.toString()));
         command.addAll(List.of(args));
-        ChildProcess p = ChildProcess.start(name, command, env, dir);
+        ChildProcess p = ChildProcess.start(name, command, env, dir, workDir);
         children.add(p);
         return p;
     }
