@@ -136,10 +136,28 @@ final class QueueStatsLedger {
                 }
             }
             if (!gaps.isEmpty()) {
-                missing.put(q.name() + " (" + q.id() + ")", gaps);
+                missing.put(key(q), gaps);
             }
         }
         return missing;
+    }
+
+    /** The highest sequence committed per simulator queue, keyed like {@link #missing}. */
+    Map<String, Long> newestSequence(List<ServedQueue> queues) {
+        Map<String, Long> newest = new TreeMap<>();
+        for (QueueStat r : records) {
+            long seq = observation(r).simSequence();
+            for (ServedQueue q : queues) {
+                if (q.id().equals(r.getQueueId()) || q.skillId().equals(r.getQueueId())) {
+                    newest.merge(key(q), seq, Math::max);
+                }
+            }
+        }
+        return newest;
+    }
+
+    static String key(ServedQueue q) {
+        return q.name() + " (" + q.id() + ")";
     }
 
     /** Committed records per credentialId/queueId with no media type (what one queue's windows fold as samples). */
