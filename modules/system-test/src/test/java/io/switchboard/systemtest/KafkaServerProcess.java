@@ -155,10 +155,16 @@ final class KafkaServerProcess {
         command.addAll(List.of("-Dlogback.configurationFile=" + logback(), "-cp", classpath(), "kafka.tools.StorageTool",
                 "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", properties.toString()));
         ChildProcess storage = ChildProcess.start("kafka-storage-format", command, Map.of(), dir);
-        int exit = storage.awaitExit(timeout);
-        if (exit != 0) {
-            storage.dump(System.out, 50);
-            throw new AssertionError("kafka.tools.StorageTool format exited with " + exit);
+        try {
+            int exit = storage.awaitExit(timeout);
+            if (exit != 0) {
+                storage.dump(System.out, 50);
+                throw new AssertionError("kafka.tools.StorageTool format exited with " + exit);
+            }
+        } finally {
+            if (storage.isAlive()) {
+                storage.kill();
+            }
         }
     }
 

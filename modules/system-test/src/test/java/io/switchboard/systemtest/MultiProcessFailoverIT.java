@@ -40,7 +40,10 @@ import io.switchboard.systemtest.SwitchboardFleet.Role;
  *       exactly once over the whole run (the simulator's request log), and after the simulator revokes one of the
  *       taken-over credentials' tokens (the pollers' 401s carry the rejected version) exactly one more login;</li>
  *   <li>the aggregates complete: the aggregator's query API serves a snapshot of every queue of every credential, and
- *       the killed poller's credentials' snapshots come from polls made after the kill.</li>
+ *       the killed poller's credentials' snapshots come from polls made after the kill;</li>
+ *   <li>nothing doubled (issue 13): with the survivors stopped, every observation the simulator served is in
+ *       {@code queue-stats} read {@code read_committed} exactly once ({@link QueueStatsLedger}), except those of the
+ *       poll the poller was killed in, which are listed, were in flight at the kill, and were observed again.</li>
  * </ul>
  */
 class MultiProcessFailoverIT {
