@@ -61,9 +61,9 @@ class AggregatorIT {
     void answersQueriesFromItsStoresAndWritesEveryOutputTopic() {
         try (AggregatorFixture f = new AggregatorFixture(broker, 3)) {
             Map<String, Object> section = f.section("solo", dir.resolve("solo"));
-            section.put("alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "8"))));
-            section.put("http.corsOrigins", List.of("https://wallboard.example.com"));
-            section.put("windows.emit", "updates"); // windows on their topics as they change (final emission: WindowEmitTopologyTest)
+            section.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "8"))));
+            section.put("aggregator.http.corsOrigins", List.of("https://wallboard.example.com"));
+            section.put("aggregator.windows.emit", "updates"); // windows on their topics as they change (final emission: WindowEmitTopologyTest)
             Aggregator a = f.start(section);
             int port = a.httpPort();
             await().atMost(WAIT).until(a::isReady);

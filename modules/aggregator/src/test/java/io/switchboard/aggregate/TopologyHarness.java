@@ -61,8 +61,8 @@ final class TopologyHarness implements AutoCloseable {
         section.put("kafka.bootstrapServers", "unused:9092");
         section.put("schemaRegistry.url", registry.url());
         // the topology's registry client must not share a cache with the test's serializer
-        section.put("schemaRegistry.properties", Map.of("max.retries", "0", "retries.wait.ms", "1"));
-        section.putAll(extraConfig);
+        section.put("aggregator.schemaRegistry.properties", Map.of("max.retries", "0", "retries.wait.ms", "1"));
+        extraConfig.forEach((k, v) -> section.put("aggregator." + k, v)); // keys of the aggregator: section
         this.config = AggregatorConfig.fromMap(section);
         this.topics = config.topics();
         this.producerSerdeConfig = Map.of("schema.registry.url", registry.url(), "max.retries", "1");

@@ -113,7 +113,7 @@ public final class AggregatorBenchmark {
             int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
             Map<String, Object> section = section(broker, registry.url(), "bench", work.resolve("agg-state"), threads);
             // outputs with as many partitions as the input, like the baseline's repartition and output topics
-            section.put("kafka.outputPartitions", String.valueOf(partitions));
+            section.put("aggregator.outputPartitions", String.valueOf(partitions));
             List<Double> baselines = new ArrayList<>();
             List<Double> aggregators = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
@@ -125,8 +125,8 @@ public final class AggregatorBenchmark {
                                 round));
                     } else {
                         Map<String, Object> s = new LinkedHashMap<>(section);
-                        s.put("applicationId", "bench-aggregator-" + round);
-                        s.put("streams.stateDir", work.resolve("agg-state-" + round).toString());
+                        s.put("aggregator.applicationId", "bench-aggregator-" + round);
+                        s.put("aggregator.streams.stateDir", work.resolve("agg-state-" + round).toString());
                         aggregators.add(runAggregatorTopology(broker, s, input, records));
                     }
                     baselineNow = !baselineNow;
@@ -155,17 +155,17 @@ public final class AggregatorBenchmark {
 
     private static Map<String, Object> section(EmbeddedKafkaBroker broker, String registryUrl, String prefix, Path stateDir, int threads) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applicationId", prefix + "-aggregator");
-        m.put("instanceId", prefix);
+        m.put("aggregator.applicationId", prefix + "-aggregator");
+        m.put("aggregator.instanceId", prefix);
         m.put("kafka.bootstrapServers", broker.bootstrapServers());
         m.put("kafka.topicPrefix", prefix);
         m.put("schemaRegistry.url", registryUrl);
-        m.put("streams.stateDir", stateDir.toString());
-        m.put("streams.threads", String.valueOf(threads));
-        m.put("streams.standbyReplicas", "0");
-        m.put("http.port", "0");
-        m.put("ops.port", "-1");
-        m.put("alerts", Map.of("rules", List.of(
+        m.put("aggregator.streams.stateDir", stateDir.toString());
+        m.put("aggregator.streams.threads", String.valueOf(threads));
+        m.put("aggregator.streams.standbyReplicas", "0");
+        m.put("aggregator.http.port", "0");
+        m.put("aggregator.ops.port", "-1");
+        m.put("aggregator.alerts", Map.of("rules", List.of(
                 Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"),
                 Map.of("name", "long-wait", "kind", "longest-wait-above", "threshold", "2m"))));
         return m;
@@ -310,7 +310,7 @@ public final class AggregatorBenchmark {
 
     private static void latency(EmbeddedKafkaBroker broker, String registryUrl, Path work, int threads, int samples) throws Exception {
         Map<String, Object> section = section(broker, registryUrl, "lat", work.resolve("lat-state"), threads);
-        section.put("kafka.outputPartitions", "6");
+        section.put("aggregator.outputPartitions", "6");
         var serializer = AvroSerdes.specific(QueueStat.class, Map.of("schema.registry.url", registryUrl), false).serializer();
         HttpClient http = HttpClient.newHttpClient();
         try (Aggregator aggregator = Aggregator.start(AggregatorConfig.fromMap(section))) {
