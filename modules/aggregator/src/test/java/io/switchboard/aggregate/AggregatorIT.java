@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.aggregate.AggregatorFixture.Reply;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
 import io.switchboard.aggregate.query.OpenApiValidator;
 import io.switchboard.aggregate.query.QueryApi;
 import io.switchboard.events.poll.QueueStat;
@@ -179,9 +179,9 @@ class AggregatorIT {
             assertThat(dead).containsOnlyKeys("genesys-eu/q-9", "genesys-eu/q-8", "genesys-eu/q-7");
             assertThat(dead.get("genesys-eu/q-9").value()).isEqualTo(notAvro);
             assertThat(dead.get("genesys-eu/q-8").value()).isEqualTo(unknownId);
-            assertThat(new String(dead.get("genesys-eu/q-9").headers().lastHeader(DeadLetterHandler.HEADER_MESSAGE).value(),
+            assertThat(new String(dead.get("genesys-eu/q-9").headers().lastHeader(DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE).value(),
                     StandardCharsets.UTF_8)).contains("magic byte");
-            assertThat(new String(dead.get("genesys-eu/q-7").headers().lastHeader(DeadLetterHandler.HEADER_EXCEPTION).value(),
+            assertThat(new String(dead.get("genesys-eu/q-7").headers().lastHeader(DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION).value(),
                     StandardCharsets.UTF_8)).isEqualTo(InvalidQueueStatException.class.getName());
             await().atMost(WAIT).untilAsserted(() -> assertThat(f.get(a.httpPort(), "/api/queues/genesys-eu/q-1").status()).isEqualTo(200));
             assertThat(a.metrics().deadLetteredCount()).isEqualTo(3);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.ReplaceThreadOnRetriableFailure;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.registry.SchemaRegistryUnavailableException;
 
@@ -77,9 +78,9 @@ class DeadLetterTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters();
         assertThat(dead).hasSize(3);
-        assertThat(header(dead.get(0), DeadLetterHandler.HEADER_MESSAGE)).contains("has intervalStart but no intervalEnd");
-        assertThat(header(dead.get(1), DeadLetterHandler.HEADER_MESSAGE)).contains("arrived under key 'genesys-eu/q-2'");
-        assertThat(header(dead.get(2), DeadLetterHandler.HEADER_EXCEPTION)).isEqualTo(InvalidQueueStatException.class.getName());
+        assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("has intervalStart but no intervalEnd");
+        assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("arrived under key 'genesys-eu/q-2'");
+        assertThat(header(dead.get(2), DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION)).isEqualTo(InvalidQueueStatException.class.getName());
         assertThat(h.latestSnapshots()).isEmpty();
 
         h.pipe(obs("q-1", T0, "voice", 3, 1_000, 1));
@@ -89,12 +90,12 @@ class DeadLetterTopologyTest {
     @Test
     void registryOutageFailsTheTaskAndNeitherDeadLettersNorSkipsTheRecord() {
         byte[] good = h.serialize(obs("q-1", T0, "voice", 3, 1_000, 1)); // registered while the registry is up
-        h.registry.down(true);
+        h.registry.close(); // the registry is gone: connection refused
 
         assertThatThrownBy(() -> h.pipeRaw("genesys-eu/q-1".getBytes(StandardCharsets.UTF_8), good))
                 .isInstanceOf(StreamsException.class)
-                .satisfies(e -> assertThat(DeadLetterHandler.isRetriable(e)).isTrue())
-                .hasRootCauseInstanceOf(SchemaRegistryUnavailableException.class);
+                .satisfies(e -> assertThat(ReplaceThreadOnRetriableFailure.retriableCause(e))
+                        .isInstanceOf(SchemaRegistryUnavailableException.class));
         assertThat(h.deadLetters()).isEmpty();
         assertThat(h.snapshots()).isEmpty();
         assertThat(h.metrics.retriableFailureCount()).isEqualTo(1);

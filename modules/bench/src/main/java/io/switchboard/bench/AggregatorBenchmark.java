@@ -49,7 +49,9 @@ import io.switchboard.aggregate.Aggregator;
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.aggregate.AggregatorTopology;
 import io.switchboard.aggregate.internal.AggregatorMetrics;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.DeadLetterListener;
+import io.switchboard.registry.serde.DeadLetterProcessingExceptionHandler;
 import io.switchboard.events.aggregate.QueueSnapshot;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.registry.serde.AvroSerdes;
@@ -247,11 +249,12 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = AggregatorConfig.fromMap(s);
         io.switchboard.aggregate.internal.TopicSetup.ensureTopics(config);
         Properties props = streamsProps(broker, config.applicationId(), config.stateDir(), config.streamThreads());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
         AggregatorMetrics metrics = new AggregatorMetrics();
         props.put(AggregatorMetrics.CONFIG_KEY, metrics);
+        props.put(DeadLetterListener.CONFIG, metrics);
         Topology topology = AggregatorTopology.buildTopology(config);
         double rate = run("aggregator", broker, topology, props, input, records);
         System.out.printf("  aggregator counted %,d processed, %,d duplicates, %,d late (1m), %,d dead-lettered%n",
