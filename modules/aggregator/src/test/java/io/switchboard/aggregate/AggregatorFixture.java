@@ -115,8 +115,13 @@ final class AggregatorFixture implements AutoCloseable {
 
     /** Sends raw bytes (poison). */
     void sendRaw(String key, byte[] value) {
+        sendRawTo(prefix + ".queue-stats", key, value);
+    }
+
+    /** Sends raw bytes to any topic (poison on an internal or output topic). */
+    void sendRawTo(String topic, String key, byte[] value) {
         try {
-            producer().send(new ProducerRecord<>(prefix + ".queue-stats", key, value)).get();
+            producer().send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send", e);
         }

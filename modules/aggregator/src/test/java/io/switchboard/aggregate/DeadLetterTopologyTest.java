@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,6 +67,20 @@ class DeadLetterTopologyTest {
         assertThat(h.metrics.deadLetteredCount()).isEqualTo(3);
         assertThat(h.metrics.retriableFailureCount()).isZero();
         assertThat(h.latestSnapshots()).containsOnlyKeys("genesys-eu/q-1");
+    }
+
+    @Test
+    void poisonOnTheTenantPartialsRepartitionTopicIsDeadLetteredAndSummariesFlowOn() {
+        // the aggregator's second input topic: its own repartition topic (internal codec, not Avro)
+        String repartition = h.config.applicationId() + "-" + AggregatorTopology.TENANT_REPARTITION + "-repartition";
+        h.pipeRawTo(repartition, "genesys-eu".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}); // truncated
+        h.pipeRawTo(repartition, "genesys-eu".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0x7f, 0, 0}); // unknown version
+        assertThat(h.metrics.deadLetteredCount()).isEqualTo(2);
+        assertThat(h.metrics.retriableFailureCount()).as("a bad record, not an outage").isZero();
+
+        h.pipe(obs("q-1", T0, "voice", 3, 1_000, 1));
+        h.advanceWallClock(Duration.ofSeconds(2));
+        assertThat(h.latestTenants().get("genesys-eu").getWaiting()).as("summaries go on").isEqualTo(3);
     }
 
     @Test

@@ -107,6 +107,11 @@ final class TopologyHarness implements AutoCloseable {
         input.pipeInput(key, stat);
     }
 
+    /** Pipes raw bytes into any source topic of the topology (an internal repartition topic too). */
+    void pipeRawTo(String topic, byte[] key, byte[] value) {
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(key, value);
+    }
+
     void pipeRaw(byte[] key, byte[] value) {
         rawInput.pipeInput(key, value);
     }

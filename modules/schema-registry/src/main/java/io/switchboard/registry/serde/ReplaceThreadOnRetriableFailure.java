@@ -90,29 +90,26 @@ public final class ReplaceThreadOnRetriableFailure implements StreamsUncaughtExc
     }
 
     /**
-     * The retriable failure in {@code failure}'s cause chain, or {@code null}: the first
-     * {@link io.switchboard.core.SwitchboardException} that says it is retriable, Kafka {@code RetriableException} or
-     * {@code DisconnectException} ({@link Failures#isRetriable}); an I/O exception only when no
-     * {@code SwitchboardException} wraps it (our exceptions judge their own I/O causes: a truncated payload's
-     * {@code EOFException} is not an outage).
+     * The retriable failure in {@code failure}'s cause chain, or {@code null}. Anywhere in the chain: a
+     * {@link io.switchboard.core.SwitchboardException} that says it is retriable ({@code SchemaRegistryUnavailableException}),
+     * or Kafka's {@code RetriableException} / {@code DisconnectException}. An I/O exception only as the failure itself
+     * behind Streams' wrappers ({@link #rootCause}): one that something else wraps (a decoder's
+     * {@code IllegalStateException} or {@code InvalidPayloadException} around an {@code EOFException} of a truncated
+     * record) was judged by that wrapper, and is no outage.
      */
     public static Throwable retriableCause(Throwable failure) {
-        boolean judgedByOurs = false;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof io.switchboard.core.SwitchboardException s) {
                 if (s.isRetriable()) {
                     return t;
                 }
-                judgedByOurs = true;
-            } else if (t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException) {
-                if (!judgedByOurs) {
-                    return t;
-                }
-            } else if (!(t instanceof CompletionException) && !(t instanceof ExecutionException) && Failures.isRetriable(t)) {
-                return t;
+            } else if (!(t instanceof java.io.IOException) && !(t instanceof java.io.UncheckedIOException)
+                    && !(t instanceof CompletionException) && !(t instanceof ExecutionException) && Failures.isRetriable(t)) {
+                return t; // Kafka's retriable exceptions
             }
         }
-        return null;
+        Throwable root = rootCause(failure);
+        return (root instanceof java.io.IOException || root instanceof java.io.UncheckedIOException) ? root : null;
     }
 
     /** The failure behind Streams' wrappers (see {@link #isRetriable}). */

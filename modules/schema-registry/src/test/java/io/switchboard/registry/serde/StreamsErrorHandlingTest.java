@@ -122,6 +122,9 @@ class StreamsErrorHandlingTest {
         assertThat(ReplaceThreadOnRetriableFailure.retriableCause(new StreamsException("x", new RuntimeException("y", outage))))
                 .isSameAs(outage);
         assertThat(ReplaceThreadOnRetriableFailure.isRetriable(new StreamsException("x", new IOException("connection reset")))).isTrue();
+        assertThat(ReplaceThreadOnRetriableFailure.isRetriable(new StreamsException("x",
+                new IllegalStateException("state does not decode", new java.io.EOFException("truncated")))))
+                .as("an I/O cause a decoder wrapped is a bad record, not an outage").isFalse();
     }
 
     /** A processor's exception for a record it rejects. */
