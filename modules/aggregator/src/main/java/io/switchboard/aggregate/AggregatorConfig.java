@@ -150,17 +150,17 @@ public record AggregatorConfig(
             .doc("Partitions of the topics the aggregator creates (queue-stats when missing, the dashboard topics); 0 = as the"
                     + " topic contract says (12).");
     public static final ConfigKey<Map<String, String>> STREAMS_PROPERTIES = ConfigKey.stringMap("aggregator.streams.properties")
-            .defaultValue(Map.of())
+            .computedDefault("{}")
             .check(p -> p.containsKey("bootstrap.servers") || p.containsKey("application.id") || p.containsKey("processing.guarantee")
                     ? "must not set bootstrap.servers, application.id or processing.guarantee; set kafka.bootstrapServers and"
                     + " aggregator.applicationId (the aggregator always runs exactly_once_v2)" : null)
             .doc("Kafka Streams / client properties for the aggregator only, over kafka.properties (e.g. session.timeout.ms);"
-                    + " SWITCHBOARD_AGGREGATOR_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS sets session.timeout.ms.");
+                    + " SWITCHBOARD_AGGREGATOR_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS sets session.timeout.ms.").masked();
     public static final ConfigKey<Map<String, String>> REGISTRY_PROPERTIES = ConfigKey.stringMap("aggregator.schemaRegistry.properties")
-            .defaultValue(Map.of())
+            .computedDefault("{}")
             .doc("Registry client / serde keys with Confluent names for the aggregator's serdes (basic.auth.user.info,"
-                    + " max.retries, retries.wait.ms, ...); values may be ${env:..} or ${file:..}; masked in logs when they look"
-                    + " like credentials.");
+                    + " max.retries, retries.wait.ms, ...); values may be ${env:..} or ${file:..}; masked in every message.")
+                    .masked();
     public static final ConfigKey<Path> STATE_DIR = ConfigKey.of("aggregator.streams.stateDir", ConfigType.PATH)
             .computedDefault("<tmp>/switchboard-aggregator")
             .doc("Kafka Streams state.dir: local RocksDB stores, rebuilt from the changelogs when lost.");
