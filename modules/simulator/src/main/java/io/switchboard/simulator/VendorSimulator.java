@@ -121,6 +121,14 @@ public final class VendorSimulator implements AutoCloseable {
         return state.tokens().issuedCount(vendor, clientId);
     }
 
+    /**
+     * Every secret this simulator handed out since it started: access tokens of every vendor, refresh tokens, Cognos
+     * passports and XSRF tokens (the first 100,000). For tests that check none of them leaks into logs, metrics or topics.
+     */
+    public java.util.Set<String> issuedSecrets() {
+        return state.tokens().everIssued();
+    }
+
     /** How many tokens (sessions) the vendor issued in total. */
     public long issuedTokenCount(Vendor vendor) {
         return state.tokens().issuedCount(vendor, null);
