@@ -416,6 +416,15 @@ public record AggregatorConfig(
         } else {
             own.rejectUnknownKeys(OWN_KEYS, List.of());
         }
+        // aggregator keys written at the top of the file (the layout of an aggregator-only section) would be ignored;
+        // instanceId and ops are not checked: at the top they are the token manager's older names
+        for (String misplaced : List.of("applicationId", "outputPartitions", "streams", "windows", "staleness", "tenantSummary",
+                "alerts", "http", "dashboard")) {
+            if (source.has(misplaced)) {
+                problems.add(misplaced, null, "is not a top-level section; it is a key of the aggregator: section (aggregator."
+                        + misplaced + ")");
+            }
+        }
 
         String bootstrap = root.get(BOOTSTRAP_SERVERS);
         String prefix = root.get(TOPIC_PREFIX);

@@ -126,6 +126,16 @@ class AggregatorConfigTest {
     }
 
     @Test
+    void aggregatorKeysAtTheTopOfTheFileAreNotSilentlyIgnored() {
+        Map<String, Object> m = minimal();
+        m.put("applicationId", "agg");
+        m.put("http", Map.of("port", "0"));
+        assertThatThrownBy(() -> AggregatorConfig.fromMap(m))
+                .hasMessageContaining("applicationId: is not a top-level section; it is a key of the aggregator: section")
+                .hasMessageContaining("http: is not a top-level section");
+    }
+
+    @Test
     void kafkaInsideTheAggregatorSectionSaysWhereItMoved() {
         assertThatThrownBy(() -> AggregatorConfig.parse("""
                 kafka: {bootstrapServers: "localhost:9092"}
