@@ -42,6 +42,15 @@ class QueueDataTest extends SimulatorFixture {
         assertThat(List.of(g1, a.getLong("simSequence"), g3)).containsExactly(1L, 2L, 3L);
         assertThat(sim.queueSequence(q)).isEqualTo(3L);
         assertThat(sim.queueSequence("nope")).isEqualTo(-1L);
+        // the admin state shows every queue's counter, for processes that cannot call queueSequence (system tests)
+        JsonArray counters = json(http.get(sim.baseUrl() + "/_admin/state")).getJsonArray("queueSequences");
+        assertThat(counters).hasSize(sim.queueIds().size());
+        JsonObject counter = counters.getJsonObject(1);
+        assertThat(counter.getString("id")).isEqualTo(q);
+        assertThat(counter.getLong("sequence")).isEqualTo(3L);
+        assertThat(counter.getString("name")).isNotBlank();
+        assertThat(counter.getInteger("skillId")).isPositive();
+        assertThat(counters.getJsonObject(0).getLong("sequence")).isZero();
     }
 
     @Test

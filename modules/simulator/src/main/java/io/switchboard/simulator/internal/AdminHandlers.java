@@ -155,6 +155,17 @@ final class AdminHandlers extends VendorHandlers {
         }
         http.json(ctx, 200, new JsonObject().put("now", java.time.Instant.ofEpochMilli(s.clock.nowMillis()).toString())
                 .put("clockFrozen", s.clock.frozen()).put("issuedTokens", issued).put("liveTokens", s.tokens.size())
-                .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size()));
+                .put("queues", s.queues.all().size()).put("recordedRequests", s.recorder.size())
+                .put("queueSequences", queueSequences()));
+    }
+
+    /** Each queue's observation counter (how many live answers included it: the last {@code simSequence} served). */
+    private JsonArray queueSequences() {
+        JsonArray out = new JsonArray();
+        for (QueueModel m : s.queues.all()) {
+            out.add(new JsonObject().put("id", m.spec.id()).put("name", m.spec.name()).put("skillId", m.spec.skillId())
+                    .put("sequence", m.sequence()));
+        }
+        return out;
     }
 }
