@@ -4,10 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -15,7 +14,6 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +23,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.aggregate.internal.AggregatorMetrics;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
 import io.switchboard.aggregate.internal.TopicSetup;
 import io.switchboard.aggregate.query.DashboardFeed;
 import io.switchboard.aggregate.query.QueryApi;
 import io.switchboard.aggregate.query.QueryService;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.ops.OpsServer;
+import io.switchboard.core.supervise.Backoff;
 import io.switchboard.core.supervise.Health;
+import io.switchboard.core.supervise.Supervisor;
+import io.switchboard.registry.serde.DeadLetterListener;
+import io.switchboard.registry.serde.DeadLetterProcessingExceptionHandler;
+import io.switchboard.registry.serde.ReplaceThreadOnRetriableFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -43,7 +45,8 @@ import io.vertx.ext.web.Router;
  * {@code http.port}, and {@code /health}, {@code /ready}, {@code /metrics} on {@code ops.port}.
  *
  * <p>Supervision: a stream thread that dies of a retriable failure (the schema registry or broker
- * unreachable) is replaced after a backoff with jitter and re-reads from its last committed offset,
+ * unreachable) is replaced after a backoff with jitter ({@code ReplaceThreadOnRetriableFailure}, shared with every
+ * Streams application of the project) and re-reads from its last committed offset,
  * so nothing is skipped; any other failure stops the application: {@code /ready} turns DOWN with
  * the reason and the {@link Options#onFatal} callback runs once (the CLI exits 1 from it).
  *
@@ -90,7 +93,9 @@ public final class Aggregator implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicBoolean everRunning = new AtomicBoolean();
     private final AtomicBoolean fatalReported = new AtomicBoolean();
-    private final AtomicInteger consecutiveRetries = new AtomicInteger();
+    /** Replaces a stream thread that died of a retriable failure; a fatal one fails {@link #supervisor}'s component. */
+    private final Supervisor supervisor;
+    private final ReplaceThreadOnRetriableFailure onStreamThreadDeath;
     private final int inputPartitions;
     private DashboardFeed feed;
     private QueryService service;
@@ -103,6 +108,11 @@ public final class Aggregator implements AutoCloseable {
         this.options = options;
         this.ownsVertx = options.vertx == null;
         this.vertx = ownsVertx ? Vertx.vertx() : options.vertx;
+        this.supervisor = new Supervisor("aggregator " + config.instanceId(), Clock.systemUTC(), new SplittableRandom(),
+                (component, reason, cause) -> failure.compareAndSet(null, "Kafka Streams stopped: " + reason));
+        // 0.5 s doubling to 30 s, with jitter; the attempt count restarts once the client runs again for a while
+        this.onStreamThreadDeath = new ReplaceThreadOnRetriableFailure(new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+                supervisor.component("streams"));
         try {
             this.inputPartitions = TopicSetup.ensureTopics(config);
             startHttp();
@@ -165,41 +175,20 @@ public final class Aggregator implements AutoCloseable {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedHost() + ":" + http.actualPort());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
+        // poison records (undecodable, or rejected by the processor) -> Streams' own dead-letter queue; retriable -> retried
+        props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters()));
+        props.put(DeadLetterListener.CONFIG, metrics);
         props.put(AggregatorMetrics.CONFIG_KEY, metrics);
         KafkaStreams s = new KafkaStreams(AggregatorTopology.buildTopology(config), props);
-        s.setUncaughtExceptionHandler(this::onStreamThreadDeath);
-        s.setStateListener((now, before) -> onState(now));
+        s.setUncaughtExceptionHandler(onStreamThreadDeath);
+        s.setStateListener(onStreamThreadDeath.stateListener((now, before) -> onState(now)));
         streams.set(s);
         s.start();
-    }
-
-    private StreamThreadExceptionResponse onStreamThreadDeath(Throwable e) {
-        if (DeadLetterHandler.isRetriable(e)) {
-            int attempt = consecutiveRetries.incrementAndGet();
-            long backoff = Math.min(30_000, 500L << Math.min(attempt - 1, 6));
-            long wait = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-            LOG.warn("stream thread failed for a retriable reason ({}); replacing it in {} ms (attempt {}), it re-reads from its last"
-                    + " committed offset", rootMessage(e), wait, attempt);
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        }
-        String reason = "Kafka Streams stopped: " + rootMessage(e);
-        failure.compareAndSet(null, reason);
-        LOG.error("aggregator {} fails: {}", config.instanceId(), reason, e);
-        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     private void onState(KafkaStreams.State now) {
         if (now == KafkaStreams.State.RUNNING) {
             everRunning.set(true);
-            consecutiveRetries.set(0);
         }
         if (now == KafkaStreams.State.ERROR) {
             failure.compareAndSet(null, "Kafka Streams is in state ERROR");
@@ -210,14 +199,6 @@ public final class Aggregator implements AutoCloseable {
                 t.start();
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e) : e.getClass().getSimpleName() + " caused by " + t;
     }
 
     private void startOps() {
@@ -384,6 +365,7 @@ public final class Aggregator implements AutoCloseable {
             service.close();
         }
         registry.close();
+        supervisor.close();
         if (ownsVertx) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -12,23 +12,35 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Topics;
+import io.switchboard.core.config.Checks;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.ConfigReference;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.ConfigSource;
+import io.switchboard.core.config.ConfigType;
+import io.switchboard.core.config.Durations;
+import io.switchboard.core.config.SharedKeys;
 
 /**
- * Configuration of one aggregator instance: the {@code aggregator:} section of {@code switchboard.yaml}.
- * Immutable; build it with {@link #fromMap(Map)} (the section as nested maps, as a YAML parser gives
- * it, or with dotted keys such as {@code windows.1m.grace}), which validates every key and throws one
- * {@link ConfigException} listing every problem. {@link #settings()} documents each key.
+ * Configuration of one aggregator instance, read from the one configuration file every role shares: the
+ * {@code kafka:} and {@code schemaRegistry:} sections at the top (as for every role) and the {@code aggregator:}
+ * section. Every key is a {@link ConfigKey} declared here (name, type, default, documentation, checks) and is
+ * overridden by its environment variable ({@code aggregator.http.port}: {@code SWITCHBOARD_AGGREGATOR_HTTP_PORT});
+ * {@link #from(ConfigSource)} reads them all and throws one {@link ConfigException} listing every problem.
+ * {@link #referenceSection} lists the keys for {@code --print-config-reference} and docs/configuration.md.
+ * Immutable; {@link #toString()} masks properties that look like credentials.
  *
  * <pre>
+ * kafka: {bootstrapServers: localhost:9092, topicPrefix: switchboard}
+ * schemaRegistry: {url: http://localhost:8081}
  * aggregator:
- *   kafka: {bootstrapServers: localhost:9092, topicPrefix: switchboard}
- *   schemaRegistry: {url: http://localhost:8081}
  *   streams: {stateDir: /var/lib/switchboard/aggregator, standbyReplicas: 1}
  *   windows: {1m: {grace: 2m, retention: 2h}, 1h: {grace: 15m}}
  *   staleness: {after: 2m}
@@ -44,7 +56,7 @@ import io.switchboard.core.Topics;
  * @param instanceId            this instance's name in logs and metrics
  * @param bootstrapServers      Kafka {@code bootstrap.servers}
  * @param topicPrefix           prefix of every topic name ({@link Topics})
- * @param kafkaProperties       extra client properties (security settings, Streams overrides)
+ * @param kafkaProperties       extra client properties: the shared {@code kafka.properties}, then {@code aggregator.streams.properties}
  * @param outputPartitions      partitions of the output topics when the aggregator creates them; 0 = as many as queue-stats
  * @param schemaRegistryUrl     Confluent-compatible schema registry
  * @param schemaRegistryProperties extra serde / registry client keys (Confluent names, e.g. {@code basic.auth.user.info})
@@ -114,54 +126,176 @@ public record AggregatorConfig(
         }
     }
 
-    /**
-     * One configuration key.
-     *
-     * @param name         dotted path inside the {@code aggregator:} section
-     * @param type         string, int, duration, list, map, ...
-     * @param defaultValue default as written in YAML, or null when required
-     * @param doc          what it does and what is valid
-     */
-    public record Key(String name, String type, String defaultValue, String doc) {
-    }
+    // ---- shared sections (kafka, schemaRegistry): read from the top of the file like every role ----
 
-    private static final List<Key> KEYS = List.of(
-            new Key("applicationId", "string", "switchboard-aggregator", "Kafka Streams application.id: the consumer group and the prefix of internal topics. Instances with the same id share the work."),
-            new Key("instanceId", "string", "<hostname>-<pid>", "Name of this instance in logs and metrics."),
-            new Key("kafka.bootstrapServers", "string", null, "Kafka bootstrap servers, host:port[,host:port]. Required."),
-            new Key("kafka.topicPrefix", "string", Topics.DEFAULT_PREFIX, "Prefix of every topic name (letters, digits, '.', '_', '-')."),
-            new Key("kafka.properties", "map", "{}", "Extra Kafka client and Streams properties (security.protocol, sasl.*, ...)."),
-            new Key("kafka.outputPartitions", "int", "0", "Partitions of the dashboard topics when the aggregator creates them; 0 = as many as <prefix>.queue-stats."),
-            new Key("schemaRegistry.url", "url", null, "URL of the Confluent-compatible schema registry. Required."),
-            new Key("schemaRegistry.properties", "map", "{}", "Extra serde / registry client keys with Confluent names (basic.auth.user.info, max.retries, ...)."),
-            new Key("streams.stateDir", "path", "<tmp>/switchboard-aggregator", "Kafka Streams state.dir: local RocksDB stores, rebuilt from the changelogs when lost."),
-            new Key("streams.threads", "int", "1", "num.stream.threads."),
-            new Key("streams.standbyReplicas", "int", "1", "num.standby.replicas: warm copies of each store on other instances, served while the owner is away."),
-            new Key("streams.commitInterval", "duration", "100ms", "commit.interval.ms: how often the exactly-once transaction commits (and outputs become visible)."),
-            new Key("windows.<size>.grace", "duration", "1m: 2m, 15m: 10m, 1h: 15m", "Per window size (1m, 15m, 1h): how long after the window ends records are still accepted; later ones are dropped and counted."),
-            new Key("windows.<size>.retention", "duration", "1m: 2h, 15m: 1d, 1h: 2d", "Per window size: how long windows stay queryable; at least size + grace."),
-            new Key("windows.emit", "string", "final", "final: each window is written to its queue-stats-<size> topic once, with its final value, when its grace has passed (one record per window); updates: on every change. The query API and dashboard show open windows either way."),
-            new Key("staleness.after", "duration", "2m", "A queue with no record for this long is marked stale (snapshot, dashboard, tenant summary)."),
-            new Key("staleness.checkInterval", "duration", "5s", "How often (wall clock) queues are checked for staleness and stale alerts."),
-            new Key("tenantSummary.interval", "duration", "1s", "How often (wall clock) changed tenant summaries are written."),
-            new Key("alerts.hysteresis", "double", "0.1", "Share of a threshold a value must move back before a rule without 'clear' clears, in [0, 1)."),
-            new Key("alerts.historyRetention", "duration", "24h", "How long raised and resolved alerts stay listed under /api/alerts?state=all."),
-            new Key("alerts.rules", "list", "[]", "Rules: name, kind (waiting-above, longest-wait-above, service-level-below, no-agent-available, stale), threshold, optional clear, severity (INFO, WARNING, CRITICAL), queues (globs), tenants."),
-            new Key("http.host", "string", "127.0.0.1", "Interface of the query API and dashboard; 0.0.0.0 for all."),
-            new Key("http.port", "int", "9402", "Port of the query API and dashboard; 0 = any free port."),
-            new Key("http.advertisedHost", "string", "<http.host>", "Host name other instances reach this one at (application.server); required when http.host is 0.0.0.0."),
-            new Key("http.corsOrigins", "list", "[]", "Origins allowed to call the API from a browser (https://wallboard.example.com); '*' for any; empty = no CORS."),
-            new Key("http.forwardTimeout", "duration", "5s", "How long a query forwarded to the instance owning the key may take."),
-            new Key("ops.host", "string", "127.0.0.1", "Interface of /health, /ready, /metrics."),
-            new Key("ops.port", "int", "9403", "Port of /health, /ready, /metrics; 0 = any free port, -1 = none."),
-            new Key("dashboard.enabled", "boolean", "true", "Serve the live dashboard page at / (assets from the jar, no CDN)."));
+    /** Kafka bootstrap servers (shared {@code kafka:} section). */
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = SharedKeys.KAFKA_BOOTSTRAP_SERVERS;
+    /** Prefix of every topic name (shared). */
+    public static final ConfigKey<String> TOPIC_PREFIX = SharedKeys.KAFKA_TOPIC_PREFIX;
+    /** Kafka client properties of every client (shared). */
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = SharedKeys.KAFKA_PROPERTIES;
+    /** Schema registry URL (shared). */
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
 
-    private static final Map<WindowSize, WindowSettings> DEFAULT_WINDOWS = Map.of(
-            WindowSize.ONE_MINUTE, new WindowSettings(Duration.ofMinutes(2), Duration.ofHours(2)),
-            WindowSize.FIFTEEN_MINUTES, new WindowSettings(Duration.ofMinutes(10), Duration.ofDays(1)),
-            WindowSize.ONE_HOUR, new WindowSettings(Duration.ofMinutes(15), Duration.ofDays(2)));
+    // ---- aggregator ----
+
+    public static final ConfigKey<String> APPLICATION_ID = ConfigKey.string("aggregator.applicationId").defaultValue("switchboard-aggregator")
+            .check(Checks.matches("[A-Za-z0-9._-]+", "may only contain letters, digits, '.', '_' and '-'"))
+            .doc("Kafka Streams application.id: the consumer group and the prefix of internal topics. Instances with the same id"
+                    + " share the work.");
+    public static final ConfigKey<String> INSTANCE_ID = ConfigKey.string("aggregator.instanceId").computedDefault("<pid>-<hostname>")
+            .check(Checks.notBlank()).doc("Name of this instance in logs and metrics.");
+    public static final ConfigKey<Integer> OUTPUT_PARTITIONS = ConfigKey.integer("aggregator.outputPartitions").defaultValue(0)
+            .check(Checks.between(0, 10_000))
+            .doc("Partitions of the topics the aggregator creates (queue-stats when missing, the dashboard topics); 0 = as the"
+                    + " topic contract says (12).");
+    public static final ConfigKey<Map<String, String>> STREAMS_PROPERTIES = ConfigKey.stringMap("aggregator.streams.properties")
+            .computedDefault("{}")
+            .check(p -> p.containsKey("bootstrap.servers") || p.containsKey("application.id") || p.containsKey("processing.guarantee")
+                    ? "must not set bootstrap.servers, application.id or processing.guarantee; set kafka.bootstrapServers and"
+                    + " aggregator.applicationId (the aggregator always runs exactly_once_v2)" : null)
+            .doc("Kafka Streams / client properties for the aggregator only, over kafka.properties (e.g. session.timeout.ms);"
+                    + " SWITCHBOARD_AGGREGATOR_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS sets session.timeout.ms.").masked();
+    public static final ConfigKey<Map<String, String>> REGISTRY_PROPERTIES = ConfigKey.stringMap("aggregator.schemaRegistry.properties")
+            .computedDefault("{}")
+            .doc("Registry client / serde keys with Confluent names for the aggregator's serdes (basic.auth.user.info,"
+                    + " max.retries, retries.wait.ms, ...); values may be ${env:..} or ${file:..}; masked in every message.")
+                    .masked();
+    public static final ConfigKey<Path> STATE_DIR = ConfigKey.of("aggregator.streams.stateDir", ConfigType.PATH)
+            .computedDefault("<tmp>/switchboard-aggregator")
+            .doc("Kafka Streams state.dir: local RocksDB stores, rebuilt from the changelogs when lost.");
+    public static final ConfigKey<Integer> THREADS = ConfigKey.integer("aggregator.streams.threads").defaultValue(1)
+            .check(Checks.between(1, 64)).doc("num.stream.threads.");
+    public static final ConfigKey<Integer> STANDBY_REPLICAS = ConfigKey.integer("aggregator.streams.standbyReplicas").defaultValue(1)
+            .check(Checks.between(0, 10))
+            .doc("num.standby.replicas: warm copies of each store on other instances, served while the owner is away.");
+    public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("aggregator.streams.commitInterval")
+            .defaultValue(Duration.ofMillis(100)).check(Checks.positive())
+            .doc("commit.interval.ms: how often the exactly-once transaction commits (and outputs become visible).");
+    public static final ConfigKey<Duration> GRACE_1M = graceKey(WindowSize.ONE_MINUTE);
+    public static final ConfigKey<Duration> RETENTION_1M = retentionKey(WindowSize.ONE_MINUTE);
+    public static final ConfigKey<Duration> GRACE_15M = graceKey(WindowSize.FIFTEEN_MINUTES);
+    public static final ConfigKey<Duration> RETENTION_15M = retentionKey(WindowSize.FIFTEEN_MINUTES);
+    public static final ConfigKey<Duration> GRACE_1H = graceKey(WindowSize.ONE_HOUR);
+    public static final ConfigKey<Duration> RETENTION_1H = retentionKey(WindowSize.ONE_HOUR);
+    public static final ConfigKey<String> WINDOWS_EMIT = ConfigKey.of("aggregator.windows.emit", ConfigType.oneOf("final", "updates"))
+            .defaultValue("final")
+            .doc("final: each window is written to its queue-stats-<size> topic once, with its final value, when its grace has"
+                    + " passed (one record per window); updates: on every change. The query API and dashboard show open windows"
+                    + " either way.");
+    public static final ConfigKey<Duration> STALE_AFTER = ConfigKey.duration("aggregator.staleness.after").defaultValue(Duration.ofMinutes(2))
+            .check(Checks.positive())
+            .doc("A queue with no record for this long is marked stale (snapshot, dashboard, tenant summary).");
+    public static final ConfigKey<Duration> STALE_CHECK_INTERVAL = ConfigKey.duration("aggregator.staleness.checkInterval")
+            .defaultValue(Duration.ofSeconds(5)).check(Checks.between(Duration.ofMillis(10), Duration.ofDays(1)))
+            .doc("How often (wall clock) queues are checked for staleness and stale alerts.");
+    public static final ConfigKey<Duration> TENANT_SUMMARY_INTERVAL = ConfigKey.duration("aggregator.tenantSummary.interval")
+            .defaultValue(Duration.ofSeconds(1)).check(Checks.between(Duration.ofMillis(10), Duration.ofDays(1)))
+            .doc("How often (wall clock) changed tenant summaries are written.");
+    public static final ConfigKey<Double> ALERT_HYSTERESIS = ConfigKey.decimal("aggregator.alerts.hysteresis").defaultValue(0.1)
+            .check(Checks.between(0.0, true, 0.99))
+            .doc("Share of a threshold a value must move back before a rule without 'clear' clears, in [0, 0.99].");
+    public static final ConfigKey<Duration> ALERT_HISTORY_RETENTION = ConfigKey.duration("aggregator.alerts.historyRetention")
+            .defaultValue(Duration.ofHours(24)).check(Checks.between(Duration.ofMinutes(1), Duration.ofDays(3650)))
+            .doc("How long raised and resolved alerts stay listed under /api/alerts?state=all.");
+    public static final ConfigKey<List<ConfigSection>> ALERT_RULES = ConfigKey.items("aggregator.alerts.rules")
+            .doc("Alert rules, a list of mappings (keys below); checked for every queue they match. File only.");
+    public static final ConfigKey<String> RULE_NAME = ConfigKey.string("aggregator.alerts.rules[].name").required().check(Checks.notBlank())
+            .doc("The rule's name, unique, shown in alerts: long-wait, say.")
+            .fileOnly();
+    public static final ConfigKey<AlertRule.Kind> RULE_KIND = ConfigKey.of("aggregator.alerts.rules[].kind", ConfigType.scalar(
+                    "waiting-above | longest-wait-above | service-level-below | no-agent-available | stale",
+                    s -> AlertRule.Kind.parse(s).orElseThrow(() -> new IllegalArgumentException("must be one of waiting-above,"
+                            + " longest-wait-above, service-level-below, no-agent-available, stale"))))
+            .required().doc("What the rule watches (see docs/aggregator.md, Alert rules).")
+            .fileOnly();
+    public static final ConfigKey<String> RULE_THRESHOLD = ConfigKey.string("aggregator.alerts.rules[].threshold")
+            .doc("Required except for no-agent-available (default 1 = minimum waiting): a count (waiting-above), a duration"
+                    + " (longest-wait-above, stale: 2m, 90s), a percentage in (0, 100] (service-level-below).")
+            .fileOnly();
+    public static final ConfigKey<String> RULE_CLEAR = ConfigKey.string("aggregator.alerts.rules[].clear")
+            .computedDefault("threshold x (1 -/+ hysteresis)")
+            .doc("The level at which a firing rule clears, on the safe side of the threshold (available agents for"
+                    + " no-agent-available, default 1).")
+            .fileOnly();
+    public static final ConfigKey<String> RULE_SEVERITY = ConfigKey.of("aggregator.alerts.rules[].severity", ConfigType.scalar(
+                    "INFO | WARNING | CRITICAL", s -> {
+                        String u = s.trim().toUpperCase(Locale.ROOT);
+                        if (!AlertRule.SEVERITIES.contains(u)) {
+                            throw new IllegalArgumentException("must be INFO, WARNING or CRITICAL");
+                        }
+                        return u;
+                    }))
+            .defaultValue("WARNING").doc("Severity written in the alert.").fileOnly();
+    public static final ConfigKey<List<String>> RULE_QUEUES = ConfigKey.stringList("aggregator.alerts.rules[].queues").defaultValue(List.of())
+            .doc("Globs (*, ?) matched against credentialId/queueId and the queue name; empty = every queue.")
+            .fileOnly();
+    public static final ConfigKey<List<String>> RULE_TENANTS = ConfigKey.stringList("aggregator.alerts.rules[].tenants").defaultValue(List.of())
+            .doc("Credential ids or vendor tenant ids; empty = every tenant.")
+            .fileOnly();
+    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("aggregator.http.host").defaultValue("127.0.0.1")
+            .check(Checks.matches("\\S+", "must not be blank; use 127.0.0.1 or 0.0.0.0"))
+            .doc("Interface of the query API and dashboard; 0.0.0.0 for all.");
+    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("aggregator.http.port").defaultValue(9402)
+            .check(Checks.between(0, 65535)).doc("Port of the query API and dashboard; 0 = any free port.");
+    public static final ConfigKey<String> ADVERTISED_HOST = ConfigKey.string("aggregator.http.advertisedHost").computedDefault("<http.host>")
+            .check(Checks.matches("[^\\s:/]+", "must be a host name or address without port or scheme"))
+            .doc("Host name other instances reach this one at (application.server); required when http.host is 0.0.0.0.");
+    public static final ConfigKey<List<String>> CORS_ORIGINS = ConfigKey.stringList("aggregator.http.corsOrigins").defaultValue(List.of())
+            .check(l -> l.stream().filter(o -> !o.equals("*") && !o.matches("https?://[^/\\s]+")).findFirst()
+                    .map(o -> "has " + o + ", which is not an origin; write scheme://host[:port] without a path, or '*'").orElse(null))
+            .doc("Origins allowed to call the API from a browser (https://wallboard.example.com); '*' for any; empty = no CORS.");
+    public static final ConfigKey<Duration> FORWARD_TIMEOUT = ConfigKey.duration("aggregator.http.forwardTimeout")
+            .defaultValue(Duration.ofSeconds(5)).check(Checks.between(Duration.ofMillis(10), Duration.ofMinutes(10)))
+            .doc("How long a query forwarded to the instance owning the key may take.");
+    public static final ConfigKey<String> OPS_HOST = ConfigKey.string("aggregator.ops.host").defaultValue("127.0.0.1")
+            .check(Checks.matches("\\S+", "must not be blank; use 127.0.0.1 or 0.0.0.0"))
+            .doc("Interface of /health, /ready, /metrics.");
+    public static final ConfigKey<Integer> OPS_PORT = ConfigKey.integer("aggregator.ops.port").defaultValue(9403)
+            .check(Checks.between(-1, 65535)).doc("Port of /health, /ready, /metrics; 0 = any free port, -1 = none.");
+    public static final ConfigKey<Boolean> DASHBOARD_ENABLED = ConfigKey.bool("aggregator.dashboard.enabled").defaultValue(true)
+            .doc("Serve the live dashboard page at / (assets from the jar, no CDN).");
+
+    private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, KAFKA_PROPERTIES, SCHEMA_REGISTRY_URL);
+    private static final List<ConfigKey<?>> RULE_KEYS = List.of(RULE_NAME, RULE_KIND, RULE_THRESHOLD, RULE_CLEAR, RULE_SEVERITY,
+            RULE_QUEUES, RULE_TENANTS);
+    private static final List<ConfigKey<?>> OWN_KEYS = List.of(APPLICATION_ID, INSTANCE_ID, OUTPUT_PARTITIONS, STREAMS_PROPERTIES,
+            REGISTRY_PROPERTIES, STATE_DIR, THREADS, STANDBY_REPLICAS, COMMIT_INTERVAL, GRACE_1M, RETENTION_1M, GRACE_15M,
+            RETENTION_15M, GRACE_1H, RETENTION_1H, WINDOWS_EMIT, STALE_AFTER, STALE_CHECK_INTERVAL, TENANT_SUMMARY_INTERVAL,
+            ALERT_HYSTERESIS, ALERT_HISTORY_RETENTION, ALERT_RULES, RULE_NAME, RULE_KIND, RULE_THRESHOLD, RULE_CLEAR, RULE_SEVERITY,
+            RULE_QUEUES, RULE_TENANTS, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST, CORS_ORIGINS, FORWARD_TIMEOUT, OPS_HOST, OPS_PORT,
+            DASHBOARD_ENABLED);
+
+    private static final Map<WindowSize, ConfigKey<Duration>> GRACE = Map.of(WindowSize.ONE_MINUTE, GRACE_1M,
+            WindowSize.FIFTEEN_MINUTES, GRACE_15M, WindowSize.ONE_HOUR, GRACE_1H);
+    private static final Map<WindowSize, ConfigKey<Duration>> RETENTION = Map.of(WindowSize.ONE_MINUTE, RETENTION_1M,
+            WindowSize.FIFTEEN_MINUTES, RETENTION_15M, WindowSize.ONE_HOUR, RETENTION_1H);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|user\\.info|key).*");
+
+    private static ConfigKey<Duration> graceKey(WindowSize size) {
+        return ConfigKey.duration("aggregator.windows." + size.label() + ".grace").defaultValue(defaultWindow(size).grace())
+                .check(Checks.notNegative())
+                .doc("How long after a " + size.label() + " window ends records are still accepted (stream time); later ones are"
+                        + " dropped and counted.");
+    }
+
+    private static ConfigKey<Duration> retentionKey(WindowSize size) {
+        return ConfigKey.duration("aggregator.windows." + size.label() + ".retention").defaultValue(defaultWindow(size).retention())
+                .check(Checks.positive())
+                .doc("How long " + size.label() + " windows stay queryable; at least " + size.label() + " + its grace.");
+    }
+
+    /** The default grace and retention of a window size: 2m / 2h, 10m / 1d, 15m / 2d. */
+    private static WindowSettings defaultWindow(WindowSize size) {
+        return switch (size) {
+            case ONE_MINUTE -> new WindowSettings(Duration.ofMinutes(2), Duration.ofHours(2));
+            case FIFTEEN_MINUTES -> new WindowSettings(Duration.ofMinutes(10), Duration.ofDays(1));
+            case ONE_HOUR -> new WindowSettings(Duration.ofMinutes(15), Duration.ofDays(2));
+        };
+    }
 
     public AggregatorConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -174,7 +308,9 @@ public record AggregatorConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(commitInterval, "commitInterval");
         EnumMap<WindowSize, WindowSettings> w = new EnumMap<>(WindowSize.class);
-        w.putAll(DEFAULT_WINDOWS);
+        for (WindowSize size : WindowSize.values()) {
+            w.put(size, defaultWindow(size));
+        }
         w.putAll(windows);
         windows = java.util.Collections.unmodifiableMap(w);
         Objects.requireNonNull(staleAfter, "staleAfter");
@@ -189,9 +325,29 @@ public record AggregatorConfig(
         Objects.requireNonNull(opsHost, "opsHost");
     }
 
-    /** Every key with type, default and documentation. */
-    public static List<Key> settings() {
-        return KEYS;
+    /** Every key the aggregator reads: the shared {@code kafka}/{@code schemaRegistry} keys, then its own, in file order. */
+    public static List<ConfigKey<?>> configKeys() {
+        List<ConfigKey<?>> all = new ArrayList<>(SHARED_KEYS);
+        all.addAll(OWN_KEYS);
+        return List.copyOf(all);
+    }
+
+    /** The keys of the {@code aggregator:} section (with the keys of each alert rule), in file order. */
+    public static List<ConfigKey<?>> ownKeys() {
+        return OWN_KEYS;
+    }
+
+    /** {@code reference} with a section for the {@code aggregator:} keys (the shared sections are listed once, elsewhere). */
+    public static ConfigReference referenceSection(ConfigReference reference) {
+        return reference.section("aggregator", "Settings of `switchboard aggregator` (Kafka Streams, query API, dashboard). It reads"
+                + " kafka.bootstrapServers, kafka.topicPrefix, kafka.properties and schemaRegistry.url from the shared sections."
+                + " Alert rules (aggregator.alerts.rules[]) are set in the file only.", OWN_KEYS);
+    }
+
+    /** Every key the aggregator reads, as plain text (for {@code switchboard aggregator --print-config-reference}). */
+    public static String reference() {
+        return referenceSection(ConfigReference.of().section("kafka, schemaRegistry (shared by every role)",
+                "The aggregator reads these from the top-level sections.", SHARED_KEYS)).text();
     }
 
     /** Topic names under {@link #topicPrefix()}. */
@@ -211,93 +367,133 @@ public record AggregatorConfig(
         return m;
     }
 
-    /**
-     * Reads the {@code aggregator:} section.
-     *
-     * @param section nested maps (and lists) as parsed from YAML; dotted keys are accepted too
-     * @throws ConfigException listing every problem found
-     */
-    public static AggregatorConfig fromMap(Map<String, ?> section) {
-        return fromMap(section, "aggregator configuration");
+    /** Loads a configuration file, with overrides and references resolved against {@code env}. */
+    public static AggregatorConfig load(Path file, Map<String, String> env) {
+        return from(ConfigSource.load(file, env));
     }
 
     /**
-     * Reads the {@code aggregator:} section.
+     * Parses YAML text (a whole configuration file).
      *
-     * @param source where it came from, for the problem messages (a file path)
-     * @throws ConfigException listing every problem found
+     * @param origin the text's name in problem messages (a file path)
+     * @throws ConfigException with every problem found
      */
-    public static AggregatorConfig fromMap(Map<String, ?> section, String source) {
-        ConfigProblems problems = new ConfigProblems(source);
-        Reader r = new Reader(flatten(section == null ? Map.of() : section), problems);
-        r.checkUnknown();
+    public static AggregatorConfig parse(String yaml, String origin, Map<String, String> env) {
+        return from(ConfigSource.parse(yaml, origin, env));
+    }
 
-        String applicationId = r.string("applicationId", "switchboard-aggregator", "[a-zA-Z0-9._-]+",
-                "may only contain letters, digits, '.', '_' and '-'");
-        String instanceId = r.string("instanceId", defaultInstanceId(), null, null);
-        String bootstrap = r.string("kafka.bootstrapServers", null, "[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*", "is not a host:port[,host:port] list");
-        String prefix = r.string("kafka.topicPrefix", Topics.DEFAULT_PREFIX, "[a-zA-Z0-9._-]+",
-                "may only contain letters, digits, '.', '_' and '-'");
-        Map<String, String> kafkaProps = r.map("kafka.properties");
-        int outputPartitions = r.integer("kafka.outputPartitions", 0, 0, 10_000);
-        String registry = r.string("schemaRegistry.url", null, "https?://\\S+", "is not an http:// or https:// URL");
-        Map<String, String> registryProps = r.map("schemaRegistry.properties");
-        String stateDirText = r.string("streams.stateDir", Path.of(System.getProperty("java.io.tmpdir"), "switchboard-aggregator").toString(),
-                null, null);
-        int threads = r.integer("streams.threads", 1, 1, 64);
-        int standbys = r.integer("streams.standbyReplicas", 1, 0, 10);
-        Duration commit = r.duration("streams.commitInterval", Duration.ofMillis(100), Duration.ofMillis(1));
+    /**
+     * Reads a whole configuration given as nested maps, as a YAML parser gives it, without environment overrides (tests,
+     * benchmarks, embedding). A key with dots ({@code aggregator.http.port}, {@code kafka.bootstrapServers}) stands for
+     * its nested mappings; in a {@code properties} map the rest of the name is the property's ({@code
+     * kafka.properties.session.timeout.ms}).
+     *
+     * @throws ConfigException with every problem found
+     */
+    public static AggregatorConfig fromMap(Map<String, ?> file) {
+        return fromMap(file, "aggregator configuration");
+    }
+
+    /** As {@link #fromMap(Map)}, naming {@code origin} in problems. */
+    public static AggregatorConfig fromMap(Map<String, ?> file, String origin) {
+        return from(ConfigSource.fromTree(JSON.valueToTree(expand(file)), origin, Map.of()));
+    }
+
+    /**
+     * Reads the aggregator's keys: the shared {@code kafka:} and {@code schemaRegistry:} sections and the
+     * {@code aggregator:} section, each key from its environment variable, the file or its default.
+     *
+     * @throws ConfigException listing every problem found (unknown keys in the {@code aggregator:} section included)
+     */
+    public static AggregatorConfig from(ConfigSource source) {
+        ConfigProblems problems = source.newProblems();
+        ConfigSection root = source.root(problems);
+        ConfigSection own = root.section("aggregator");
+        if (own.has("aggregator.kafka") || own.has("aggregator.schemaRegistry.url")) {
+            problems.add(own.has("aggregator.kafka") ? "aggregator.kafka" : "aggregator.schemaRegistry.url", null,
+                    "is read from the top-level kafka: and schemaRegistry: sections shared by every role; move it there"
+                            + " (outputPartitions is aggregator.outputPartitions, Streams-only properties aggregator.streams.properties)");
+        } else {
+            own.rejectUnknownKeys(OWN_KEYS, List.of());
+        }
+        // aggregator keys written at the top of the file (the layout of an aggregator-only section) would be ignored;
+        // instanceId and ops are not checked: at the top they are the token manager's older names
+        for (String misplaced : List.of("applicationId", "outputPartitions", "streams", "windows", "staleness", "tenantSummary",
+                "alerts", "http", "dashboard")) {
+            if (source.has(misplaced)) {
+                problems.add(misplaced, null, "is not a top-level section; it is a key of the aggregator: section (aggregator."
+                        + misplaced + ")");
+            }
+        }
+
+        String bootstrap = root.get(BOOTSTRAP_SERVERS);
+        String prefix = root.get(TOPIC_PREFIX);
+        Map<String, String> shared = root.get(KAFKA_PROPERTIES);
+        String registry = root.get(SCHEMA_REGISTRY_URL);
+
+        String applicationId = root.get(APPLICATION_ID);
+        String instanceId = root.get(INSTANCE_ID);
+        int outputPartitions = orElse(root.get(OUTPUT_PARTITIONS), 0);
+        Map<String, String> streamsProps = root.get(STREAMS_PROPERTIES);
+        Map<String, String> kafkaProps = new LinkedHashMap<>(shared == null ? Map.of() : shared);
+        if (streamsProps != null) {
+            kafkaProps.putAll(streamsProps);
+        }
+        Map<String, String> registryProps = orElse(root.get(REGISTRY_PROPERTIES), Map.of());
+        Path stateDir = root.get(STATE_DIR);
+        int threads = orElse(root.get(THREADS), 1);
+        int standbys = orElse(root.get(STANDBY_REPLICAS), 1);
+        Duration commit = root.get(COMMIT_INTERVAL);
 
         Map<WindowSize, WindowSettings> windows = new EnumMap<>(WindowSize.class);
         for (WindowSize size : WindowSize.values()) {
-            WindowSettings d = DEFAULT_WINDOWS.get(size);
-            Duration grace = r.duration("windows." + size.label() + ".grace", d.grace(), Duration.ZERO);
-            Duration retention = r.duration("windows." + size.label() + ".retention", d.retention(), Duration.ofMillis(1));
+            Duration grace = root.get(GRACE.get(size));
+            Duration retention = root.get(RETENTION.get(size));
             if (grace != null && retention != null && retention.compareTo(size.length().plus(grace)) < 0) {
-                problems.add("windows." + size.label() + ".retention", retention.toString(),
-                        "is shorter than the window plus its grace (" + size.length().plus(grace) + "); windows would vanish before they close");
-            }
-            if (grace != null && retention != null) {
+                root.problem(RETENTION.get(size), retention, "is shorter than the window plus its grace ("
+                        + Durations.format(size.length().plus(grace)) + "); windows would vanish before they close");
+            } else if (grace != null && retention != null) {
                 windows.put(size, new WindowSettings(grace, retention));
             }
         }
-        String emit = r.string("windows.emit", "final", "final|updates", "must be final (each window written once, after its"
-                + " grace) or updates (written on every change)");
-        boolean emitUpdates = "updates".equals(emit);
-        Duration staleAfter = r.duration("staleness.after", Duration.ofMinutes(2), Duration.ofMillis(1));
-        Duration staleCheck = r.duration("staleness.checkInterval", Duration.ofSeconds(5), Duration.ofMillis(10));
-        Duration tenantInterval = r.duration("tenantSummary.interval", Duration.ofSeconds(1), Duration.ofMillis(10));
-        double hysteresis = r.decimal("alerts.hysteresis", 0.1, 0.0, 0.99);
-        Duration history = r.duration("alerts.historyRetention", Duration.ofHours(24), Duration.ofMinutes(1));
-        List<AlertRule> rules = r.rules("alerts.rules", hysteresis);
+        boolean emitUpdates = "updates".equals(root.get(WINDOWS_EMIT));
+        Duration staleAfter = root.get(STALE_AFTER);
+        Duration staleCheck = root.get(STALE_CHECK_INTERVAL);
+        Duration tenantInterval = root.get(TENANT_SUMMARY_INTERVAL);
+        double hysteresis = orElse(root.get(ALERT_HYSTERESIS), 0.1);
+        Duration history = root.get(ALERT_HISTORY_RETENTION);
+        List<AlertRule> rules = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigSection item : root.items(ALERT_RULES.name())) {
+            AlertRule rule = rule(item, hysteresis, names);
+            if (rule != null) {
+                rules.add(rule);
+            }
+        }
 
-        String httpHost = r.string("http.host", "127.0.0.1", "\\S+", "must not be blank; use 127.0.0.1 or 0.0.0.0");
-        int httpPort = r.integer("http.port", 9402, 0, 65535);
-        String advertised = r.string("http.advertisedHost", null, "[^\\s:/]+", "must be a host name or address without port or scheme");
-        if (advertised == null && r.has("http.advertisedHost")) {
-            advertised = "invalid";
+        String httpHost = root.get(HTTP_HOST);
+        int httpPort = orElse(root.get(HTTP_PORT), 9402);
+        String advertised = root.get(ADVERTISED_HOST);
+        if (advertised == null && !root.isSet(ADVERTISED_HOST) && ("0.0.0.0".equals(httpHost) || "::".equals(httpHost))) {
+            problems.add(root.where(ADVERTISED_HOST), null, "is required when " + HTTP_HOST.name() + " is " + httpHost
+                    + ": other instances forward queries to it (application.server); give this machine's name or address"
+                    + " (or set " + ADVERTISED_HOST.envVar() + ")");
         }
-        if (advertised == null) {
-            if ("0.0.0.0".equals(httpHost) || "::".equals(httpHost)) {
-                problems.add("http.advertisedHost", null, "is required when http.host is " + httpHost
-                        + ": other instances forward queries to it (application.server); give this machine's name or address");
-            }
-            advertised = httpHost;
-        }
-        List<String> cors = r.list("http.corsOrigins");
-        for (String origin : cors) {
-            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-                problems.add("http.corsOrigins", origin, "is not an origin; write scheme://host[:port] without a path, or '*'");
-            }
-        }
-        Duration forward = r.duration("http.forwardTimeout", Duration.ofSeconds(5), Duration.ofMillis(10));
-        String opsHost = r.string("ops.host", "127.0.0.1", "\\S+", "must not be blank; use 127.0.0.1 or 0.0.0.0");
-        int opsPort = r.integer("ops.port", 9403, -1, 65535);
-        boolean dashboard = r.bool("dashboard.enabled", true);
+        List<String> cors = root.get(CORS_ORIGINS);
+        Duration forward = root.get(FORWARD_TIMEOUT);
+        String opsHost = root.get(OPS_HOST);
+        int opsPort = orElse(root.get(OPS_PORT), 9403);
+        boolean dashboard = orElse(root.get(DASHBOARD_ENABLED), true);
         problems.throwIfAny();
-        return new AggregatorConfig(applicationId, instanceId, bootstrap, prefix, kafkaProps, outputPartitions, registry, registryProps,
-                Path.of(stateDirText), threads, standbys, commit, windows, emitUpdates, staleAfter, staleCheck, tenantInterval, hysteresis, history,
-                rules, httpHost, httpPort, advertised, cors, forward, opsHost, opsPort, dashboard);
+        return new AggregatorConfig(applicationId, instanceId == null ? defaultInstanceId() : instanceId, bootstrap, prefix, kafkaProps,
+                outputPartitions, registry, registryProps,
+                stateDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "switchboard-aggregator") : stateDir, threads,
+                standbys, commit, windows, emitUpdates, staleAfter, staleCheck, tenantInterval, hysteresis, history, rules, httpHost,
+                httpPort, advertised == null ? httpHost : advertised, cors, forward, opsHost, opsPort, dashboard);
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 
     /** A copy with another instance id, state directory and ports (several instances in one JVM). */
@@ -342,339 +538,108 @@ public record AggregatorConfig(
         return ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     }
 
-    /**
-     * Parses a duration: ISO-8601 ({@code PT2M}, {@code P1D}) or a number with unit ms, s, m, h, d
-     * ({@code 90s}, {@code 2m}). Returns null when the text is neither.
-     */
-    public static Duration parseDuration(String text) {
-        String t = text.trim();
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+    /** The aggregator's reading of one rule of {@code aggregator.alerts.rules}, or null (and problems recorded). */
+    private static AlertRule rule(ConfigSection item, double hysteresis, Set<String> names) {
+        item.rejectUnknownKeys(RULE_KEYS, List.of(), "is not a rule key (rule keys: name, kind, threshold, clear, severity, queues, tenants)");
+        String name = item.get(RULE_NAME);
+        if (name != null && !names.add(name)) {
+            item.problem(RULE_NAME, name, "is used by another rule; rule names must be unique");
         }
-        try {
-            return Duration.parse(t.toUpperCase(Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException e) {
+        AlertRule.Kind kind = item.get(RULE_KIND);
+        String severity = item.get(RULE_SEVERITY);
+        List<String> queues = item.get(RULE_QUEUES);
+        List<String> tenants = item.get(RULE_TENANTS);
+        if (kind == null) {
             return null;
         }
-    }
-
-    /** Nested maps to dotted keys; lists and the free-form maps (properties) stay values. */
-    private static Map<String, Object> flatten(Map<String, ?> section) {
-        Map<String, Object> flat = new LinkedHashMap<>();
-        flatten("", section, flat);
-        return flat;
-    }
-
-    private static void flatten(String prefix, Map<String, ?> map, Map<String, Object> flat) {
-        for (Map.Entry<String, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> nested && !key.endsWith("properties")) {
-                @SuppressWarnings("unchecked")
-                Map<String, ?> m = (Map<String, ?>) nested;
-                flatten(key + ".", m, flat);
-            } else {
-                flat.put(key, v);
-            }
+        Double threshold = kind == AlertRule.Kind.NO_AGENT_AVAILABLE && !item.isSet(RULE_THRESHOLD) ? Double.valueOf(1)
+                : number(item, RULE_THRESHOLD, kind, true);
+        Double clear = item.isSet(RULE_CLEAR) ? number(item, RULE_CLEAR, kind, false) : null;
+        if (threshold == null) {
+            return null;
         }
-    }
-
-    /** Reads dotted keys, recording problems. */
-    private static final class Reader {
-
-        private final Map<String, Object> flat;
-        private final ConfigProblems problems;
-
-        Reader(Map<String, Object> flat, ConfigProblems problems) {
-            this.flat = flat;
-            this.problems = problems;
+        if (kind == AlertRule.Kind.SERVICE_LEVEL_BELOW && (threshold <= 0 || threshold > 100)) {
+            item.problem(RULE_THRESHOLD, item.get(RULE_THRESHOLD), "is a percentage: give a number in (0, 100]");
+            return null;
         }
-
-        boolean has(String key) {
-            Object v = flat.get(key);
-            return v != null && !String.valueOf(v).isBlank();
-        }
-
-        void checkUnknown() {
-            Set<String> known = new HashSet<>();
-            for (Key k : KEYS) {
-                if (k.name().startsWith("windows.<size>.")) {
-                    for (WindowSize s : WindowSize.values()) {
-                        known.add(k.name().replace("<size>", s.label()));
-                    }
-                } else {
-                    known.add(k.name());
-                }
-            }
-            for (String key : flat.keySet()) {
-                String k = key;
-                if (k.startsWith("kafka.properties.")) {
-                    k = "kafka.properties";
-                } else if (k.startsWith("schemaRegistry.properties.")) {
-                    k = "schemaRegistry.properties";
-                }
-                if (!known.contains(k)) {
-                    String hint = key.startsWith("windows.") ? "window keys are windows.<1m|15m|1h>.<grace|retention>"
-                            : "see docs/aggregator.md for the keys of the aggregator section";
-                    problems.add(key, null, "is not a key; " + hint);
-                }
-            }
-        }
-
-        private String text(String key) {
-            Object v = flat.get(key);
-            if (v == null) {
-                return null;
-            }
-            if (v instanceof Map<?, ?> || v instanceof List<?>) {
-                problems.add(key, null, "must be a single value, not a " + (v instanceof List<?> ? "list" : "mapping"));
-                return null;
-            }
-            String s = String.valueOf(v).trim();
-            return s.isEmpty() ? null : s;
-        }
-
-        String string(String key, String dflt, String regex, String problem) {
-            String v = text(key);
-            if (v == null) {
-                if (dflt == null && !key.equals("http.advertisedHost")) {
-                    problems.add(key, null, "is required (" + doc(key) + ")");
-                }
-                return dflt;
-            }
-            if (regex != null && !v.matches(regex)) {
-                problems.add(key, v, problem);
-                return null;
-            }
-            return v;
-        }
-
-        int integer(String key, int dflt, int min, int max) {
-            String v = text(key);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                int n = Integer.parseInt(v);
-                if (n < min || n > max) {
-                    problems.add(key, v, "must be between " + min + " and " + max);
-                    return dflt;
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(key, v, "is not a whole number");
-                return dflt;
-            }
-        }
-
-        double decimal(String key, double dflt, double min, double max) {
-            String v = text(key);
-            if (v == null) {
-                return dflt;
-            }
-            try {
-                double d = Double.parseDouble(v);
-                if (Double.isNaN(d) || d < min || d > max) {
-                    problems.add(key, v, "must be between " + min + " and " + max);
-                    return dflt;
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                problems.add(key, v, "is not a number");
-                return dflt;
-            }
-        }
-
-        boolean bool(String key, boolean dflt) {
-            String v = text(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            problems.add(key, v, "must be true or false");
-            return dflt;
-        }
-
-        Duration duration(String key, Duration dflt, Duration min) {
-            String v = text(key);
-            if (v == null) {
-                return dflt;
-            }
-            Duration d = parseDuration(v);
-            if (d == null) {
-                problems.add(key, v, "is not a duration; write 90s, 2m, 1h, 1d or ISO-8601 such as PT2M");
-                return null;
-            }
-            if (d.compareTo(min) < 0) {
-                problems.add(key, v, "must be at least " + min);
-                return null;
-            }
-            return d;
-        }
-
-        Map<String, String> map(String key) {
-            Map<String, String> out = new LinkedHashMap<>();
-            Object v = flat.get(key);
-            if (v instanceof Map<?, ?> m) {
-                m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));
-            } else if (v != null) {
-                problems.add(key, null, "must be a mapping of property names to values");
-            }
-            String dotted = key + ".";
-            flat.forEach((k, val) -> {
-                if (k.startsWith(dotted)) {
-                    out.put(k.substring(dotted.length()), String.valueOf(val));
-                }
+        double c = clear != null ? clear : AlertRule.defaultClear(kind, threshold, hysteresis);
+        boolean clearOnSafeSide = switch (kind) {
+            case WAITING_ABOVE, LONGEST_WAIT_ABOVE -> c <= threshold;
+            case SERVICE_LEVEL_BELOW -> c >= threshold;
+            case NO_AGENT_AVAILABLE -> c >= 1;
+            case STALE -> true;
+        };
+        if (!clearOnSafeSide) {
+            item.problem(RULE_CLEAR, item.get(RULE_CLEAR), switch (kind) {
+                case SERVICE_LEVEL_BELOW -> "must be at or above the threshold (" + threshold + "), or the rule would never clear";
+                case NO_AGENT_AVAILABLE -> "is the number of available agents that clears the rule; give 1 or more";
+                default -> "must be at or below the threshold (" + threshold + "), or the rule would never clear";
             });
-            return out;
+            return null;
         }
-
-        List<String> list(String key) {
-            Object v = flat.get(key);
-            List<String> out = new ArrayList<>();
-            if (v == null) {
-                return out;
-            }
-            if (v instanceof List<?> l) {
-                l.forEach(x -> out.add(String.valueOf(x).trim()));
-            } else {
-                for (String s : String.valueOf(v).split(",")) {
-                    if (!s.isBlank()) {
-                        out.add(s.trim());
-                    }
-                }
-            }
-            return out;
+        if (name == null || severity == null || queues == null || tenants == null) {
+            return null;
         }
+        return new AlertRule(name, kind, threshold, c, severity, queues, tenants);
+    }
 
-        List<AlertRule> rules(String key, double hysteresis) {
-            Object v = flat.get(key);
-            List<AlertRule> rules = new ArrayList<>();
-            if (v == null) {
-                return rules;
-            }
-            if (!(v instanceof List<?> list)) {
-                problems.add(key, null, "must be a list of rules, each a mapping with name, kind and threshold");
-                return rules;
-            }
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < list.size(); i++) {
-                String at = key + "[" + i + "]";
-                if (!(list.get(i) instanceof Map<?, ?> m)) {
-                    problems.add(at, null, "must be a mapping with name, kind and threshold");
-                    continue;
-                }
-                for (Object k : m.keySet()) {
-                    if (!Set.of("name", "kind", "threshold", "clear", "severity", "queues", "tenants").contains(String.valueOf(k))) {
-                        problems.add(at + "." + k, null, "is not a rule key; rule keys are name, kind, threshold, clear, severity, queues, tenants");
-                    }
-                }
-                String name = m.get("name") == null ? null : String.valueOf(m.get("name")).trim();
-                if (name == null || name.isEmpty()) {
-                    problems.add(at + ".name", null, "is required: the rule's name, shown in alerts (e.g. long-wait)");
-                } else if (!names.add(name)) {
-                    problems.add(at + ".name", name, "is used by another rule; rule names must be unique");
-                }
-                String kindText = m.get("kind") == null ? null : String.valueOf(m.get("kind"));
-                AlertRule.Kind kind = AlertRule.Kind.parse(kindText).orElse(null);
-                if (kind == null) {
-                    problems.add(at + ".kind", kindText, "must be one of waiting-above, longest-wait-above, service-level-below,"
-                            + " no-agent-available, stale");
-                }
-                Double threshold = kind == null ? null
-                        : kind == AlertRule.Kind.NO_AGENT_AVAILABLE && m.get("threshold") == null ? Double.valueOf(1)
-                        : number(at + ".threshold", m.get("threshold"), kind, true);
-                Double clear = kind == null || m.get("clear") == null ? null : number(at + ".clear", m.get("clear"), kind, false);
-                String severity = m.get("severity") == null ? "WARNING" : String.valueOf(m.get("severity")).trim().toUpperCase(Locale.ROOT);
-                if (!AlertRule.SEVERITIES.contains(severity)) {
-                    problems.add(at + ".severity", severity, "must be INFO, WARNING or CRITICAL");
-                }
-                List<String> queues = strings(at + ".queues", m.get("queues"));
-                List<String> tenants = strings(at + ".tenants", m.get("tenants"));
-                if (kind != null && threshold != null) {
-                    if (kind == AlertRule.Kind.SERVICE_LEVEL_BELOW && (threshold <= 0 || threshold > 100)) {
-                        problems.add(at + ".threshold", String.valueOf(threshold), "is a percentage: give a number in (0, 100]");
-                        continue;
-                    }
-                    double c = clear != null ? clear : AlertRule.defaultClear(kind, threshold, hysteresis);
-                    boolean clearOnSafeSide = switch (kind) {
-                        case WAITING_ABOVE, LONGEST_WAIT_ABOVE -> c <= threshold;
-                        case SERVICE_LEVEL_BELOW -> c >= threshold;
-                        case NO_AGENT_AVAILABLE -> c >= 1;
-                        case STALE -> true;
-                    };
-                    if (!clearOnSafeSide) {
-                        problems.add(at + ".clear", String.valueOf(clear), switch (kind) {
-                            case SERVICE_LEVEL_BELOW -> "must be at or above the threshold (" + threshold + "), or the rule would never clear";
-                            case NO_AGENT_AVAILABLE -> "is the number of available agents that clears the rule; give 1 or more";
-                            default -> "must be at or below the threshold (" + threshold + "), or the rule would never clear";
-                        });
-                        continue;
-                    }
-                    if (name != null && !name.isEmpty()) {
-                        rules.add(new AlertRule(name, kind, threshold, c, severity, queues, tenants));
-                    }
-                }
-            }
-            return rules;
+    /** A threshold or clear level: a duration (in ms) for the duration kinds, else a number of 0 or more. */
+    private static Double number(ConfigSection item, ConfigKey<String> key, AlertRule.Kind kind, boolean required) {
+        String text = required ? item.require(key) : item.get(key);
+        if (text == null) {
+            return null;
         }
-
-        private Double number(String key, Object raw, AlertRule.Kind kind, boolean required) {
-            if (raw == null || String.valueOf(raw).isBlank()) {
-                if (required) {
-                    problems.add(key, null, "is required: " + (kind.durationThreshold() ? "a duration such as 2m or 90s"
-                            : kind == AlertRule.Kind.SERVICE_LEVEL_BELOW ? "a percentage such as 80" : "a number"));
-                }
-                return null;
-            }
-            String t = String.valueOf(raw).trim();
-            if (kind.durationThreshold()) {
-                Duration d = parseDuration(t);
-                if (d == null || d.isNegative() || d.isZero()) {
-                    problems.add(key, t, "is not a positive duration; write 90s, 2m or PT2M");
-                    return null;
-                }
-                return (double) d.toMillis();
-            }
+        if (kind.durationThreshold()) {
             try {
-                double d = Double.parseDouble(t);
-                if (Double.isNaN(d) || d < 0) {
-                    problems.add(key, t, "must be a number of 0 or more");
-                    return null;
+                Duration d = Durations.parse(text);
+                if (!d.isNegative() && !d.isZero()) {
+                    return (double) d.toMillis();
                 }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            item.problem(key, text, "is not a positive duration for a " + ConfigType.configName(kind) + " rule; write 90s, 2m or PT2M");
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(text);
+            if (!Double.isNaN(d) && d >= 0) {
                 return d;
-            } catch (NumberFormatException e) {
-                problems.add(key, t, "is not a number");
-                return null;
             }
+            item.problem(key, text, "must be a number of 0 or more");
+        } catch (NumberFormatException e) {
+            item.problem(key, text, "is not a number" + (kind == AlertRule.Kind.SERVICE_LEVEL_BELOW ? "; give a percentage such as 80" : ""));
         }
+        return null;
+    }
 
-        private List<String> strings(String key, Object raw) {
-            if (raw == null) {
-                return List.of();
+    /** Nested maps (as parsed from YAML) with dotted keys ({@code aggregator.http.port}) expanded into mappings. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> expand(Map<String, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : map.entrySet()) {
+            Object v = e.getValue() instanceof Map<?, ?> m && !e.getKey().endsWith("properties") ? expand((Map<String, ?>) m) : e.getValue();
+            String[] parts = e.getKey().split("\\.");
+            boolean properties = false;
+            Map<String, Object> at = out;
+            int last = parts.length - 1;
+            for (int i = 0; i < last; i++) {
+                if (parts[i].equals("properties")) { // a Kafka/registry property name keeps its dots
+                    properties = true;
+                    last = i;
+                    break;
+                }
+                at = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<String, Object>());
             }
-            if (raw instanceof List<?> l) {
-                return l.stream().map(x -> String.valueOf(x).trim()).toList();
+            if (properties) {
+                Map<String, Object> props = (Map<String, Object>) at.computeIfAbsent("properties", k -> new LinkedHashMap<String, Object>());
+                props.put(String.join(".", java.util.Arrays.copyOfRange(parts, last + 1, parts.length)), v);
+            } else if (v instanceof Map<?, ?> m && at.get(parts[last]) instanceof Map<?, ?> existing) {
+                ((Map<String, Object>) existing).putAll((Map<String, Object>) m);
+            } else {
+                at.put(parts[last], v);
             }
-            String s = String.valueOf(raw).trim();
-            if (s.isEmpty()) {
-                return List.of();
-            }
-            return List.of(s.split("\\s*,\\s*"));
         }
-
-        private static String doc(String key) {
-            return KEYS.stream().filter(k -> k.name().equals(key)).map(Key::doc).findFirst().orElse("");
-        }
+        return out;
     }
 }

@@ -43,14 +43,14 @@ class AggregatorConfigTest {
     @Test
     void nestedAndDottedKeysReadTheSame() {
         Map<String, Object> nested = minimal();
-        nested.put("windows", Map.of("1m", Map.of("grace", "30s", "retention", "PT3H")));
-        nested.put("alerts", Map.of("rules", List.of(Map.of("name", "lw", "kind", "longest-wait-above", "threshold", "2m"))));
+        nested.put("aggregator", Map.of("windows", Map.of("1m", Map.of("grace", "30s", "retention", "PT3H")),
+                "alerts", Map.of("rules", List.of(Map.of("name", "lw", "kind", "longest-wait-above", "threshold", "2m")))));
         Map<String, Object> dotted = new LinkedHashMap<>();
         dotted.put("kafka.bootstrapServers", "localhost:9092");
         dotted.put("schemaRegistry.url", "http://localhost:8081");
-        dotted.put("windows.1m.grace", "30s");
-        dotted.put("windows.1m.retention", "PT3H");
-        dotted.put("alerts.rules", List.of(Map.of("name", "lw", "kind", "longest-wait-above", "threshold", "2m")));
+        dotted.put("aggregator.windows.1m.grace", "30s");
+        dotted.put("aggregator.windows.1m.retention", "PT3H");
+        dotted.put("aggregator.alerts.rules", List.of(Map.of("name", "lw", "kind", "longest-wait-above", "threshold", "2m")));
         AggregatorConfig a = AggregatorConfig.fromMap(nested);
         AggregatorConfig b = AggregatorConfig.fromMap(dotted);
         assertThat(a.windows()).isEqualTo(b.windows());
@@ -64,39 +64,94 @@ class AggregatorConfigTest {
 
     @Test
     void everyProblemIsReportedAtOnceWithKeyValueAndFix() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kafka", Map.of("bootstrapServers", "localhost"));
-        m.put("streams", Map.of("threads", "zero"));
-        m.put("windows", Map.of("1m", Map.of("grace", "soon", "retention", "30s"), "5m", Map.of("grace", "1m")));
-        m.put("http", Map.of("host", "0.0.0.0", "corsOrigins", List.of("https://ok.example.com", "wallboard.example.com/x")));
-        m.put("alerts", Map.of("rules", List.of(
-                Map.of("name", "a", "kind", "waiting-above", "threshold", "10", "clear", "12"),
-                Map.of("name", "a", "kind", "queue-too-long", "threshold", "1"),
-                Map.of("kind", "service-level-below", "threshold", "180"))));
-        m.put("colour", "blue");
-
-        assertThatThrownBy(() -> AggregatorConfig.fromMap(m, "switchboard.yaml"))
+        String yaml = """
+                kafka: {bootstrapServers: localhost}
+                aggregator:
+                  streams: {threads: zero}
+                  windows:
+                    1m: {grace: soon, retention: 30s}
+                    5m: {grace: 1m}
+                  http: {host: 0.0.0.0, corsOrigins: ["https://ok.example.com", "wallboard.example.com/x"]}
+                  alerts:
+                    rules:
+                      - {name: a, kind: waiting-above, threshold: 10, clear: 12}
+                      - {name: a, kind: queue-too-long, threshold: 1}
+                      - {kind: service-level-below, threshold: 180}
+                      - {name: b, kind: stale, treshold: 2m}
+                  colour: blue
+                """;
+        assertThatThrownBy(() -> AggregatorConfig.parse(yaml, "switchboard.yaml", Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
                     List<String> keys = e.problems().stream().map(ConfigProblem::key).toList();
-                    assertThat(keys).contains("kafka.bootstrapServers", "schemaRegistry.url", "streams.threads", "windows.1m.grace",
-                            "windows.5m.grace", "http.advertisedHost", "http.corsOrigins", "alerts.rules[0].clear",
-                            "alerts.rules[1].name", "alerts.rules[1].kind", "alerts.rules[2].name", "alerts.rules[2].threshold",
-                            "colour");
+                    assertThat(keys).contains("kafka.bootstrapServers", "schemaRegistry.url", "aggregator.streams.threads",
+                            "aggregator.windows.1m.grace", "aggregator.windows.5m", "aggregator.http.advertisedHost",
+                            "aggregator.http.corsOrigins", "aggregator.alerts.rules[0].clear", "aggregator.alerts.rules[1].name",
+                            "aggregator.alerts.rules[1].kind", "aggregator.alerts.rules[2].name", "aggregator.alerts.rules[2].threshold",
+                            "aggregator.alerts.rules[3].treshold", "aggregator.alerts.rules[3].threshold", "aggregator.colour");
                     assertThat(e.getMessage()).startsWith(e.problems().size() + " problems in switchboard.yaml")
                             .contains("kafka.bootstrapServers = localhost: is not a host:port[,host:port] list")
-                            .contains("windows.1m.grace = soon: is not a duration; write 90s, 2m, 1h, 1d or ISO-8601 such as PT2M")
-                            .contains("http.corsOrigins = wallboard.example.com/x: is not an origin")
-                            .contains("alerts.rules[0].clear = 12.0: must be at or below the threshold (10.0), or the rule would never clear")
-                            .contains("alerts.rules[1].kind = queue-too-long: must be one of waiting-above");
+                            .contains("aggregator.windows.1m.grace = soon: is not")
+                            .contains("wallboard.example.com/x, which is not an origin")
+                            .contains("aggregator.alerts.rules[0].clear = 12: must be at or below the threshold (10.0), or the rule would never clear")
+                            .contains("aggregator.alerts.rules[1].kind = queue-too-long: must be one of waiting-above")
+                            .contains("(did you mean threshold?)");
                 });
+    }
+
+    @Test
+    void everyOwnKeyHasAnEnvironmentVariableThatOverridesTheFile() {
+        AggregatorConfig c = AggregatorConfig.parse("""
+                kafka: {bootstrapServers: "localhost:9092"}
+                schemaRegistry: {url: "http://localhost:8081"}
+                aggregator:
+                  http: {port: 9402}
+                  windows: {15m: {grace: 5m}}
+                """, "switchboard.yaml", Map.of("SWITCHBOARD_AGGREGATOR_HTTP_PORT", "9500",
+                "SWITCHBOARD_AGGREGATOR_WINDOWS_15M_GRACE", "7m", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "SWITCHBOARD_AGGREGATOR_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "20000",
+                "SWITCHBOARD_AGGREGATOR_APPLICATION_ID", "agg-2"));
+        assertThat(c.httpPort()).isEqualTo(9500);
+        assertThat(c.grace(WindowSize.FIFTEEN_MINUTES)).isEqualTo(Duration.ofMinutes(7));
+        assertThat(c.bootstrapServers()).isEqualTo("broker:9093");
+        assertThat(c.kafkaProperties()).containsEntry("session.timeout.ms", "20000");
+        assertThat(c.applicationId()).isEqualTo("agg-2");
+        for (var key : AggregatorConfig.ownKeys()) {
+            if (!key.name().contains("[]") && !key.name().equals("aggregator.alerts.rules")) {
+                assertThat(key.envVar()).as(key.name()).startsWith("SWITCHBOARD_AGGREGATOR_");
+                assertThat(key.doc()).as(key.name()).isNotBlank();
+            }
+        }
+        assertThat(AggregatorConfig.reference()).contains("aggregator.windows.1m.grace", "SWITCHBOARD_AGGREGATOR_WINDOWS_1M_GRACE",
+                "kafka.bootstrapServers", "SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    @Test
+    void aggregatorKeysAtTheTopOfTheFileAreNotSilentlyIgnored() {
+        Map<String, Object> m = minimal();
+        m.put("applicationId", "agg");
+        m.put("http", Map.of("port", "0"));
+        assertThatThrownBy(() -> AggregatorConfig.fromMap(m))
+                .hasMessageContaining("applicationId: is not a top-level section; it is a key of the aggregator: section")
+                .hasMessageContaining("http: is not a top-level section");
+    }
+
+    @Test
+    void kafkaInsideTheAggregatorSectionSaysWhereItMoved() {
+        assertThatThrownBy(() -> AggregatorConfig.parse("""
+                kafka: {bootstrapServers: "localhost:9092"}
+                schemaRegistry: {url: "http://localhost:8081"}
+                aggregator:
+                  kafka: {outputPartitions: 6}
+                """, "switchboard.yaml", Map.of()))
+                .hasMessageContaining("aggregator.kafka: is read from the top-level kafka: and schemaRegistry: sections");
     }
 
     @Test
     void retentionShorterThanWindowPlusGraceIsRejected() {
         Map<String, Object> m = minimal();
-        m.put("windows", Map.of("15m", Map.of("grace", "10m", "retention", "20m")));
+        m.put("aggregator", Map.of("windows", Map.of("15m", Map.of("grace", "10m", "retention", "20m"))));
         assertThatThrownBy(() -> AggregatorConfig.fromMap(m))
-                .hasMessageContaining("windows.15m.retention = PT20M: is shorter than the window plus its grace (PT25M)");
+                .hasMessageContaining("aggregator.windows.15m.retention = 20m: is shorter than the window plus its grace (25m)");
     }
 
     @Test
@@ -112,19 +167,10 @@ class AggregatorConfigTest {
     }
 
     @Test
-    void durationsAcceptShortAndIsoForms() {
-        assertThat(AggregatorConfig.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(AggregatorConfig.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(AggregatorConfig.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
-        assertThat(AggregatorConfig.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(AggregatorConfig.parseDuration("soon")).isNull();
-    }
-
-    @Test
     void toStringMasksCredentials() {
         Map<String, Object> m = minimal();
         m.put("kafka", Map.of("bootstrapServers", "localhost:9092", "properties", Map.of("sasl.jaas.config", "secret-stuff")));
-        m.put("schemaRegistry", Map.of("url", "http://localhost:8081", "properties", Map.of("basic.auth.user.info", "u:p")));
+        m.put("aggregator", Map.of("schemaRegistry", Map.of("properties", Map.of("basic.auth.user.info", "u:p"))));
         String text = AggregatorConfig.fromMap(m).toString();
         assertThat(text).doesNotContain("secret-stuff").doesNotContain("u:p").contains("sasl.jaas.config=****");
     }

@@ -74,21 +74,21 @@ final class AggregatorFixture implements AutoCloseable {
     /** The aggregator section for one instance. */
     Map<String, Object> section(String instance, Path stateDir) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applicationId", prefix + "-aggregator");
-        m.put("instanceId", instance);
+        m.put("aggregator.applicationId", prefix + "-aggregator");
+        m.put("aggregator.instanceId", instance);
         m.put("kafka.bootstrapServers", broker.bootstrapServers());
         m.put("kafka.topicPrefix", prefix);
         m.put("kafka.properties", Map.of("session.timeout.ms", "10000", "heartbeat.interval.ms", "1000",
                 "metadata.max.age.ms", "1000"));
         m.put("schemaRegistry.url", "http://127.0.0.1:" + registryPort);
         // the aggregator's registry client stays its own (no cache shared with the test's producer)
-        m.put("schemaRegistry.properties", Map.of("max.retries", "1", "retries.wait.ms", "100", "http.connect.timeout.ms", "2000"));
-        m.put("streams.stateDir", stateDir.toString());
-        m.put("streams.commitInterval", "100ms");
-        m.put("tenantSummary.interval", "200ms");
-        m.put("staleness.checkInterval", "1s");
-        m.put("http.port", "0");
-        m.put("ops.port", "0");
+        m.put("aggregator.schemaRegistry.properties", Map.of("max.retries", "1", "retries.wait.ms", "100", "http.connect.timeout.ms", "2000"));
+        m.put("aggregator.streams.stateDir", stateDir.toString());
+        m.put("aggregator.streams.commitInterval", "100ms");
+        m.put("aggregator.tenantSummary.interval", "200ms");
+        m.put("aggregator.staleness.checkInterval", "1s");
+        m.put("aggregator.http.port", "0");
+        m.put("aggregator.ops.port", "0");
         return m;
     }
 
@@ -115,8 +115,13 @@ final class AggregatorFixture implements AutoCloseable {
 
     /** Sends raw bytes (poison). */
     void sendRaw(String key, byte[] value) {
+        sendRawTo(prefix + ".queue-stats", key, value);
+    }
+
+    /** Sends raw bytes to any topic (poison on an internal or output topic). */
+    void sendRawTo(String topic, String key, byte[] value) {
         try {
-            producer().send(new ProducerRecord<>(prefix + ".queue-stats", key, value)).get();
+            producer().send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send", e);
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.aggregate.AggregatorFixture.Reply;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
 import io.switchboard.aggregate.query.OpenApiValidator;
 import io.switchboard.aggregate.query.QueryApi;
 import io.switchboard.events.poll.QueueStat;
@@ -61,9 +61,9 @@ class AggregatorIT {
     void answersQueriesFromItsStoresAndWritesEveryOutputTopic() {
         try (AggregatorFixture f = new AggregatorFixture(broker, 3)) {
             Map<String, Object> section = f.section("solo", dir.resolve("solo"));
-            section.put("alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "8"))));
-            section.put("http.corsOrigins", List.of("https://wallboard.example.com"));
-            section.put("windows.emit", "updates"); // windows on their topics as they change (final emission: WindowEmitTopologyTest)
+            section.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "8"))));
+            section.put("aggregator.http.corsOrigins", List.of("https://wallboard.example.com"));
+            section.put("aggregator.windows.emit", "updates"); // windows on their topics as they change (final emission: WindowEmitTopologyTest)
             Aggregator a = f.start(section);
             int port = a.httpPort();
             await().atMost(WAIT).until(a::isReady);
@@ -171,21 +171,31 @@ class AggregatorIT {
             f.sendRaw("genesys-eu/q-9", notAvro);
             f.sendRaw("genesys-eu/q-8", unknownId);
             f.send(Stats.observation("genesys-eu", "q-7", T0).setIntervalStart(T0).setPolledAt(Instant.now()).build()); // no intervalEnd
+            // the aggregator's other input topics: its tenant repartition topic (own codec) and, for the live feed,
+            // the snapshot topic it reads back
+            byte[] notAPartial = {1, 2, 3};
+            f.sendRawTo(f.prefix + "-aggregator-" + AggregatorTopology.TENANT_REPARTITION + "-repartition", "poison-tenant", notAPartial);
+            f.sendRawTo(f.prefix + ".dashboard.queue-snapshots", "genesys-eu/q-6", notAvro);
             f.send(obs("genesys-eu", "q-1", T0, "voice", 2, 1_000, 1));
 
             // the dead-letter topic has several partitions: order only holds per key
             Map<String, ConsumerRecord<byte[], byte[]>> dead = new java.util.HashMap<>();
-            f.read(f.prefix + ".dead-letters", 3).forEach(r -> dead.put(new String(r.key(), StandardCharsets.UTF_8), r));
-            assertThat(dead).containsOnlyKeys("genesys-eu/q-9", "genesys-eu/q-8", "genesys-eu/q-7");
+            f.read(f.prefix + ".dead-letters", 4).forEach(r -> dead.put(new String(r.key(), StandardCharsets.UTF_8), r));
+            assertThat(dead).containsOnlyKeys("genesys-eu/q-9", "genesys-eu/q-8", "genesys-eu/q-7", "poison-tenant");
+            assertThat(dead.get("poison-tenant").value()).isEqualTo(notAPartial);
+            assertThat(new String(dead.get("poison-tenant").headers().lastHeader(DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)
+                    .value(), StandardCharsets.UTF_8)).contains("does not decode");
             assertThat(dead.get("genesys-eu/q-9").value()).isEqualTo(notAvro);
             assertThat(dead.get("genesys-eu/q-8").value()).isEqualTo(unknownId);
-            assertThat(new String(dead.get("genesys-eu/q-9").headers().lastHeader(DeadLetterHandler.HEADER_MESSAGE).value(),
+            assertThat(new String(dead.get("genesys-eu/q-9").headers().lastHeader(DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE).value(),
                     StandardCharsets.UTF_8)).contains("magic byte");
-            assertThat(new String(dead.get("genesys-eu/q-7").headers().lastHeader(DeadLetterHandler.HEADER_EXCEPTION).value(),
+            assertThat(new String(dead.get("genesys-eu/q-7").headers().lastHeader(DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION).value(),
                     StandardCharsets.UTF_8)).isEqualTo(InvalidQueueStatException.class.getName());
             await().atMost(WAIT).untilAsserted(() -> assertThat(f.get(a.httpPort(), "/api/queues/genesys-eu/q-1").status()).isEqualTo(200));
-            assertThat(a.metrics().deadLetteredCount()).isEqualTo(3);
-            assertThat(a.isReady()).isTrue();
+            assertThat(a.metrics().deadLetteredCount()).isEqualTo(4);
+            assertThat(a.isReady()).as("the live feed skipped the unreadable snapshot and reads on").isTrue();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(f.get(a.httpPort(), "/api/tenants/genesys-eu").status())
+                    .as("tenant summaries flow on").isEqualTo(200));
         }
     }
 

@@ -44,7 +44,7 @@ class DashboardIT {
                 + ": install it (apt-get install -y chromium) or point -Dswitchboard.chromium at one to run the dashboard test");
         try (AggregatorFixture f = new AggregatorFixture(broker, 2)) {
             Map<String, Object> section = f.section("dash", dir.resolve("state"));
-            section.put("alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "5"))));
+            section.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "5"))));
             Aggregator a = f.start(section);
             await().atMost(WAIT).until(a::isReady);
             for (int m = 0; m < 5; m++) { // a few minutes of history for the chart

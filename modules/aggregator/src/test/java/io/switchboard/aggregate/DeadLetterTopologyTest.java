@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.ReplaceThreadOnRetriableFailure;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.registry.SchemaRegistryUnavailableException;
 
@@ -68,6 +70,20 @@ class DeadLetterTopologyTest {
     }
 
     @Test
+    void poisonOnTheTenantPartialsRepartitionTopicIsDeadLetteredAndSummariesFlowOn() {
+        // the aggregator's second input topic: its own repartition topic (internal codec, not Avro)
+        String repartition = h.config.applicationId() + "-" + AggregatorTopology.TENANT_REPARTITION + "-repartition";
+        h.pipeRawTo(repartition, "genesys-eu".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}); // truncated
+        h.pipeRawTo(repartition, "genesys-eu".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0x7f, 0, 0}); // unknown version
+        assertThat(h.metrics.deadLetteredCount()).isEqualTo(2);
+        assertThat(h.metrics.retriableFailureCount()).as("a bad record, not an outage").isZero();
+
+        h.pipe(obs("q-1", T0, "voice", 3, 1_000, 1));
+        h.advanceWallClock(Duration.ofSeconds(2));
+        assertThat(h.latestTenants().get("genesys-eu").getWaiting()).as("summaries go on").isEqualTo(3);
+    }
+
+    @Test
     void invalidQueueStatIsDeadLetteredBeforeItChangesAnyState() {
         QueueStat bad = Stats.observation("genesys-eu", "q-1", T0).setIntervalStart(T0).setWaiting(3L).build();
         h.pipe(bad);
@@ -77,9 +93,9 @@ class DeadLetterTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = h.deadLetters();
         assertThat(dead).hasSize(3);
-        assertThat(header(dead.get(0), DeadLetterHandler.HEADER_MESSAGE)).contains("has intervalStart but no intervalEnd");
-        assertThat(header(dead.get(1), DeadLetterHandler.HEADER_MESSAGE)).contains("arrived under key 'genesys-eu/q-2'");
-        assertThat(header(dead.get(2), DeadLetterHandler.HEADER_EXCEPTION)).isEqualTo(InvalidQueueStatException.class.getName());
+        assertThat(header(dead.get(0), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("has intervalStart but no intervalEnd");
+        assertThat(header(dead.get(1), DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).contains("arrived under key 'genesys-eu/q-2'");
+        assertThat(header(dead.get(2), DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION)).isEqualTo(InvalidQueueStatException.class.getName());
         assertThat(h.latestSnapshots()).isEmpty();
 
         h.pipe(obs("q-1", T0, "voice", 3, 1_000, 1));
@@ -89,12 +105,12 @@ class DeadLetterTopologyTest {
     @Test
     void registryOutageFailsTheTaskAndNeitherDeadLettersNorSkipsTheRecord() {
         byte[] good = h.serialize(obs("q-1", T0, "voice", 3, 1_000, 1)); // registered while the registry is up
-        h.registry.down(true);
+        h.registry.close(); // the registry is gone: connection refused
 
         assertThatThrownBy(() -> h.pipeRaw("genesys-eu/q-1".getBytes(StandardCharsets.UTF_8), good))
                 .isInstanceOf(StreamsException.class)
-                .satisfies(e -> assertThat(DeadLetterHandler.isRetriable(e)).isTrue())
-                .hasRootCauseInstanceOf(SchemaRegistryUnavailableException.class);
+                .satisfies(e -> assertThat(ReplaceThreadOnRetriableFailure.retriableCause(e))
+                        .isInstanceOf(SchemaRegistryUnavailableException.class));
         assertThat(h.deadLetters()).isEmpty();
         assertThat(h.snapshots()).isEmpty();
         assertThat(h.metrics.retriableFailureCount()).isEqualTo(1);

@@ -23,7 +23,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import io.switchboard.aggregate.internal.AggregatorMetrics;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.DeadLetterListener;
+import io.switchboard.registry.serde.DeadLetterProcessingExceptionHandler;
 import io.switchboard.core.Topics;
 import io.switchboard.events.aggregate.QueueAlert;
 import io.switchboard.events.aggregate.QueueSnapshot;
@@ -31,9 +33,10 @@ import io.switchboard.events.aggregate.QueueWindowStats;
 import io.switchboard.events.aggregate.TenantSummary;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.registry.serde.AvroSerdes;
+import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 
 /**
- * The aggregator topology in a {@link TopologyTestDriver} with an in-memory (real HTTP) registry,
+ * The aggregator topology in a {@link TopologyTestDriver} with an in-memory registry (the project's EmbeddedSchemaRegistry over real HTTP, schemas in memory),
  * fixed timestamps and the driver's mock wall clock starting at {@link #T0}.
  */
 final class TopologyHarness implements AutoCloseable {
@@ -41,7 +44,7 @@ final class TopologyHarness implements AutoCloseable {
     /** 2026-11-20T10:00:00Z: a window boundary for every size. */
     static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
-    final InMemorySchemaRegistry registry;
+    final EmbeddedSchemaRegistry registry;
     final AggregatorConfig config;
     final AggregatorMetrics metrics = new AggregatorMetrics();
     final TopologyTestDriver driver;
@@ -56,13 +59,13 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetters;
 
     TopologyHarness(Path stateDir, Map<String, Object> extraConfig) throws Exception {
-        this.registry = new InMemorySchemaRegistry();
+        this.registry = EmbeddedSchemaRegistry.startInMemory(); // the project's registry, schemas in memory (no broker here)
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("kafka.bootstrapServers", "unused:9092");
         section.put("schemaRegistry.url", registry.url());
         // the topology's registry client must not share a cache with the test's serializer
-        section.put("schemaRegistry.properties", Map.of("max.retries", "0", "retries.wait.ms", "1"));
-        section.putAll(extraConfig);
+        section.put("aggregator.schemaRegistry.properties", Map.of("max.retries", "0", "retries.wait.ms", "1"));
+        extraConfig.forEach((k, v) -> section.put("aggregator." + k, v)); // keys of the aggregator: section
         this.config = AggregatorConfig.fromMap(section);
         this.topics = config.topics();
         this.producerSerdeConfig = Map.of("schema.registry.url", registry.url(), "max.retries", "1");
@@ -72,10 +75,11 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
         props.put(AggregatorMetrics.CONFIG_KEY, metrics);
+        props.put(DeadLetterListener.CONFIG, metrics);
         this.driver = new TopologyTestDriver(AggregatorTopology.buildTopology(config), props, T0);
 
         Serde<QueueStat> stats = AvroSerdes.specific(QueueStat.class, producerSerdeConfig, false);
@@ -101,6 +105,11 @@ final class TopologyHarness implements AutoCloseable {
 
     void pipe(String key, QueueStat stat) {
         input.pipeInput(key, stat);
+    }
+
+    /** Pipes raw bytes into any source topic of the topology (an internal repartition topic too). */
+    void pipeRawTo(String topic, byte[] key, byte[] value) {
+        driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(key, value);
     }
 
     void pipeRaw(byte[] key, byte[] value) {

@@ -49,7 +49,9 @@ import io.switchboard.aggregate.Aggregator;
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.aggregate.AggregatorTopology;
 import io.switchboard.aggregate.internal.AggregatorMetrics;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.DeadLetterListener;
+import io.switchboard.registry.serde.DeadLetterProcessingExceptionHandler;
 import io.switchboard.events.aggregate.QueueSnapshot;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.registry.serde.AvroSerdes;
@@ -113,7 +115,7 @@ public final class AggregatorBenchmark {
             int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
             Map<String, Object> section = section(broker, registry.url(), "bench", work.resolve("agg-state"), threads);
             // outputs with as many partitions as the input, like the baseline's repartition and output topics
-            section.put("kafka.outputPartitions", String.valueOf(partitions));
+            section.put("aggregator.outputPartitions", String.valueOf(partitions));
             List<Double> baselines = new ArrayList<>();
             List<Double> aggregators = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
@@ -125,8 +127,8 @@ public final class AggregatorBenchmark {
                                 round));
                     } else {
                         Map<String, Object> s = new LinkedHashMap<>(section);
-                        s.put("applicationId", "bench-aggregator-" + round);
-                        s.put("streams.stateDir", work.resolve("agg-state-" + round).toString());
+                        s.put("aggregator.applicationId", "bench-aggregator-" + round);
+                        s.put("aggregator.streams.stateDir", work.resolve("agg-state-" + round).toString());
                         aggregators.add(runAggregatorTopology(broker, s, input, records));
                     }
                     baselineNow = !baselineNow;
@@ -155,17 +157,17 @@ public final class AggregatorBenchmark {
 
     private static Map<String, Object> section(EmbeddedKafkaBroker broker, String registryUrl, String prefix, Path stateDir, int threads) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applicationId", prefix + "-aggregator");
-        m.put("instanceId", prefix);
+        m.put("aggregator.applicationId", prefix + "-aggregator");
+        m.put("aggregator.instanceId", prefix);
         m.put("kafka.bootstrapServers", broker.bootstrapServers());
         m.put("kafka.topicPrefix", prefix);
         m.put("schemaRegistry.url", registryUrl);
-        m.put("streams.stateDir", stateDir.toString());
-        m.put("streams.threads", String.valueOf(threads));
-        m.put("streams.standbyReplicas", "0");
-        m.put("http.port", "0");
-        m.put("ops.port", "-1");
-        m.put("alerts", Map.of("rules", List.of(
+        m.put("aggregator.streams.stateDir", stateDir.toString());
+        m.put("aggregator.streams.threads", String.valueOf(threads));
+        m.put("aggregator.streams.standbyReplicas", "0");
+        m.put("aggregator.http.port", "0");
+        m.put("aggregator.ops.port", "-1");
+        m.put("aggregator.alerts", Map.of("rules", List.of(
                 Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"),
                 Map.of("name", "long-wait", "kind", "longest-wait-above", "threshold", "2m"))));
         return m;
@@ -247,11 +249,12 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = AggregatorConfig.fromMap(s);
         io.switchboard.aggregate.internal.TopicSetup.ensureTopics(config);
         Properties props = streamsProps(broker, config.applicationId(), config.stateDir(), config.streamThreads());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
         AggregatorMetrics metrics = new AggregatorMetrics();
         props.put(AggregatorMetrics.CONFIG_KEY, metrics);
+        props.put(DeadLetterListener.CONFIG, metrics);
         Topology topology = AggregatorTopology.buildTopology(config);
         double rate = run("aggregator", broker, topology, props, input, records);
         System.out.printf("  aggregator counted %,d processed, %,d duplicates, %,d late (1m), %,d dead-lettered%n",
@@ -310,7 +313,7 @@ public final class AggregatorBenchmark {
 
     private static void latency(EmbeddedKafkaBroker broker, String registryUrl, Path work, int threads, int samples) throws Exception {
         Map<String, Object> section = section(broker, registryUrl, "lat", work.resolve("lat-state"), threads);
-        section.put("kafka.outputPartitions", "6");
+        section.put("aggregator.outputPartitions", "6");
         var serializer = AvroSerdes.specific(QueueStat.class, Map.of("schema.registry.url", registryUrl), false).serializer();
         HttpClient http = HttpClient.newHttpClient();
         try (Aggregator aggregator = Aggregator.start(AggregatorConfig.fromMap(section))) {

@@ -30,7 +30,8 @@ final class AggregatorCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--print-config-reference", description = "Print every aggregator key with its default, and exit.")
+    @Option(names = "--print-config-reference",
+            description = "Print every key the aggregator reads with its environment variable and default, and exit.")
     boolean printReference;
 
     @Override
@@ -38,16 +39,14 @@ final class AggregatorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (printReference) {
-            for (AggregatorConfig.Key k : AggregatorConfig.settings()) {
-                out.printf("aggregator.%s (%s, default %s)%n    %s%n", k.name(), k.type(), k.defaultValue(), k.doc());
-            }
+            out.print(AggregatorConfig.reference());
             out.flush();
             return 0;
         }
         AggregatorConfig config;
         try {
             ClusterOptions.Source src = cluster.source();
-            config = AggregatorConfig.fromMap(AggregatorSection.load(src.file(), src.environment()), src.file().toString());
+            config = AggregatorConfig.load(src.file(), src.environment());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             err.println("Run `switchboard aggregator --print-config-reference` for every key.");

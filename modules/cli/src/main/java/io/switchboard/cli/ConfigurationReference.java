@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.core.config.ConfigReference;
 import io.switchboard.poll.PollerConfig;
 import io.switchboard.simulator.SimulatorConfig;
@@ -17,7 +18,8 @@ final class ConfigurationReference {
 
     /** Every section, in file order. */
     static ConfigReference all() {
-        return PollerConfig.referenceSections(TokenManagerConfig.referenceSections(ConfigReference.of()))
+        ConfigReference roles = PollerConfig.referenceSections(TokenManagerConfig.referenceSections(ConfigReference.of()));
+        return AggregatorConfig.referenceSection(roles)
                 .section("simulator", "Settings of `switchboard simulator` (the vendor simulator). A file with none of the other"
                         + " sections may hold them at the top instead, as a simulator-only file. List items without an id"
                         + " (clients, users, keys) are set in the file only.", SimulatorConfig.configKeys());

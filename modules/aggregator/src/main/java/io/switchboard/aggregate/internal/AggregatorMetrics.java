@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.switchboard.aggregate.WindowSize;
+import io.switchboard.registry.serde.DeadLetterListener;
 
 /**
  * Counters the topology's processors and its dead-letter handler update, shared by every task of
@@ -16,7 +17,7 @@ import io.switchboard.aggregate.WindowSize;
  * handlers), so {@code buildTopology(config)} stays a pure function. Without one each processor
  * counts into a private instance. Thread-safe.
  */
-public final class AggregatorMetrics {
+public final class AggregatorMetrics implements DeadLetterListener {
 
     /** Streams configuration key carrying the instance (not a Kafka setting; ignored by the clients). */
     public static final String CONFIG_KEY = "switchboard.aggregator.metrics";
@@ -55,11 +56,15 @@ public final class AggregatorMetrics {
         droppedLate.get(size).increment();
     }
 
-    void deadLettered() {
+    /** Counts a dead letter (told by the shared dead-letter handlers, {@link DeadLetterListener}). */
+    @Override
+    public void deadLettered(String topic, int partition, long offset, Exception cause) {
         deadLettered.increment();
     }
 
-    void retriableFailure() {
+    /** Counts a record left for a retry after a retriable failure. */
+    @Override
+    public void retriableFailure(String topic, int partition, long offset, Exception cause) {
         retriableFailures.increment();
     }
 

@@ -65,6 +65,11 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     };
     /** Queue states kept decoded per task. */
     static final int RECENT_STATES = 5_000;
+    /**
+     * The keys of this task's queues by tenant (credential id), so the punctuators visit them without
+     * iterating the store, which would decode every state again (most are in {@link #recent}).
+     */
+    private final Map<String, java.util.SortedSet<String>> queuesByTenant = new java.util.TreeMap<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
@@ -87,6 +92,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         this.context = context;
         // (re)initialised after a failure or a move: the store is the truth, forget every decoded copy
         recent.clear();
+        queuesByTenant.clear();
         this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
@@ -99,9 +105,21 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         // after a restart or a move the tenant task may lack this task's partials: send them all once
         try (KeyValueIterator<String, QueueState> it = queues.all()) {
             while (it.hasNext()) {
-                dirtyTenants.add(it.next().value.credentialId);
+                KeyValue<String, QueueState> kv = it.next();
+                dirtyTenants.add(kv.value.credentialId);
+                index(kv.key, kv.value.credentialId);
             }
         }
+    }
+
+    private void index(String key, String credentialId) {
+        queuesByTenant.computeIfAbsent(credentialId, t -> new java.util.TreeSet<>()).add(key);
+    }
+
+    /** The state of a queue of this task: the decoded copy when there is one, else from the store. */
+    private QueueState stateOf(String key) {
+        QueueState state = recent.get(key);
+        return state != null ? state : queues.get(key);
     }
 
     @Override
@@ -136,14 +154,17 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
         state.touch(stat, stat.getPolledAt().toEpochMilli());
         state.stale = now - state.updatedAt > staleAfterMs;
-        List<QueueAlert> raised = alerts.evaluate(state, state.totals(staleAfterMs), stat.getObservedAt().toEpochMilli(), now, false);
+        QueueState.Totals totals = state.totals(staleAfterMs);
+        List<QueueAlert> raised = alerts.evaluate(state, totals, stat.getObservedAt().toEpochMilli(), now, false);
         save(key, state);
-        emit(key, state, raised, record.timestamp(), now);
+        emit(key, state, totals, raised, record.timestamp(), now);
     }
 
     private void save(String key, QueueState state) {
         queues.put(key, state);
-        recent.put(key, state);
+        if (recent.put(key, state) == null) {
+            index(key, state.credentialId);
+        }
     }
 
     private static void validate(String key, QueueStat stat) {
@@ -304,7 +325,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
     }
 
-    private void emit(String key, QueueState state, List<QueueAlert> raised, long timestamp, long now) {
+    private void emit(String key, QueueState state, QueueState.Totals totals, List<QueueAlert> raised, long timestamp, long now) {
         for (QueueAlert alert : raised) {
             alertHistory.put(key, alert, alert.getRaisedAt().toEpochMilli());
             if (alert.getState().equals("FIRING")) {
@@ -314,7 +335,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             }
             context.forward(new Record<>(key, (Object) alert, timestamp));
         }
-        context.forward(new Record<>(key, (Object) state.toSnapshot(now, staleAfterMs), timestamp));
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp));
         dirtyTenants.add(state.credentialId);
     }
 
@@ -328,12 +349,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         dirtyTenants.clear();
         for (String tenant : tenants) {
             List<QueueState> states = new ArrayList<>();
-            try (KeyValueIterator<String, QueueState> it = queues.prefixScan(tenant + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
-                while (it.hasNext()) {
-                    QueueState s = it.next().value;
-                    if (s.credentialId.equals(tenant)) {
-                        states.add(s);
-                    }
+            for (String key : queuesByTenant.getOrDefault(tenant, java.util.Collections.emptySortedSet())) {
+                QueueState s = stateOf(key);
+                if (s != null) {
+                    states.add(s);
                 }
             }
             if (!states.isEmpty()) {
@@ -353,22 +372,25 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         List<KeyValue<String, QueueState>> movedOnly = new ArrayList<>();
         boolean staleRules = alerts.hasStaleRules();
         long streamTime = context.currentStreamTimeMs();
-        try (KeyValueIterator<String, QueueState> it = queues.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, QueueState> kv = it.next();
-                QueueState state = kv.value;
-                // windows of queues that went quiet become final on the task's stream time too
-                boolean moved = moveFinalWindows(kv.key, state, streamTime);
-                boolean stale = timestamp - state.updatedAt > staleAfterMs;
-                List<QueueAlert> raised = staleRules ? alerts.evaluate(state, state.totals(staleAfterMs), timestamp, timestamp, true)
-                        : List.of();
-                if (stale != state.stale || !raised.isEmpty()) {
-                    state.stale = stale;
-                    changed.add(kv);
-                    changedAlerts.add(raised);
-                } else if (moved) {
-                    movedOnly.add(kv);
-                }
+        List<String> keys = new ArrayList<>();
+        queuesByTenant.values().forEach(keys::addAll);
+        for (String key : keys) {
+            QueueState state = stateOf(key);
+            if (state == null) {
+                continue;
+            }
+            KeyValue<String, QueueState> kv = KeyValue.pair(key, state);
+            // windows of queues that went quiet become final on the task's stream time too
+            boolean moved = moveFinalWindows(kv.key, state, streamTime);
+            boolean stale = timestamp - state.updatedAt > staleAfterMs;
+            List<QueueAlert> raised = staleRules ? alerts.evaluate(state, state.totals(staleAfterMs), timestamp, timestamp, true)
+                    : List.of();
+            if (stale != state.stale || !raised.isEmpty()) {
+                state.stale = stale;
+                changed.add(kv);
+                changedAlerts.add(raised);
+            } else if (moved) {
+                movedOnly.add(kv);
             }
         }
         for (KeyValue<String, QueueState> kv : movedOnly) {
@@ -377,7 +399,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
             save(kv.key, kv.value);
-            emit(kv.key, kv.value, changedAlerts.get(i), timestamp, timestamp);
+            emit(kv.key, kv.value, kv.value.totals(staleAfterMs), changedAlerts.get(i), timestamp, timestamp);
         }
     }
 }

@@ -271,7 +271,11 @@ public final class QueueState {
      * @param nowMs the aggregator's clock, for {@code ageMs}
      */
     public QueueSnapshot toSnapshot(long nowMs, long staleAfterMs) {
-        Totals t = totals(staleAfterMs);
+        return toSnapshot(nowMs, totals(staleAfterMs));
+    }
+
+    /** As {@link #toSnapshot(long, long)} with the totals already worked out ({@link #totals}). */
+    QueueSnapshot toSnapshot(long nowMs, Totals t) {
         return QueueSnapshot.newBuilder()
                 .setCredentialId(credentialId).setTenantId(tenantId).setProvider(provider == null ? "" : provider)
                 .setQueueId(queueId).setQueueName(queueName)

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.aggregate.AggregatorConfig;
-import io.switchboard.aggregate.internal.DeadLetterHandler;
+import io.switchboard.registry.serde.ReplaceThreadOnRetriableFailure;
 import io.switchboard.aggregate.internal.Json;
 import io.switchboard.core.Topics;
 import io.switchboard.events.aggregate.QueueAlert;
@@ -141,7 +141,7 @@ public final class DashboardFeed implements AutoCloseable {
                             dispatch(r.value());
                         }
                     } catch (RecordDeserializationException e) {
-                        if (DeadLetterHandler.isRetriable(e)) {
+                        if (ReplaceThreadOnRetriableFailure.isRetriable(e)) {
                             throw e;
                         }
                         // only the aggregator writes these topics; a record it cannot read is skipped, not fatal
@@ -156,7 +156,7 @@ public final class DashboardFeed implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                if (!DeadLetterHandler.isRetriable(e)) {
+                if (!ReplaceThreadOnRetriableFailure.isRetriable(e)) {
                     failure.set("the dashboard feed stopped: " + e);
                     LOG.error("dashboard feed stopped; /ready is DOWN", e);
                     return;

@@ -38,7 +38,7 @@ class QueryApiTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         AggregatorConfig config = AggregatorConfig.fromMap(Map.of("kafka.bootstrapServers", "unused:9092",
-                "schemaRegistry.url", "http://127.0.0.1:1", "http.corsOrigins", List.of("*")));
+                "schemaRegistry.url", "http://127.0.0.1:1", "aggregator.http.corsOrigins", List.of("*")));
         Clock clock = Clock.fixed(Instant.parse("2026-11-20T10:00:00Z"), ZoneOffset.UTC);
         QueryService service = new QueryService(vertx, () -> null, new HostInfo("127.0.0.1", 1), config, clock, () -> 6);
         server = vertx.createHttpServer().requestHandler(new QueryApi(service, null, config, clock).router(vertx))

@@ -474,18 +474,18 @@ public final class PipelineBenchmark {
 
     private Map<String, Object> aggregatorSection(String prefix, Path stateDir, String applicationId) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applicationId", applicationId);
-        m.put("instanceId", applicationId);
+        m.put("aggregator.applicationId", applicationId);
+        m.put("aggregator.instanceId", applicationId);
         m.put("kafka.bootstrapServers", broker.bootstrapServers());
         m.put("kafka.topicPrefix", prefix);
         m.put("schemaRegistry.url", registry.url());
-        m.put("streams.stateDir", stateDir.toString());
-        m.put("streams.threads", "1");
-        m.put("streams.standbyReplicas", "0");
-        m.put("streams.commitInterval", opts.getOrDefault("commit-interval", "100ms"));
-        m.put("http.port", "0");
-        m.put("ops.port", "-1");
-        m.put("alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"))));
+        m.put("aggregator.streams.stateDir", stateDir.toString());
+        m.put("aggregator.streams.threads", "1");
+        m.put("aggregator.streams.standbyReplicas", "0");
+        m.put("aggregator.streams.commitInterval", opts.getOrDefault("commit-interval", "100ms"));
+        m.put("aggregator.http.port", "0");
+        m.put("aggregator.ops.port", "-1");
+        m.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"))));
         return m;
     }
 

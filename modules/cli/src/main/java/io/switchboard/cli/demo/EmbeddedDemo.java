@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.aggregate.Aggregator;
 import io.switchboard.aggregate.AggregatorConfig;
-import io.switchboard.cli.AggregatorSection;
 import io.switchboard.core.Topics;
 import io.switchboard.poll.PollerConfig;
 import io.switchboard.poll.PollerProcess;
@@ -110,8 +109,7 @@ public final class EmbeddedDemo implements AutoCloseable {
             pollers.add(p);
         }
         aggregator = stage("aggregator (Kafka Streams, exactly-once) with the query API and dashboard",
-                () -> Aggregator.start(AggregatorConfig.fromMap(AggregatorSection.of(configYaml, "demo switchboard.yaml", env),
-                        "demo switchboard.yaml"), new Aggregator.Options().onFatal(r -> fatal.complete("aggregator " + r))),
+                () -> Aggregator.start(AggregatorConfig.parse(configYaml, "demo switchboard.yaml", env), new Aggregator.Options().onFatal(r -> fatal.complete("aggregator " + r))),
                 a -> "dashboard " + dashboardUrl(a));
     }
 

@@ -23,7 +23,8 @@ import io.switchboard.core.Secret;
  * }</pre>
  *
  * <h2>Names and environment variables</h2>
- * A name is the key's path in the YAML file: sections joined with {@code .} ({@code poller.maxInFlight});
+ * A name is the key's path in the YAML file: sections joined with {@code .} ({@code poller.maxInFlight}; a part
+ * after the first may start with a digit, {@code aggregator.windows.1m.grace});
  * {@code []} marks the items of a list whose items have an {@code id} ({@code credentials[].clientSecret},
  * {@code credentials[].poll.interval}). The environment variable is derived by one rule:
  * {@code SWITCHBOARD_}, then every part in upper case with {@code _} before each inner capital letter and
@@ -73,8 +74,9 @@ public final class ConfigKey<T> {
      */
     public static <T> ConfigKey<T> of(String name, ConfigType<T> type) {
         Objects.requireNonNull(name, "name");
-        if (!name.matches("[a-z][A-Za-z0-9]*(\\[])?(\\.[a-z][A-Za-z0-9]*(\\[])?)*") || name.endsWith("[]")) {
-            throw new IllegalArgumentException("key name " + name + " must be camelCase parts joined by '.', lists marked []");
+        if (!name.matches("[a-z][A-Za-z0-9]*(\\[])?(\\.[a-z0-9][A-Za-z0-9]*(\\[])?)*") || name.endsWith("[]")) {
+            throw new IllegalArgumentException("key name " + name + " must be camelCase parts joined by '.' (an inner part may"
+                    + " start with a digit, as in windows.1m.grace), lists marked []");
         }
         return new ConfigKey<>(name, Objects.requireNonNull(type, "type"), null, null, false, "", List.of(), false, List.of(), true);
     }

@@ -1,16 +1,10 @@
 package io.switchboard.registry.serde;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -18,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.ConfigException;
-import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.supervise.Failures;
 
 /**
@@ -57,6 +50,10 @@ import io.switchboard.core.supervise.Failures;
  * {@value #HEADER_PARTITION}, {@value #HEADER_OFFSET}), plus one of ours, {@value #HEADER_TASK} (the Streams task
  * id). All values are UTF-8 strings.
  *
+ * <p>A {@link DeadLetterListener} under {@value DeadLetterListener#CONFIG} is told of every dead letter and retriable
+ * failure (an application's own metrics). Records a processor rejects go to the same queue through
+ * {@link DeadLetterProcessingExceptionHandler}.
+ *
  * <p>Stateless apart from process-wide counters; thread-safe.
  */
 public class DeadLetterDeserializationExceptionHandler implements DeserializationExceptionHandler {
@@ -80,14 +77,12 @@ public class DeadLetterDeserializationExceptionHandler implements Deserializatio
     public static final String HEADER_TASK = "switchboard.dlq.task";
 
     /** The settings of the dead-letter handler before Kafka Streams had its own dead-letter queue; now an error. */
-    static final List<String> RETIRED_KEYS = List.of("switchboard.dlq.topic", "switchboard.dlq.send.timeout.ms");
-    private static final String RETIRED_PRODUCER_PREFIX = "switchboard.dlq.producer.";
+    static final List<String> RETIRED_KEYS = DeadLetters.RETIRED_KEYS;
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationExceptionHandler.class);
-    private static final AtomicLong DEAD_LETTERED = new AtomicLong();
-    private static final AtomicLong RETRIABLE_FAILURES = new AtomicLong();
 
     private String topic;
+    private DeadLetterListener listener = new DeadLetterListener() { };
 
     /** The Streams properties that install this handler with {@code deadLetterTopic}. */
     public static Map<String, Object> streamsProperties(String deadLetterTopic) {
@@ -95,78 +90,46 @@ public class DeadLetterDeserializationExceptionHandler implements Deserializatio
                 DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
     }
 
-    /** Poison records handed to the dead-letter queue by all handlers in this JVM (metrics, tests). */
+    /**
+     * Poison records handed to the dead-letter queue by all handlers in this JVM, this one and
+     * {@link DeadLetterProcessingExceptionHandler} (tests; per application: a {@link DeadLetterListener}).
+     */
     public static long deadLetteredCount() {
-        return DEAD_LETTERED.get();
+        return DeadLetters.DEAD_LETTERED.get();
     }
 
     /** Records that failed for a retriable reason and were left for a retry, by all handlers in this JVM. */
     public static long retriableFailureCount() {
-        return RETRIABLE_FAILURES.get();
+        return DeadLetters.RETRIABLE_FAILURES.get();
     }
 
     /**
-     * Reads {@value #DEAD_LETTER_TOPIC_CONFIG}.
+     * Reads {@value #DEAD_LETTER_TOPIC_CONFIG} and the optional {@value DeadLetterListener#CONFIG}.
      *
-     * @throws ConfigException when it is missing, or when a setting of the retired handler is still there
+     * @throws ConfigException when the topic is missing, or when a setting of the retired handler is still there
      */
     @Override
     public void configure(Map<String, ?> configs) {
-        List<ConfigProblem> problems = new java.util.ArrayList<>();
-        for (String key : configs.keySet()) {
-            if (RETIRED_KEYS.contains(key) || key.startsWith(RETIRED_PRODUCER_PREFIX)) {
-                problems.add(new ConfigProblem(key, String.valueOf(configs.get(key)), "is no longer read: dead letters go through Kafka"
-                        + " Streams' own producer (KIP-1034); set " + DEAD_LETTER_TOPIC_CONFIG + " instead and remove this key"));
-            }
-        }
-        Object t = configs.get(DEAD_LETTER_TOPIC_CONFIG);
-        if (t == null || String.valueOf(t).isBlank()) {
-            problems.add(new ConfigProblem(DEAD_LETTER_TOPIC_CONFIG, null, "is required by " + getClass().getSimpleName()
-                    + ": the topic poison records go to, e.g. switchboard.dead-letters (create it before starting)"));
-        } else {
-            topic = String.valueOf(t).trim();
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException("dead-letter handler configuration", problems);
-        }
+        topic = DeadLetters.topic(configs, getClass().getSimpleName());
+        listener = DeadLetterListener.from(configs);
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (ReplaceThreadOnRetriableFailure.isRetriable(exception)) {
-            RETRIABLE_FAILURES.incrementAndGet();
+            DeadLetters.RETRIABLE_FAILURES.incrementAndGet();
+            listener.retriableFailure(record.topic(), record.partition(), record.offset(), exception);
             LOG.warn("Record {} could not be deserialized for a retriable reason ({}); not dead-lettering a valid record:"
                     + " failing the task so that it is read again from its last commit", where,
-                    Failures.describe(ReplaceThreadOnRetriableFailure.rootCause(exception)));
+                    Failures.describe(ReplaceThreadOnRetriableFailure.retriableCause(exception)));
             return Response.fail();
         }
-        ProducerRecord<byte[], byte[]> deadLetter = deadLetter(context, record, exception);
-        DEAD_LETTERED.incrementAndGet();
+        ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.of(topic, context, record.topic(), record.partition(), record.offset(),
+                record.key(), record.value(), record.timestamp(), record.headers(), exception);
+        DeadLetters.DEAD_LETTERED.incrementAndGet();
+        listener.deadLettered(record.topic(), record.partition(), record.offset(), exception);
         LOG.warn("Poison record {} goes to dead-letter topic {}: {}", where, topic, exception.getMessage());
         return Response.resume(List.of(deadLetter));
-    }
-
-    private ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, record.timestamp() >= 0 ? record.timestamp() : null,
-                record.key(), record.value());
-        Headers headers = out.headers();
-        for (Header h : record.headers()) {
-            headers.add(h);
-        }
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        put(headers, HEADER_EXCEPTION, e.getClass().getName());
-        put(headers, HEADER_MESSAGE, e.getMessage() == null ? e.getClass().getName() : e.getMessage());
-        put(headers, HEADER_STACKTRACE, trace.toString());
-        put(headers, HEADER_TOPIC, record.topic());
-        put(headers, HEADER_PARTITION, String.valueOf(record.partition()));
-        put(headers, HEADER_OFFSET, String.valueOf(record.offset()));
-        put(headers, HEADER_TASK, context == null || context.taskId() == null ? "" : context.taskId().toString());
-        return out;
-    }
-
-    private static void put(Headers headers, String key, String value) {
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -79,14 +79,37 @@ public final class ReplaceThreadOnRetriableFailure implements StreamsUncaughtExc
     }
 
     /**
-     * Whether a failure seen by Kafka Streams is retriable: Streams' own wrappers ({@link StreamsException} with a
-     * cause, {@link CompletionException}, {@link ExecutionException}) are looked through, and the first real cause is
-     * judged by {@link Failures#isRetriable} — so a {@code SchemaRegistryUnavailableException} or Kafka's
-     * {@code TimeoutException} is retriable, while a poison record's {@code InvalidPayloadException} is not even when
-     * it wraps an {@code IOException}.
+     * Whether a failure seen by Kafka Streams is retriable: the whole cause chain is searched, behind Streams' wrappers
+     * ({@link StreamsException}, {@link CompletionException}, {@link ExecutionException}) and behind our own
+     * exceptions, for a retriable cause ({@link #retriableCause}). So a {@code SchemaRegistryUnavailableException}
+     * anywhere in the chain (a processor's own exception wrapping it, say), or Kafka's {@code TimeoutException}, is
+     * retriable, while a poison record's {@code InvalidPayloadException} is not even when it wraps an {@code IOException}.
      */
     public static boolean isRetriable(Throwable failure) {
-        return Failures.isRetriable(rootCause(failure));
+        return retriableCause(failure) != null;
+    }
+
+    /**
+     * The retriable failure in {@code failure}'s cause chain, or {@code null}. Anywhere in the chain: a
+     * {@link io.switchboard.core.SwitchboardException} that says it is retriable ({@code SchemaRegistryUnavailableException}),
+     * or Kafka's {@code RetriableException} / {@code DisconnectException}. An I/O exception only as the failure itself
+     * behind Streams' wrappers ({@link #rootCause}): one that something else wraps (a decoder's
+     * {@code IllegalStateException} or {@code InvalidPayloadException} around an {@code EOFException} of a truncated
+     * record) was judged by that wrapper, and is no outage.
+     */
+    public static Throwable retriableCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.switchboard.core.SwitchboardException s) {
+                if (s.isRetriable()) {
+                    return t;
+                }
+            } else if (!(t instanceof java.io.IOException) && !(t instanceof java.io.UncheckedIOException)
+                    && !(t instanceof CompletionException) && !(t instanceof ExecutionException) && Failures.isRetriable(t)) {
+                return t; // Kafka's retriable exceptions
+            }
+        }
+        Throwable root = rootCause(failure);
+        return (root instanceof java.io.IOException || root instanceof java.io.UncheckedIOException) ? root : null;
     }
 
     /** The failure behind Streams' wrappers (see {@link #isRetriable}). */
@@ -106,9 +129,10 @@ public final class ReplaceThreadOnRetriableFailure implements StreamsUncaughtExc
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable failure) {
-        Throwable cause = rootCause(failure);
+        Throwable retriable = retriableCause(failure);
+        Throwable cause = retriable != null ? retriable : rootCause(failure);
         String thread = Thread.currentThread().getName();
-        if (!Failures.isRetriable(cause)) {
+        if (retriable == null) {
             String reason = "stream thread " + thread + " failed with a failure it cannot recover from: " + Failures.describe(cause);
             if (component != null) {
                 component.fail(reason, failure);

@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.supervise.Health;
 import io.switchboard.core.supervise.Supervisor;
+import io.switchboard.registry.server.internal.InMemorySchemaLog;
 import io.switchboard.registry.server.internal.KafkaSchemaLog;
 import io.switchboard.registry.server.internal.RegistryHttpApi;
 import io.switchboard.registry.server.internal.RegistryService;
 import io.switchboard.registry.server.internal.RegistryState;
+import io.switchboard.registry.server.internal.SchemaLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -31,6 +33,9 @@ import io.vertx.core.http.HttpServer;
  * }
  * }</pre>
  *
+ * <p>{@link #startInMemory()} keeps the schemas in memory instead, for tests that have no broker (Kafka Streams'
+ * {@code TopologyTestDriver}): the same HTTP API and rules, one instance, nothing kept after {@link #close()}.
+ *
  * Thread-safe.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
@@ -39,7 +44,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
-    private final KafkaSchemaLog log;
+    private final SchemaLog log;
     private final RegistryHttpApi api;
     private final String url;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -47,7 +52,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final Supervisor supervisor;
     private final boolean ownsSupervisor;
 
-    private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, KafkaSchemaLog log, RegistryHttpApi api, String url,
+    private EmbeddedSchemaRegistry(Vertx vertx, HttpServer server, SchemaLog log, RegistryHttpApi api, String url,
                                    Supervisor supervisor, boolean ownsSupervisor) {
         this.vertx = vertx;
         this.server = server;
@@ -94,16 +99,37 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             throw e;
         }
+        return listen(options.host(), options.port(), options.timeout(), state, log, supervising, owns,
+                "storing schemas in topic " + options.topic() + " at " + options.bootstrapServers());
+    }
+
+    /**
+     * Starts a registry that keeps its schemas in memory, on 127.0.0.1 and a free port: for tests without a broker.
+     * Same HTTP API and compatibility rules; ids start at 1 again after a restart.
+     */
+    public static EmbeddedSchemaRegistry startInMemory() {
+        return startInMemory("127.0.0.1", 0);
+    }
+
+    /** As {@link #startInMemory()} on {@code host}:{@code port} (0 = a free port). */
+    public static EmbeddedSchemaRegistry startInMemory(String host, int port) {
+        RegistryState state = new RegistryState(io.switchboard.registry.CompatibilityLevel.BACKWARD);
+        return listen(host, port, java.time.Duration.ofSeconds(30), state, new InMemorySchemaLog(state),
+                Supervisor.create("schema-registry"), true, "keeping schemas in memory");
+    }
+
+    private static EmbeddedSchemaRegistry listen(String hostName, int port, java.time.Duration timeout, RegistryState state, SchemaLog log,
+                                                 Supervisor supervising, boolean owns, String storage) {
         RegistryHttpApi api = new RegistryHttpApi(new RegistryService(state, log));
         Vertx vertx = Vertx.vertx();
         try {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(api.router(vertx))
-                    .listen(options.port(), options.host())
-                    .await(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+                    .listen(port, hostName)
+                    .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String host = hostName.contains(":") ? "[" + hostName + "]" : hostName;
             String url = "http://" + host + ":" + server.actualPort();
-            LOG.info("Embedded schema registry on {} storing schemas in topic {} at {}", url, options.topic(), options.bootstrapServers());
+            LOG.info("Embedded schema registry on {} {}", url, storage);
             return new EmbeddedSchemaRegistry(vertx, server, log, api, url, supervising, owns);
         } catch (Exception e) {
             vertx.close();
@@ -111,7 +137,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             if (owns) {
                 supervising.close();
             }
-            throw new IllegalStateException("Cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
+            throw new IllegalStateException("Cannot listen on " + hostName + ":" + port + " (" + e.getMessage()
                     + "); choose another --port or 0 for a free one", e);
         }
     }

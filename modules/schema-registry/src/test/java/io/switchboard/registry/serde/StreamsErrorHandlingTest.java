@@ -114,6 +114,66 @@ class StreamsErrorHandlingTest {
     }
 
     @Test
+    void theWholeCauseChainIsSearchedForARetriableCause() {
+        SchemaRegistryUnavailableException outage = new SchemaRegistryUnavailableException(-1, -1, "Cannot reach the registry", null);
+        // an application's own (non-retriable) exception around an outage does not hide it
+        assertThat(ReplaceThreadOnRetriableFailure.isRetriable(new StreamsException("Exception caught in process",
+                new io.switchboard.core.SwitchboardException("cannot decode the value", outage)))).isTrue();
+        assertThat(ReplaceThreadOnRetriableFailure.retriableCause(new StreamsException("x", new RuntimeException("y", outage))))
+                .isSameAs(outage);
+        assertThat(ReplaceThreadOnRetriableFailure.isRetriable(new StreamsException("x", new IOException("connection reset")))).isTrue();
+        assertThat(ReplaceThreadOnRetriableFailure.isRetriable(new StreamsException("x",
+                new IllegalStateException("state does not decode", new java.io.EOFException("truncated")))))
+                .as("an I/O cause a decoder wrapped is a bad record, not an outage").isFalse();
+    }
+
+    /** A processor's exception for a record it rejects. */
+    static final class BadRecord extends io.switchboard.core.SwitchboardException implements RejectedRecord {
+        BadRecord(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void theProcessingHandlerDeadLettersARejectedRecordAndFailsOnAnythingElse() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        DeadLetterListener listener = new DeadLetterListener() {
+            @Override
+            public void deadLettered(String topic, int partition, long offset, Exception cause) {
+                told.add("dead " + topic + "-" + partition + "@" + offset);
+            }
+
+            @Override
+            public void retriableFailure(String topic, int partition, long offset, Exception cause) {
+                told.add("retry " + topic + "-" + partition + "@" + offset);
+            }
+        };
+        DeadLetterProcessingExceptionHandler h = new DeadLetterProcessingExceptionHandler();
+        h.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead", DeadLetterListener.CONFIG, listener));
+        org.apache.kafka.streams.processor.api.Record<String, String> r = new org.apache.kafka.streams.processor.api.Record<>("k", "v", 1L);
+
+        var rejected = h.handleError(context(), r, new StreamsException("wrapped", new BadRecord("count is negative: waiting = -1")));
+        assertThat(rejected.result()).isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.RESUME);
+        ProducerRecord<byte[], byte[]> dead = rejected.deadLetterQueueRecords().get(0);
+        assertThat(dead.key()).isEqualTo(record.key());
+        assertThat(dead.value()).isEqualTo(record.value());
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).isEqualTo("count is negative: waiting = -1");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION)).isEqualTo(BadRecord.class.getName());
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_TASK)).isEqualTo("0_3");
+
+        var outage = h.handleError(context(), r, new SchemaRegistryUnavailableException(503, 50301, "registry answered 503", null));
+        assertThat(outage.result()).isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.FAIL);
+        assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        var bug = h.handleError(context(), r, new IllegalStateException("a bug"));
+        assertThat(bug.result()).as("not the record's fault").isEqualTo(org.apache.kafka.streams.errors.ProcessingExceptionHandler.Result.FAIL);
+        assertThat(bug.deadLetterQueueRecords()).isEmpty();
+        assertThat(told).containsExactly("dead in-3@41", "retry in-3@41");
+        assertThat(DeadLetterProcessingExceptionHandler.streamsProperties("dead"))
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class)
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
+    }
+
+    @Test
     void aRetriableFailureReplacesTheThreadAndAFatalOneShutsDownAndFailsTheRole() {
         List<String> fatals = new CopyOnWriteArrayList<>();
         try (Supervisor supervisor = new Supervisor("aggregator", Clock.systemUTC(), new SplittableRandom(1), (c, r, e) -> fatals.add(r))) {

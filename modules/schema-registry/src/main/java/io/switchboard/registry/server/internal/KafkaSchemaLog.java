@@ -60,7 +60,7 @@ import io.switchboard.registry.CompatibilityLevel;
  * every 5 s) is retried with backoff and jitter, meanwhile the registry answers 500 to writes and serves reads from
  * memory. Thread-safe.
  */
-public final class KafkaSchemaLog implements AutoCloseable {
+public final class KafkaSchemaLog implements SchemaLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -261,6 +261,7 @@ public final class KafkaSchemaLog implements AutoCloseable {
     }
 
     /** Waits until every record written before this call has been applied. */
+    @Override
     public void catchUp() {
         long end;
         try {
@@ -297,6 +298,7 @@ public final class KafkaSchemaLog implements AutoCloseable {
     }
 
     /** Appends a schema record and waits until it is applied; returns whether it won. */
+    @Override
     public RegistryState.Outcome appendSchema(String subject, int version, int id, String schema) {
         String nonce = UUID.randomUUID().toString();
         ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version).put("magic", 1)
@@ -324,6 +326,7 @@ public final class KafkaSchemaLog implements AutoCloseable {
     }
 
     /** Appends a config record (level null = remove) and waits until it is applied. */
+    @Override
     public void appendConfig(String subject, CompatibilityLevel level) {
         ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("magic", 0);
         if (subject == null) {

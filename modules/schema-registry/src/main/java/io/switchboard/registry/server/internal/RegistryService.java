@@ -23,10 +23,10 @@ public final class RegistryService {
     private static final int MAX_WRITE_ATTEMPTS = 10;
 
     private final RegistryState state;
-    private final KafkaSchemaLog log;
+    private final SchemaLog log;
     private final Object writeLock = new Object();
 
-    public RegistryService(RegistryState state, KafkaSchemaLog log) {
+    public RegistryService(RegistryState state, SchemaLog log) {
         this.state = state;
         this.log = log;
     }

@@ -21,19 +21,31 @@ import org.junit.jupiter.api.Test;
 import io.switchboard.aggregate.InvalidQueueStatException;
 import io.switchboard.registry.InvalidPayloadException;
 import io.switchboard.registry.SchemaRegistryUnavailableException;
+import io.switchboard.registry.serde.DeadLetterDeserializationExceptionHandler;
+import io.switchboard.registry.serde.DeadLetterListener;
+import io.switchboard.registry.serde.DeadLetterProcessingExceptionHandler;
 
-/** The handler's answers: dead letters (with the source bytes and Streams' error headers) for poison, FAIL for anything retriable. */
-class DeadLetterHandlerTest {
+/**
+ * The shared dead-letter handlers as the aggregator configures them (its metrics as the listener, its
+ * {@link InvalidQueueStatException} as a rejected record): dead letters with the source bytes and Streams' error
+ * headers for poison, FAIL for anything retriable or for a failure of the aggregator itself.
+ */
+class DeadLetterWiringTest {
 
     private static final byte[] KEY = "genesys-eu/q-1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] VALUE = {1, 2, 3};
 
     private final AggregatorMetrics metrics = new AggregatorMetrics();
 
-    private DeadLetterHandler handler(String dlq) {
-        DeadLetterHandler h = new DeadLetterHandler();
-        h.configure(dlq == null ? Map.of(AggregatorMetrics.CONFIG_KEY, metrics)
-                : Map.of("errors.dead.letter.queue.topic.name", dlq, AggregatorMetrics.CONFIG_KEY, metrics));
+    private DeadLetterDeserializationExceptionHandler handler(String dlq) {
+        DeadLetterDeserializationExceptionHandler h = new DeadLetterDeserializationExceptionHandler();
+        h.configure(Map.of("errors.dead.letter.queue.topic.name", dlq, DeadLetterListener.CONFIG, metrics));
+        return h;
+    }
+
+    private DeadLetterProcessingExceptionHandler processing(String dlq) {
+        DeadLetterProcessingExceptionHandler h = new DeadLetterProcessingExceptionHandler();
+        h.configure(Map.of("errors.dead.letter.queue.topic.name", dlq, DeadLetterListener.CONFIG, metrics));
         return h;
     }
 
@@ -73,12 +85,12 @@ class DeadLetterHandlerTest {
         assertThat(dead.value()).isEqualTo(VALUE);
         assertThat(dead.timestamp()).isEqualTo(1_000L);
         assertThat(header(dead, "trace-id")).isEqualTo("abc");
-        assertThat(header(dead, DeadLetterHandler.HEADER_EXCEPTION)).isEqualTo(InvalidPayloadException.class.getName());
-        assertThat(header(dead, DeadLetterHandler.HEADER_MESSAGE)).isEqualTo("starts with magic byte 0x7b");
-        assertThat(header(dead, DeadLetterHandler.HEADER_TOPIC)).isEqualTo("switchboard.queue-stats");
-        assertThat(header(dead, DeadLetterHandler.HEADER_PARTITION)).isEqualTo("3");
-        assertThat(header(dead, DeadLetterHandler.HEADER_OFFSET)).isEqualTo("42");
-        assertThat(header(dead, DeadLetterHandler.HEADER_STACKTRACE)).contains("InvalidPayloadException");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_EXCEPTION)).isEqualTo(InvalidPayloadException.class.getName());
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_MESSAGE)).isEqualTo("starts with magic byte 0x7b");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_TOPIC)).isEqualTo("switchboard.queue-stats");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_PARTITION)).isEqualTo("3");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_OFFSET)).isEqualTo("42");
+        assertThat(header(dead, DeadLetterDeserializationExceptionHandler.HEADER_STACKTRACE)).contains("InvalidPayloadException");
         assertThat(metrics.deadLetteredCount()).isEqualTo(1);
     }
 
@@ -102,21 +114,30 @@ class DeadLetterHandlerTest {
     @Test
     void processingFailureIsDeadLetteredOnlyForAnInvalidQueueStat() {
         Record<String, String> record = new Record<>("k", "v", 1_000L);
-        var invalid = handler("dlq").handleError(context(), record, new InvalidQueueStatException("intervalEnd before intervalStart"));
+        var invalid = processing("dlq").handleError(context(), record, new InvalidQueueStatException("intervalEnd before intervalStart"));
         assertThat(invalid.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(invalid.deadLetterQueueRecords()).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo(KEY);
             assertThat(r.value()).isEqualTo(VALUE);
         });
-        var bug = handler("dlq").handleError(context(), record, new NullPointerException("a bug"));
+        var bug = processing("dlq").handleError(context(), record, new NullPointerException("a bug"));
         assertThat(bug.result()).as("a failure of the aggregator itself is not the record's fault").isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(bug.deadLetterQueueRecords()).isEmpty();
     }
 
     @Test
-    void withoutADeadLetterTopicNothingIsWrittenButProcessingGoesOn() {
-        var response = handler(null).handleError(context(), consumed(), new InvalidPayloadException("bad"));
-        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+    void aRegistryOutageWrappedInAnInvalidRecordOfOursIsStillRetriedNotDeadLettered() {
+        Record<String, String> record = new Record<>("k", "v", 1_000L);
+        // a processor's own exception around an outage: the whole cause chain is searched
+        var wrapped = new io.switchboard.core.SwitchboardException("cannot resolve the writer schema",
+                new SchemaRegistryUnavailableException(-1, -1, "Connection refused", null));
+        var response = processing("dlq").handleError(context(), record, wrapped);
+        assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
+        assertThat(metrics.retriableFailureCount()).isEqualTo(1);
+        assertThat(metrics.deadLetteredCount()).isZero();
+        var truncated = handler("dlq").handleError(context(), consumed(),
+                new InvalidPayloadException("truncated payload", new java.io.EOFException("eof")));
+        assertThat(truncated.result()).as("a poison record's own I/O cause is not an outage").isEqualTo(DeserializationExceptionHandler.Result.RESUME);
     }
 }
