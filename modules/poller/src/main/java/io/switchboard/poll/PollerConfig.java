@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.switchboard.core.ConfigException;
-import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SecretReferences;
@@ -560,7 +559,7 @@ public record PollerConfig(
         String prefix = root.get(TOPIC_PREFIX);
         Map<String, String> kafkaProps = root.get(KAFKA_PROPERTIES);
         String registry = root.get(SCHEMA_REGISTRY_URL);
-        TokenKeys keys = decodeKeys(root);
+        TokenKeys keys = TokenKeys.fromConfig(root).orElse(null);
         String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
@@ -700,27 +699,6 @@ public record PollerConfig(
         }
         return new PollSpec(name == null ? endpoint : name, endpoint, interval, queueIds, queueNames, metrics,
                 batch == null ? PollSpec.defaultBatchSize(endpoint) : batch, params, enabled);
-    }
-
-    /** Decodes the encryption keys, without repeating a problem already recorded for the same key. */
-    private static TokenKeys decodeKeys(ConfigSection root) {
-        ConfigProblems problems = root.problems();
-        String activeKeyId = root.get(ACTIVE_KEY_ID);
-        Map<String, Secret> base64 = root.get(ENCRYPTION_KEYS);
-        List<String> alreadyWrong = problems.problems().stream().map(ConfigProblem::key).toList();
-        ConfigProblems scratch = new ConfigProblems("encryption");
-        TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64 == null ? Map.of() : base64, ACTIVE_KEY_ID.name(),
-                ENCRYPTION_KEYS.name(), scratch).orElse(null);
-        boolean someKeyWrong = alreadyWrong.stream().anyMatch(k -> k.startsWith(ENCRYPTION_KEYS.name()));
-        for (ConfigProblem p : scratch.problems()) {
-            boolean echo = alreadyWrong.contains(p.key())
-                    || p.key().equals(ENCRYPTION_KEYS.name()) && someKeyWrong
-                    || p.key().equals(ACTIVE_KEY_ID.name()) && alreadyWrong.contains(ENCRYPTION_KEYS.name() + "." + activeKeyId);
-            if (!echo) {
-                problems.add(p.key(), p.value(), p.message());
-            }
-        }
-        return keys;
     }
 
     private static String noBlank(List<String> values) {

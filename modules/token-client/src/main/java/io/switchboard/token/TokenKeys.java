@@ -3,6 +3,7 @@ package io.switchboard.token;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,8 +12,11 @@ import java.util.Set;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.SharedKeys;
 
 /**
  * The operator's AES-256 keys for token material on {@code switchboard.tokens}, by key id.
@@ -61,6 +65,33 @@ public final class TokenKeys {
         byte[] key = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(key);
         return of(keyId, Map.of(keyId, key));
+    }
+
+    /**
+     * The keys under the shared {@code encryption.activeKeyId} / {@code encryption.keys} settings of a
+     * role's configuration, recording their problems in the section's problems without repeating one the
+     * section already recorded for the same key (a key that is not valid Base64, say). Empty when any
+     * problem was found.
+     */
+    public static Optional<TokenKeys> fromConfig(ConfigSection root) {
+        ConfigProblems problems = root.problems();
+        String activeKeyId = root.get(SharedKeys.ENCRYPTION_ACTIVE_KEY_ID);
+        Map<String, Secret> base64 = root.get(SharedKeys.ENCRYPTION_KEYS);
+        String activeName = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID.name();
+        String keysName = SharedKeys.ENCRYPTION_KEYS.name();
+        List<String> alreadyWrong = problems.problems().stream().map(ConfigProblem::key).toList();
+        ConfigProblems scratch = new ConfigProblems("encryption");
+        Optional<TokenKeys> keys = fromBase64(activeKeyId, base64 == null ? Map.of() : base64, activeName, keysName, scratch);
+        boolean someKeyWrong = alreadyWrong.stream().anyMatch(k -> k.startsWith(keysName));
+        for (ConfigProblem p : scratch.problems()) {
+            boolean echo = alreadyWrong.contains(p.key())
+                    || p.key().equals(keysName) && someKeyWrong
+                    || p.key().equals(activeName) && alreadyWrong.contains(keysName + "." + activeKeyId);
+            if (!echo) {
+                problems.add(p.key(), p.value(), p.message());
+            }
+        }
+        return keys;
     }
 
     /**
