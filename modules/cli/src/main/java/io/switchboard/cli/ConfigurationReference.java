@@ -1,6 +1,7 @@
 package io.switchboard.cli;
 
 import io.switchboard.core.config.ConfigReference;
+import io.switchboard.poll.PollerConfig;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.token.TokenManagerConfig;
 
@@ -16,7 +17,7 @@ final class ConfigurationReference {
 
     /** Every section, in file order. */
     static ConfigReference all() {
-        return TokenManagerConfig.referenceSections(ConfigReference.of())
+        return PollerConfig.referenceSections(TokenManagerConfig.referenceSections(ConfigReference.of()))
                 .section("simulator", "Settings of `switchboard simulator` (the vendor simulator). A file with none of the other"
                         + " sections may hold them at the top instead, as a simulator-only file. List items without an id"
                         + " (clients, users, keys) are set in the file only.", SimulatorConfig.configKeys());

@@ -35,7 +35,8 @@ final class PollerCommand implements Callable<Integer> {
             description = "Id of this poller (overrides poller.instanceId); every running poller needs its own.")
     String instanceId;
 
-    @Option(names = "--print-config-reference", description = "Print every poller key with its environment variable and default, and exit.")
+    @Option(names = "--print-config-reference", description = "Print every key of the configuration file (the poller's: kafka, schemaRegistry, encryption, poller,"
+            + " poller.http, credentials[].poll) with its environment variable and default, and exit.")
     boolean printReference;
 
     @Override
@@ -43,7 +44,7 @@ final class PollerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (printReference) {
-            out.print(PollerConfig.reference());
+            out.print(ConfigurationReference.all().text());
             out.flush();
             return 0;
         }

@@ -172,6 +172,17 @@ class SwitchboardTest {
     }
 
     @Test
+    void thePollerPrintsTheReferenceWithItsOwnKeys() {
+        assertThat(run("poller", "--print-config-reference")).isZero();
+        assertThat(out.toString()).contains("poller.planInterval", "SWITCHBOARD_POLLER_PLAN_INTERVAL",
+                "poller.http.maxBodyBytes", "SWITCHBOARD_POLLER_HTTP_MAX_BODY_BYTES",
+                "credentials[].poll.caBundle", "SWITCHBOARD_CREDENTIALS_<ID>_POLL_CA_BUNDLE", "credentials[].poll[].endpoint");
+        for (var key : io.switchboard.poll.PollerConfig.configKeys()) {
+            assertThat(out.toString()).contains(key.name());
+        }
+    }
+
+    @Test
     void theReferenceInTheDocsIsTheOneTheCodeDeclares() throws Exception {
         Path doc = Path.of("../../docs/configuration.md");
         String generated = ConfigurationReference.all().markdown();

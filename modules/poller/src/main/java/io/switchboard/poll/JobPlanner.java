@@ -77,9 +77,8 @@ public final class JobPlanner implements AutoCloseable {
             }
             executor = io.switchboard.poll.vendor.VendorPollExecutor.builder(new io.switchboard.poll.vendor.TokenTableSource(tokens))
                     .vertx(vertx)
-                    .credentialSettings(id -> config.credential(id)
-                            .map(c -> new io.switchboard.poll.vendor.CredentialHttpSettings(c.caBundle(), c.requestsPerMinute()))
-                            .orElse(io.switchboard.poll.vendor.CredentialHttpSettings.DEFAULTS))
+                    .options(config.http())
+                    .credentialSettings(config::credentialHttpSettings)
                     .build();
             JobPlanner planner = new JobPlanner(config, executor.queueDiscovery(), Clock.systemUTC());
             io.switchboard.poll.vendor.VendorPollExecutor e = executor;

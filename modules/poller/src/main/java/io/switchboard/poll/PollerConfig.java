@@ -1,27 +1,25 @@
 package io.switchboard.poll;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
@@ -29,6 +27,17 @@ import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SecretReferences;
 import io.switchboard.core.Topics;
+import io.switchboard.core.config.Checks;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.ConfigReference;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.ConfigSource;
+import io.switchboard.core.config.ConfigType;
+import io.switchboard.core.config.Durations;
+import io.switchboard.core.config.SharedKeys;
+import io.switchboard.core.supervise.Backoff;
+import io.switchboard.poll.vendor.CredentialHttpSettings;
+import io.switchboard.poll.vendor.VendorHttpOptions;
 import io.switchboard.token.TokenKeys;
 import io.switchboard.token.TokenTableConfig;
 
@@ -37,12 +46,15 @@ import io.switchboard.token.TokenTableConfig;
  * {@code switchboard.yaml}, plus the {@code kafka}, {@code schemaRegistry} and {@code encryption} sections it shares
  * with the token manager.
  *
- * <p>Every {@code poller.*} key is declared once in {@link #settings()} with its type, default and documentation; a
- * scalar key {@code a.bC} is overridden by the environment variable {@code SWITCHBOARD_A_B_C}
- * (e.g. {@code SWITCHBOARD_POLLER_OPS_PORT}). {@link #from} validates everything and throws one
- * {@link ConfigException} with every problem. Secrets (Kafka properties given by reference, encryption keys) are never
- * shown. Only the keys of the other sections that the poller reads are checked here; the token manager validates the
- * rest of each credential.
+ * <p>Built on the configuration foundation of core ({@link ConfigKey}, {@link ConfigSource}, {@link ConfigSection}):
+ * every key is declared once below with its type, default, documentation and checks; a scalar key {@code a.bC} is
+ * overridden by the environment variable {@code SWITCHBOARD_A_B_C} (e.g. {@code SWITCHBOARD_POLLER_OPS_PORT},
+ * {@code SWITCHBOARD_POLLER_HTTP_MAX_BODY_BYTES}), a credential's {@code poll.requestsPerMinute} and
+ * {@code poll.caBundle} by {@code SWITCHBOARD_CREDENTIALS_<ID>_POLL_REQUESTS_PER_MINUTE} / {@code …_POLL_CA_BUNDLE}.
+ * Durations are written the one way of {@link Durations} ({@code PT10S} or {@code 10s}). {@link #from} validates
+ * everything and throws one {@link ConfigException} with every problem. Secrets (Kafka properties given by reference,
+ * encryption keys) are never shown. Only the keys of the other sections that the poller reads are checked here; the
+ * token manager validates the rest of each credential.
  *
  * <pre>
  * poller:
@@ -51,6 +63,7 @@ import io.switchboard.token.TokenTableConfig;
  *   shutdownTimeout: PT10S
  *   backfillLookBack: PT6H
  *   ops: {port: 9402}
+ *   http: {connectTimeout: 5s, requestTimeout: 20s, maxBodyBytes: 16MiB}
  * credentials:
  *   - id: genesys-eu
  *     provider: genesys-cloud
@@ -78,6 +91,8 @@ import io.switchboard.token.TokenTableConfig;
  * @param discoveryTimeout      how long one queue discovery may take
  * @param opsHost               interface of the /health, /ready, /metrics server
  * @param opsPort               its port; 0 = any free port, -1 = no server
+ * @param http                  how the vendor side talks HTTP ({@code poller.http.*}): timeouts, pooling, retries,
+ *                              body bound, default request budget
  * @param credentials           the {@code poll:} sections, per credential, in file order
  */
 public record PollerConfig(
@@ -97,10 +112,11 @@ public record PollerConfig(
         Duration discoveryTimeout,
         String opsHost,
         int opsPort,
+        VendorHttpOptions http,
         List<CredentialPolls> credentials) {
 
     /** Prefix of environment variables that override keys. */
-    public static final String ENV_PREFIX = "SWITCHBOARD_";
+    public static final String ENV_PREFIX = ConfigKey.ENV_PREFIX;
 
     /**
      * The {@code poll:} section of one credential: a list of entries, or a mapping with the entries under
@@ -108,8 +124,8 @@ public record PollerConfig(
      *
      * <pre>
      * poll:
-     *   requestsPerMinute: 300        # this credential's request budget (0 = no limit); default: the provider's
-     *   caBundle: /etc/ssl/vendor.pem # CA certificates to trust for a vendor host with a private CA
+     *   requestsPerMinute: 300        # this credential's request budget (0 = no limit); default: poller.http.requestsPerMinute
+     *   caBundle: /etc/ssl/vendor.pem # CA certificates (PEM) to trust for a vendor host with a private CA
      *   jobs:
      *     - {endpoint: genesys.queue-observations, interval: PT10S}
      * </pre>
@@ -117,7 +133,7 @@ public record PollerConfig(
      * @param credentialId      the credential's id
      * @param provider          its provider profile (for error events)
      * @param polls             its entries, in file order
-     * @param requestsPerMinute its request budget, or {@code null} for the provider's default; 0 = none
+     * @param requestsPerMinute its request budget, or {@code null} for the default; 0 = none
      * @param caBundle          PEM file of CAs to trust, or {@code null}
      */
     public record CredentialPolls(String credentialId, String provider, List<PollSpec> polls, Integer requestsPerMinute,
@@ -132,41 +148,266 @@ public record PollerConfig(
         public CredentialPolls(String credentialId, String provider, List<PollSpec> polls) {
             this(credentialId, provider, polls, null, null);
         }
+
+        /** This credential's HTTP settings for the vendor side. */
+        public CredentialHttpSettings httpSettings() {
+            return new CredentialHttpSettings(caBundle, requestsPerMinute);
+        }
     }
 
-    /** One configuration key: name, type, default, documentation. */
+    /**
+     * One configuration key: name, type, default, documentation.
+     *
+     * @deprecated use {@link #configKeys()}: the {@link ConfigKey}s themselves
+     */
+    @Deprecated
     public record Key(String name, String type, String defaultValue, String doc) {
 
         /** Environment variable that overrides this key, e.g. {@code SWITCHBOARD_POLLER_OPS_PORT}. */
         public String envVar() {
-            return ENV_PREFIX + name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+            return ConfigKey.envVarOf(name, "<ID>");
         }
     }
 
-    private static final List<Key> KEYS = List.of(
-            new Key("kafka.bootstrapServers", "string", null, "Kafka bootstrap servers, host:port[,host:port]. Required."),
-            new Key("kafka.topicPrefix", "string", Topics.DEFAULT_PREFIX, "Prefix of every topic name."),
-            new Key("kafka.properties", "map", "{}", "Extra Kafka client properties for every client; values may be ${env:..} or ${file:..}."),
-            new Key("schemaRegistry.url", "url", null, "Schema registry for QueueStat / PollError / PollJob / PollProgress. Required."),
-            new Key("encryption.activeKeyId", "string", null, "Key id the token manager encrypts with (the poller only decrypts). Required."),
-            new Key("encryption.keys", "map of secret", null, "Key id -> ${env:..}/${file:..}: every key tokens may be encrypted with. Required."),
-            new Key("poller.instanceId", "string", "<hostname>-<pid>", "Id of this poller in logs, metrics and PollProgress.ownerId; its transactional.id is transactionalIdPrefix + instanceId, so every running poller needs its own."),
-            new Key("poller.jobPartitions", "int", "12", "Partitions of <prefix>.poll-jobs and <prefix>.poll-progress when this poller creates them. All jobs of one credential live in one partition, so this is the most pollers that share work."),
-            new Key("poller.transactionalIdPrefix", "string", "<topicPrefix>.poller-", "Prefix of the transactional.id of each poller's producer."),
-            new Key("poller.sessionTimeout", "duration", "PT10S", "Consumer-group session timeout: a crashed poller's jobs move to the others after this long (broker minimum 6 s by default)."),
-            new Key("poller.transactionTimeout", "duration", "PT30S", "Producer transaction timeout: a crashed poller's open transaction blocks read_committed readers at most this long (plus the broker's abort check)."),
-            new Key("poller.shutdownTimeout", "duration", "PT10S", "On shutdown and when jobs move, polls in flight get this long to finish and commit."),
-            new Key("poller.backfillLookBack", "duration", "PT6H", "After an outage, interval jobs backfill missed closed intervals up to this far back."),
-            new Key("poller.planInterval", "duration", "PT5M", "The poller owning a credential re-plans its jobs (queue discovery, packing) this often; PT0S = only `switchboard jobs apply`."),
-            new Key("poller.discoveryTimeout", "duration", "PT30S", "How long one queue discovery may take before that plan is given up (the jobs stay as they are)."),
-            new Key("poller.ops.host", "string", "127.0.0.1", "Interface of the /health, /ready, /metrics server; 0.0.0.0 for all."),
-            new Key("poller.ops.port", "int", "9402", "Port of the ops server; 0 = any free port, -1 = no server."));
-
-    private static final Set<String> POLL_KEYS = Set.of("name", "endpoint", "interval", "queueIds", "queueNames", "metrics",
-            "batchSize", "params", "enabled");
-    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
+    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    private static final VendorHttpOptions HTTP_DEFAULTS = VendorHttpOptions.defaults();
+
+    /** A number of bytes: a whole number, or with a binary unit {@code KiB}, {@code MiB}, {@code GiB} ({@code 16MiB}). */
+    public static final ConfigType<Integer> BYTE_SIZE = ConfigType.scalar("bytes", PollerConfig::parseBytes);
+
+    // ------------------------------------------------------------------ shared sections
+
+    /** {@code kafka.bootstrapServers} (shared). */
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = SharedKeys.KAFKA_BOOTSTRAP_SERVERS;
+    /** {@code kafka.topicPrefix} (shared). */
+    public static final ConfigKey<String> TOPIC_PREFIX = SharedKeys.KAFKA_TOPIC_PREFIX;
+    /** {@code kafka.properties} (shared). */
+    public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = SharedKeys.KAFKA_PROPERTIES;
+    /** {@code schemaRegistry.url} (shared). */
+    public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
+    /** {@code encryption.activeKeyId} (shared; the poller only decrypts, with any of the keys). */
+    public static final ConfigKey<String> ACTIVE_KEY_ID = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID;
+    /** {@code encryption.keys} (shared). */
+    public static final ConfigKey<Map<String, Secret>> ENCRYPTION_KEYS = SharedKeys.ENCRYPTION_KEYS;
+
+    // ------------------------------------------------------------------ poller
+
+    /** {@code poller.instanceId}. */
+    public static final ConfigKey<String> INSTANCE_ID = ConfigKey.string("poller.instanceId").computedDefault("<hostname>-<pid>")
+            .check(Checks.matches(NAME.pattern(), "may only contain letters, digits, '.', '_' and '-' (it becomes part of the"
+                    + " transactional.id)"))
+            .doc("Id of this poller in logs, metrics and PollProgress.ownerId; its transactional.id is transactionalIdPrefix +"
+                    + " instanceId, so every running poller needs its own.");
+    /** {@code poller.jobPartitions}. */
+    public static final ConfigKey<Integer> JOB_PARTITIONS = ConfigKey.integer("poller.jobPartitions").defaultValue(12)
+            .check(Checks.between(1, 10_000))
+            .doc("Partitions of <prefix>.poll-jobs and <prefix>.poll-progress when this poller creates them. All jobs of one"
+                    + " credential live in one partition, so this is the most pollers that share work.");
+    /** {@code poller.transactionalIdPrefix}. */
+    public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX = ConfigKey.string("poller.transactionalIdPrefix")
+            .computedDefault("<topicPrefix>.poller-").check(Checks.notBlank())
+            .doc("Prefix of the transactional.id of each poller's producer.");
+    /** {@code poller.sessionTimeout}. */
+    public static final ConfigKey<Duration> SESSION_TIMEOUT = ConfigKey.duration("poller.sessionTimeout")
+            .defaultValue(Duration.ofSeconds(10)).check(Checks.positive())
+            .doc("Consumer-group session timeout: a crashed poller's jobs move to the others after this long (broker minimum"
+                    + " 6 s by default).");
+    /** {@code poller.transactionTimeout}. */
+    public static final ConfigKey<Duration> TRANSACTION_TIMEOUT = ConfigKey.duration("poller.transactionTimeout")
+            .defaultValue(Duration.ofSeconds(30)).check(Checks.positive())
+            .doc("Producer transaction timeout: a crashed poller's open transaction blocks read_committed readers at most this"
+                    + " long (plus the broker's abort check).");
+    /** {@code poller.shutdownTimeout}. */
+    public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.duration("poller.shutdownTimeout")
+            .defaultValue(Duration.ofSeconds(10)).check(Checks.positive())
+            .doc("On shutdown and when jobs move, polls in flight get this long to finish and commit.");
+    /** {@code poller.backfillLookBack}. */
+    public static final ConfigKey<Duration> BACKFILL_LOOK_BACK = ConfigKey.duration("poller.backfillLookBack")
+            .defaultValue(Duration.ofHours(6)).check(Checks.notNegative())
+            .doc("After an outage, interval jobs backfill missed closed intervals up to this far back.");
+    /** {@code poller.planInterval}. */
+    public static final ConfigKey<Duration> PLAN_INTERVAL = ConfigKey.duration("poller.planInterval")
+            .defaultValue(Duration.ofMinutes(5)).check(Checks.notNegative())
+            .doc("The poller owning a credential re-plans its jobs (queue discovery, packing) this often; 0s = only"
+                    + " `switchboard jobs apply`.");
+    /** {@code poller.discoveryTimeout}. */
+    public static final ConfigKey<Duration> DISCOVERY_TIMEOUT = ConfigKey.duration("poller.discoveryTimeout")
+            .defaultValue(Duration.ofSeconds(30)).check(Checks.positive())
+            .doc("How long one queue discovery may take before that plan is given up (the jobs stay as they are).");
+    /** {@code poller.ops.host}. */
+    public static final ConfigKey<String> OPS_HOST = ConfigKey.string("poller.ops.host").defaultValue("127.0.0.1")
+            .check(s -> s.isBlank() ? "must not be blank; use 127.0.0.1 or 0.0.0.0" : null)
+            .doc("Interface of the /health, /ready, /metrics server; 0.0.0.0 for all.");
+    /** {@code poller.ops.port}. */
+    public static final ConfigKey<Integer> OPS_PORT = ConfigKey.integer("poller.ops.port").defaultValue(9402)
+            .check(Checks.between(-1, 65535))
+            .doc("Port of the ops server; 0 = any free port, -1 = no server.");
+
+    // ------------------------------------------------------------------ poller.http
+
+    /** {@code poller.http.connectTimeout}. */
+    public static final ConfigKey<Duration> HTTP_CONNECT_TIMEOUT = ConfigKey.duration("poller.http.connectTimeout")
+            .defaultValue(HTTP_DEFAULTS.connectTimeout()).check(Checks.positive())
+            .doc("TCP and TLS connect timeout of a vendor request.");
+    /** {@code poller.http.idleTimeout}. */
+    public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.duration("poller.http.idleTimeout")
+            .defaultValue(HTTP_DEFAULTS.idleTimeout()).check(Checks.positive())
+            .doc("A pooled keep-alive connection idle this long is closed; also the longest pause allowed inside an answer.");
+    /** {@code poller.http.requestTimeout}. */
+    public static final ConfigKey<Duration> HTTP_REQUEST_TIMEOUT = ConfigKey.duration("poller.http.requestTimeout")
+            .defaultValue(HTTP_DEFAULTS.requestTimeout()).check(Checks.positive())
+            .doc("The whole vendor request, from sending to the last byte of the answer; a slower answer is a retriable"
+                    + " TRANSPORT error.");
+    /** {@code poller.http.maxConnectionsPerHost}. */
+    public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS = ConfigKey.integer("poller.http.maxConnectionsPerHost")
+            .defaultValue(HTTP_DEFAULTS.maxConnectionsPerHost()).check(Checks.between(1, 1000))
+            .doc("HTTP/1.1 keep-alive connections per vendor host (HTTP/2 multiplexes on one).");
+    /** {@code poller.http.http2}. */
+    public static final ConfigKey<Boolean> HTTP_HTTP2 = ConfigKey.bool("poller.http.http2").defaultValue(HTTP_DEFAULTS.http2())
+            .doc("Offer HTTP/2 through ALPN on https vendor hosts, falling back to HTTP/1.1.");
+    /** {@code poller.http.maxBodyBytes}. */
+    public static final ConfigKey<Integer> HTTP_MAX_BODY_BYTES = ConfigKey.of("poller.http.maxBodyBytes", BYTE_SIZE)
+            .defaultValue(HTTP_DEFAULTS.maxBodyBytes())
+            .check(n -> n < 1024 ? "must be at least 1024 bytes (1KiB)" : n > (1 << 30) ? "must be at most 1GiB" : null)
+            .doc("Most bytes the poller reads of one vendor answer (default 16MiB); a larger answer is not read (never an"
+                    + " out-of-memory) and becomes a MAPPING PollError naming this key. Bytes, or with KiB / MiB / GiB.");
+    /** {@code poller.http.maxAttempts}. */
+    public static final ConfigKey<Integer> HTTP_MAX_ATTEMPTS = ConfigKey.integer("poller.http.maxAttempts")
+            .defaultValue(HTTP_DEFAULTS.maxAttempts()).check(Checks.between(1, 20))
+            .doc("Attempts of one vendor request for 429, 5xx, connection resets and timeouts, within one poll.");
+    /** {@code poller.http.backoffInitial}. */
+    public static final ConfigKey<Duration> HTTP_BACKOFF_INITIAL = ConfigKey.duration("poller.http.backoffInitial")
+            .defaultValue(HTTP_DEFAULTS.backoff().initial()).check(Checks.positive())
+            .doc("First pause between two attempts (doubled each attempt, with jitter).");
+    /** {@code poller.http.backoffMax}. */
+    public static final ConfigKey<Duration> HTTP_BACKOFF_MAX = ConfigKey.duration("poller.http.backoffMax")
+            .defaultValue(HTTP_DEFAULTS.backoff().max()).check(Checks.positive())
+            .doc("Longest pause between two attempts; at least backoffInitial.");
+    /** {@code poller.http.maxRetryAfter}. */
+    public static final ConfigKey<Duration> HTTP_MAX_RETRY_AFTER = ConfigKey.duration("poller.http.maxRetryAfter")
+            .defaultValue(HTTP_DEFAULTS.maxRetryAfter()).check(Checks.notNegative())
+            .doc("A 429's Retry-After up to this long is waited out inside the poll; a longer one ends the poll as"
+                    + " RATE_LIMITED and the credential's limiter holds its requests until then.");
+    /** {@code poller.http.tokenRefreshWait}. */
+    public static final ConfigKey<Duration> HTTP_TOKEN_REFRESH_WAIT = ConfigKey.duration("poller.http.tokenRefreshWait")
+            .defaultValue(HTTP_DEFAULTS.tokenRefreshWait()).check(Checks.positive())
+            .doc("After a 401, how long a poll waits for the token manager's newer token before it reports AUTHENTICATION.");
+    /** {@code poller.http.requestsPerMinute}. */
+    public static final ConfigKey<Integer> HTTP_REQUESTS_PER_MINUTE = ConfigKey.integer("poller.http.requestsPerMinute")
+            .defaultValue(VendorHttpOptions.DEFAULT_REQUESTS_PER_MINUTE).check(Checks.between(0, 1_000_000))
+            .doc("Request budget per credential and minute (a token bucket) when its poll: section sets no"
+                    + " requestsPerMinute; 0 = no limit. Genesys documents 300 per token.");
+    /** {@code poller.http.userAgent}. */
+    public static final ConfigKey<String> HTTP_USER_AGENT = ConfigKey.string("poller.http.userAgent")
+            .defaultValue(HTTP_DEFAULTS.userAgent()).check(Checks.notBlank())
+            .doc("The User-Agent header of every vendor request.");
+
+    // ------------------------------------------------------------------ credentials[].poll
+
+    private static final ConfigKey<String> CREDENTIAL_PROVIDER = ConfigKey.string("credentials[].provider").fileOnly();
+
+    /** {@code credentials[].poll}. */
+    public static final ConfigKey<List<ConfigSection>> POLL = ConfigKey.items("credentials[].poll")
+            .doc("What the pollers fetch with this credential: a list of entries (the keys below), or a mapping with the"
+                    + " entries under jobs: and requestsPerMinute / caBundle beside them. Read by the pollers only.");
+    /** {@code credentials[].poll.requestsPerMinute}. */
+    public static final ConfigKey<Integer> POLL_REQUESTS_PER_MINUTE = ConfigKey.integer("credentials[].poll.requestsPerMinute")
+            .check(n -> n < 0 ? "must be a whole number >= 0 (0 = no limit)" : null)
+            .computedDefault("poller.http.requestsPerMinute")
+            .doc("This credential's request budget per minute (0 = no limit), kept by the one poller that owns the"
+                    + " credential; a 429 with Retry-After or x-ratelimit-* headers pauses it further.");
+    /** {@code credentials[].poll.caBundle}. */
+    public static final ConfigKey<Path> POLL_CA_BUNDLE = ConfigKey.of("credentials[].poll.caBundle", ConfigType.PATH)
+            .check(PollerConfig::checkCaBundle)
+            .doc("PEM file of the certificate authorities to trust for this credential's vendor hosts instead of the JVM's"
+                    + " (a private CA, a TLS-inspecting proxy). TLS is always verified, host name included; there is no"
+                    + " setting that turns verification off.");
+    /** {@code credentials[].poll.jobs}. */
+    public static final ConfigKey<List<ConfigSection>> POLL_JOBS = ConfigKey.items("credentials[].poll.jobs")
+            .doc("In the mapping form of poll:, the list of entries (same keys as credentials[].poll[].*).");
+
+    /** The keys of one poll entry, under {@code credentials[].poll[]} (list form) or {@code credentials[].poll.jobs[]}. */
+    private record EntryKeys(ConfigKey<String> endpoint, ConfigKey<String> name, ConfigKey<Duration> interval,
+                             ConfigKey<List<String>> queueIds, ConfigKey<List<String>> queueNames, ConfigKey<List<String>> metrics,
+                             ConfigKey<Integer> batchSize, ConfigKey<Map<String, String>> params, ConfigKey<Boolean> enabled) {
+
+        static EntryKeys under(String prefix) {
+            return new EntryKeys(
+                    ConfigKey.string(prefix + ".endpoint").fileOnly().required()
+                            .check(e -> Endpoints.ALL.contains(e) ? null : "is not an endpoint kind; use one of "
+                                    + String.join(", ", Endpoints.ALL))
+                            .doc("What to fetch: one of " + String.join(", ", Endpoints.ALL) + "."),
+                    ConfigKey.string(prefix + ".name").fileOnly().computedDefault("the endpoint")
+                            .check(Checks.matches(NAME.pattern(), "may only contain letters, digits, '.', '_' and '-'"))
+                            .doc("Name of the entry, unique per credential; part of the job ids."),
+                    ConfigKey.duration(prefix + ".interval").fileOnly().defaultValue(Duration.ofSeconds(10))
+                            .check(d -> d.compareTo(MIN_INTERVAL) < 0 ? "must be at least 1 s" : null)
+                            .doc("Time between two polls of each job, at least 1s."),
+                    ConfigKey.stringList(prefix + ".queueIds").fileOnly().defaultValue(List.of()).check(PollerConfig::noBlank)
+                            .doc("Explicit queue ids. With neither queueIds nor queueNames: every queue the vendor lists."),
+                    ConfigKey.stringList(prefix + ".queueNames").fileOnly().defaultValue(List.of()).check(PollerConfig::noBlank)
+                            .doc("Glob patterns (*, ?) over the queue names discovery finds, e.g. [\"Support*\"]."),
+                    ConfigKey.stringList(prefix + ".metrics").fileOnly().defaultValue(List.of()).check(PollerConfig::noBlank)
+                            .doc("Vendor metric names; default: the endpoint's set (docs/poller.md)."),
+                    ConfigKey.integer(prefix + ".batchSize").fileOnly()
+                            .computedDefault("100 for genesys.* and cxone.*, else no limit")
+                            .check(n -> n < 1 ? "must be a whole number >= 1 (queues per vendor request)" : null)
+                            .doc("Most queues per job, i.e. per vendor request."),
+                    ConfigKey.of(prefix + ".params", ConfigType.LITERAL_MAP).fileOnly().defaultValue(Map.of())
+                            .doc("Endpoint parameters (granularity, report store id, JSON pointers...). They are written to the"
+                                    + " poll-jobs topic in clear text, so never secrets: a ${env:..} value is refused."),
+                    ConfigKey.bool(prefix + ".enabled").fileOnly().defaultValue(true)
+                            .doc("false keeps the jobs defined but not polled."));
+        }
+
+        List<ConfigKey<?>> all() {
+            return List.of(endpoint, name, interval, queueIds, queueNames, metrics, batchSize, params, enabled);
+        }
+    }
+
+    private static final EntryKeys LIST_ENTRY = EntryKeys.under("credentials[].poll[]");
+    private static final EntryKeys JOBS_ENTRY = EntryKeys.under("credentials[].poll.jobs[]");
+
+    private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, KAFKA_PROPERTIES,
+            SCHEMA_REGISTRY_URL, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+    private static final List<ConfigKey<?>> POLLER_KEYS = List.of(INSTANCE_ID, JOB_PARTITIONS, TRANSACTIONAL_ID_PREFIX,
+            SESSION_TIMEOUT, TRANSACTION_TIMEOUT, SHUTDOWN_TIMEOUT, BACKFILL_LOOK_BACK, PLAN_INTERVAL, DISCOVERY_TIMEOUT, OPS_HOST,
+            OPS_PORT);
+    private static final List<ConfigKey<?>> HTTP_KEYS = List.of(HTTP_CONNECT_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT,
+            HTTP_MAX_CONNECTIONS, HTTP_HTTP2, HTTP_MAX_BODY_BYTES, HTTP_MAX_ATTEMPTS, HTTP_BACKOFF_INITIAL, HTTP_BACKOFF_MAX,
+            HTTP_MAX_RETRY_AFTER, HTTP_TOKEN_REFRESH_WAIT, HTTP_REQUESTS_PER_MINUTE, HTTP_USER_AGENT);
+    private static final List<ConfigKey<?>> POLL_SECTION_KEYS = List.of(POLL_REQUESTS_PER_MINUTE, POLL_CA_BUNDLE, POLL_JOBS);
+    private static final List<ConfigKey<?>> KEYS;
+    private static final List<ConfigKey<?>> CREDENTIAL_KEYS;
+
+    static {
+        List<ConfigKey<?>> all = new ArrayList<>(SHARED_KEYS);
+        all.addAll(POLLER_KEYS);
+        all.addAll(HTTP_KEYS);
+        KEYS = List.copyOf(all);
+        List<ConfigKey<?>> credential = new ArrayList<>();
+        credential.add(POLL);
+        credential.addAll(POLL_SECTION_KEYS);
+        credential.addAll(LIST_ENTRY.all());
+        CREDENTIAL_KEYS = List.copyOf(credential);
+    }
+
+    /**
+     * Names at the top of the file not checked by the top-level check: the credentials (whose poll: sections are read
+     * one by one below; the token manager checks the rest), the other roles' sections, the token manager's
+     * {@code kafka.requestPartitions} and its older top-level names ({@code instanceId}, {@code refresh}, {@code ops}).
+     */
+    private static final List<String> FOREIGN;
+
+    static {
+        List<String> foreign = new ArrayList<>(ConfigSource.SECTIONS);
+        foreign.removeAll(List.of("kafka", "schemaRegistry", "encryption", "poller", "credentials"));
+        foreign.addAll(List.of("credentials", "kafka.requestPartitions", "instanceId", "refresh", "ops"));
+        FOREIGN = List.copyOf(foreign);
+    }
 
     public PollerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -182,33 +423,48 @@ public record PollerConfig(
         Objects.requireNonNull(planInterval, "planInterval");
         Objects.requireNonNull(discoveryTimeout, "discoveryTimeout");
         Objects.requireNonNull(opsHost, "opsHost");
+        Objects.requireNonNull(http, "http");
         credentials = List.copyOf(credentials);
     }
 
-    /** Every key with type, default and documentation, for {@code switchboard poller --help}. */
-    public static List<Key> settings() {
+    /** Every key of the shared sections and of {@code poller:} (incl. {@code poller.http.*}), in file order. */
+    public static List<ConfigKey<?>> configKeys() {
         return KEYS;
     }
 
-    /** A table of every key: name, env var, type, default, doc; plus the keys of a {@code poll:} entry. */
+    /** The keys of a credential's {@code poll:} section and of its entries (list form). */
+    public static List<ConfigKey<?>> credentialKeys() {
+        return CREDENTIAL_KEYS;
+    }
+
+    /**
+     * Every key with type, default and documentation, for {@code switchboard poller --help}.
+     *
+     * @deprecated use {@link #configKeys()}
+     */
+    @Deprecated
+    public static List<Key> settings() {
+        return KEYS.stream().map(k -> new Key(k.name(), k.type().name(), k.isRequired() ? null : k.describeDefault(), k.doc())).toList();
+    }
+
+    /** The reference sections of the keys only the pollers read: {@code poller} and each credential's {@code poll:}. */
+    public static ConfigReference referenceSections(ConfigReference reference) {
+        return reference
+                .section("poller", "Settings of `switchboard poller` and `switchboard jobs` (the shared kafka, schemaRegistry"
+                        + " and encryption sections above are read too; the poller only decrypts tokens).", POLLER_KEYS)
+                .section("poller.http", "How the pollers talk to the vendors: timeouts, pooling, retries, the bound on what"
+                        + " one answer may weigh, the default request budget. TLS is always verified; trust a private CA per"
+                        + " credential with credentials[].poll.caBundle.", HTTP_KEYS)
+                .section("credentials[].poll", "The pollers' part of a credential: what to fetch, and the credential's HTTP"
+                        + " settings. The entry keys are the same under poll.jobs[] in the mapping form. Entries are set in the"
+                        + " file only; requestsPerMinute and caBundle also by environment variable (the credential's id in"
+                        + " place of <ID>).", CREDENTIAL_KEYS);
+    }
+
+    /** The poller's own sections as plain text (see the CLI's {@code --print-config-reference} for the whole file). */
     public static String reference() {
-        StringBuilder sb = new StringBuilder();
-        for (Key k : KEYS) {
-            sb.append(String.format("%-30s %-40s %-9s default %-22s%n    %s%n", k.name(), k.envVar(), k.type(),
-                    k.defaultValue() == null ? "(required)" : k.defaultValue(), k.doc()));
-        }
-        sb.append("""
-                credentials[].poll[] (one entry per thing to fetch; see docs/poller.md):
-                    endpoint    one of %s (required)
-                    name        unique per credential, letters/digits/._- (default: the endpoint)
-                    interval    time between polls of each job, >= 1s (default PT10S)
-                    queueIds    explicit queue ids; queueNames: glob patterns over discovered names; neither = all queues
-                    metrics     vendor metric names (default: the endpoint's set)
-                    batchSize   queues per job, i.e. per vendor request (default 100 for Genesys and CXone, else no limit)
-                    params      endpoint parameters (granularity, report store id, JSON pointers...), never secrets
-                    enabled     false keeps the jobs defined but not polled (default true)
-                """.formatted(String.join(", ", Endpoints.ALL)));
-        return sb.toString();
+        return referenceSections(ConfigReference.of().section("kafka, schemaRegistry, encryption (shared by every role)",
+                "", SHARED_KEYS)).text();
     }
 
     /** Topic names under {@link #topicPrefix()}. */
@@ -234,22 +490,34 @@ public record PollerConfig(
     }
 
     /** The {@code poll:} section of {@code credentialId}, if configured. */
-    public java.util.Optional<CredentialPolls> credential(String credentialId) {
+    public Optional<CredentialPolls> credential(String credentialId) {
         return credentials.stream().filter(c -> c.credentialId().equals(credentialId)).findFirst();
+    }
+
+    /** The HTTP settings of {@code credentialId}: its CA bundle and budget, or the defaults when it has no poll: section. */
+    public CredentialHttpSettings credentialHttpSettings(String credentialId) {
+        return credential(credentialId).map(CredentialPolls::httpSettings).orElse(CredentialHttpSettings.DEFAULTS);
     }
 
     /** A copy with another instance id (tests run several pollers in one JVM). */
     public PollerConfig withInstanceId(String id) {
         return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, id, jobPartitions,
                 transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
-                discoveryTimeout, opsHost, opsPort, credentials);
+                discoveryTimeout, opsHost, opsPort, http, credentials);
     }
 
     /** A copy with other {@code poll:} sections (tests, embedded demo). */
     public PollerConfig withCredentials(List<CredentialPolls> polls) {
         return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, instanceId, jobPartitions,
                 transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
-                discoveryTimeout, opsHost, opsPort, polls);
+                discoveryTimeout, opsHost, opsPort, http, polls);
+    }
+
+    /** A copy with other HTTP options (tests, benchmarks). */
+    public PollerConfig withHttp(VendorHttpOptions options) {
+        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, instanceId, jobPartitions,
+                transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
+                discoveryTimeout, opsHost, opsPort, options, credentials);
     }
 
     /** Loads a YAML file, resolving references and overrides against the process environment. */
@@ -259,28 +527,12 @@ public record PollerConfig(
 
     /** Loads a YAML file, resolving references and overrides against {@code env}. */
     public static PollerConfig load(Path file, Map<String, String> env) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(file.toString(), List.of(new ConfigProblem("--config", file.toString(),
-                    "cannot read the file (" + e.getClass().getSimpleName() + "); give the path of a YAML file")));
-        }
-        return parse(text, file.toString(), env);
+        return from(ConfigSource.load(file, env));
     }
 
-    /** Parses YAML text; see {@link #from}. */
+    /** Parses YAML text; see {@link #from(ConfigSource)}. */
     public static PollerConfig parse(String yaml, String source, Map<String, String> env) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (IOException e) {
-            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
-                    ? " at line " + jpe.getLocation().getLineNr() : "";
-            throw new ConfigException(source, List.of(new ConfigProblem("(file)", null,
-                    "is not valid YAML" + where + "; check indentation and quoting")));
-        }
-        return from(root, source, env);
+        return from(ConfigSource.parse(yaml, source, env));
     }
 
     /**
@@ -292,114 +544,126 @@ public record PollerConfig(
      * @throws ConfigException with every problem found
      */
     public static PollerConfig from(JsonNode root, String source, Map<String, String> env) {
-        ConfigProblems problems = new ConfigProblems(source);
-        if (root == null || root.isMissingNode() || root.isNull()) {
-            root = JsonNodeFactory.instance.objectNode();
-        }
-        if (!root.isObject()) {
-            problems.add("(file)", null, "must be a YAML mapping with keys kafka, schemaRegistry, encryption, poller, credentials");
-            problems.throwIfAny();
-        }
-        Reader r = new Reader(root, env, problems);
-        r.checkPollerKeys();
-        String bootstrap = r.string("kafka.bootstrapServers", s -> s.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*") ? null
-                : "is not a host:port[,host:port] list");
-        String prefix = r.string("kafka.topicPrefix", s -> s.matches("[a-zA-Z0-9._-]+") ? null
-                : "may only contain letters, digits, '.', '_' and '-'");
-        Map<String, String> kafkaProps = r.kafkaProperties();
-        String registry = r.string("schemaRegistry.url", s -> s.matches("https?://\\S+") ? null : "is not an http:// or https:// URL");
-        TokenKeys keys = r.keys(r.raw("encryption.activeKeyId"));
-        String instanceId = r.string("poller.instanceId", s -> NAME.matcher(s).matches() ? null
-                : "may only contain letters, digits, '.', '_' and '-' (it becomes part of the transactional.id)");
+        return from(ConfigSource.fromTree(root, source, env));
+    }
+
+    /**
+     * Reads the poller's keys from a configuration.
+     *
+     * @throws ConfigException with every problem found
+     */
+    public static PollerConfig from(ConfigSource source) {
+        ConfigProblems problems = source.newProblems();
+        ConfigSection root = source.root(problems);
+        root.rejectUnknownKeys(KEYS, FOREIGN);
+        String bootstrap = root.get(BOOTSTRAP_SERVERS);
+        String prefix = root.get(TOPIC_PREFIX);
+        Map<String, String> kafkaProps = root.get(KAFKA_PROPERTIES);
+        String registry = root.get(SCHEMA_REGISTRY_URL);
+        TokenKeys keys = decodeKeys(root);
+        String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
         }
-        int partitions = r.integer("poller.jobPartitions", 1, 10_000);
-        String txPrefix = r.string("poller.transactionalIdPrefix", null);
+        Integer partitions = root.get(JOB_PARTITIONS);
+        String txPrefix = root.get(TRANSACTIONAL_ID_PREFIX);
         if (txPrefix == null) {
             txPrefix = (prefix == null ? Topics.DEFAULT_PREFIX : prefix) + ".poller-";
         }
-        Duration session = r.duration("poller.sessionTimeout", false);
-        Duration txTimeout = r.duration("poller.transactionTimeout", false);
-        Duration shutdown = r.duration("poller.shutdownTimeout", false);
-        Duration lookBack = r.duration("poller.backfillLookBack", true);
-        Duration plan = r.duration("poller.planInterval", true);
-        Duration discovery = r.duration("poller.discoveryTimeout", false);
-        String opsHost = r.string("poller.ops.host", s -> s.isBlank() ? "must not be blank; use 127.0.0.1 or 0.0.0.0" : null);
-        int opsPort = r.integer("poller.ops.port", -1, 65535);
-        List<CredentialPolls> credentials = readCredentials(root.get("credentials"), problems);
+        Duration session = root.get(SESSION_TIMEOUT);
+        Duration txTimeout = root.get(TRANSACTION_TIMEOUT);
+        Duration shutdown = root.get(SHUTDOWN_TIMEOUT);
+        Duration lookBack = root.get(BACKFILL_LOOK_BACK);
+        Duration plan = root.get(PLAN_INTERVAL);
+        Duration discovery = root.get(DISCOVERY_TIMEOUT);
+        String opsHost = root.get(OPS_HOST);
+        Integer opsPort = root.get(OPS_PORT);
+        VendorHttpOptions http = readHttp(root);
+        List<CredentialPolls> credentials = readCredentials(root);
         problems.throwIfAny();
-        return new PollerConfig(bootstrap, prefix, kafkaProps, registry, keys, instanceId, partitions, txPrefix, session,
-                txTimeout, shutdown, lookBack, plan, discovery, opsHost, opsPort, credentials);
+        return new PollerConfig(bootstrap, prefix, kafkaProps == null ? Map.of() : kafkaProps, registry, keys, instanceId,
+                partitions, txPrefix, session, txTimeout, shutdown, lookBack, plan, discovery, opsHost, opsPort, http, credentials);
     }
 
-    private static List<CredentialPolls> readCredentials(JsonNode node, ConfigProblems problems) {
+    private static VendorHttpOptions readHttp(ConfigSection root) {
+        Duration connect = root.get(HTTP_CONNECT_TIMEOUT);
+        Duration idle = root.get(HTTP_IDLE_TIMEOUT);
+        Duration request = root.get(HTTP_REQUEST_TIMEOUT);
+        Integer connections = root.get(HTTP_MAX_CONNECTIONS);
+        Boolean http2 = root.get(HTTP_HTTP2);
+        Integer maxBody = root.get(HTTP_MAX_BODY_BYTES);
+        Integer attempts = root.get(HTTP_MAX_ATTEMPTS);
+        Duration backoffInitial = root.get(HTTP_BACKOFF_INITIAL);
+        Duration backoffMax = root.get(HTTP_BACKOFF_MAX);
+        Duration maxRetryAfter = root.get(HTTP_MAX_RETRY_AFTER);
+        Duration refreshWait = root.get(HTTP_TOKEN_REFRESH_WAIT);
+        Integer perMinute = root.get(HTTP_REQUESTS_PER_MINUTE);
+        String userAgent = root.get(HTTP_USER_AGENT);
+        if (backoffInitial != null && backoffMax != null && backoffMax.compareTo(backoffInitial) < 0) {
+            root.problem(HTTP_BACKOFF_MAX, backoffMax, "is shorter than " + HTTP_BACKOFF_INITIAL.name() + " ("
+                    + HTTP_BACKOFF_INITIAL.describe(backoffInitial) + "); make it at least as long");
+            return null;
+        }
+        if (connect == null || idle == null || request == null || connections == null || http2 == null || maxBody == null
+                || attempts == null || backoffInitial == null || backoffMax == null || maxRetryAfter == null || refreshWait == null
+                || perMinute == null || userAgent == null) {
+            return null; // a problem was recorded
+        }
+        Map<String, Integer> budgets = new LinkedHashMap<>();
+        HTTP_DEFAULTS.requestsPerMinute().keySet().forEach(provider -> budgets.put(provider, perMinute));
+        budgets.put(VendorHttpOptions.ANY_PROVIDER, perMinute);
+        return new VendorHttpOptions(connect, idle, request, connections, http2, maxBody, attempts,
+                new Backoff(backoffInitial, backoffMax), maxRetryAfter, refreshWait, budgets, userAgent);
+    }
+
+    private static List<CredentialPolls> readCredentials(ConfigSection root) {
         List<CredentialPolls> out = new ArrayList<>();
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return out;
-        }
-        if (!node.isArray()) {
-            problems.add("credentials", null, "must be a list of credentials (- id: ..., provider: ..., poll: [...])");
-            return out;
-        }
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode c = node.get(i);
-            String at = "credentials[" + i + "]";
-            String id = c.path("id").asText("");
-            if (id.isBlank()) {
-                if (c.has("poll")) {
-                    problems.add(at + ".id", null, "is required for a credential with a poll: section");
+        for (ConfigSection c : root.items("credentials")) {
+            String id = c.id();
+            if (id == null) {
+                if (c.has("credentials[].poll")) {
+                    c.problems().add(c.path() + ".id", null, "is required for a credential with a poll: section");
                 }
                 continue;
             }
-            if (!ids.add(id)) {
+            if (!ids.add(id) || !c.has("credentials[].poll")) {
                 continue; // the token manager reports duplicate ids
             }
-            JsonNode poll = c.get("poll");
-            if (poll == null || poll.isNull()) {
-                continue;
-            }
-            String provider = c.path("provider").asText("unknown");
-            String where = at + ".poll";
+            String provider = Optional.ofNullable(c.get(CREDENTIAL_PROVIDER)).orElse("unknown");
+            ConfigSection poll = c.section("credentials[].poll");
             Integer budget = null;
             Path caBundle = null;
-            if (poll.isObject()) {
-                for (Iterator<String> it = poll.fieldNames(); it.hasNext(); ) {
-                    String k = it.next();
-                    if (!Set.of("jobs", "requestsPerMinute", "caBundle").contains(k)) {
-                        problems.add(where + "." + k, null, "is not a key of a poll: section; valid keys: jobs, requestsPerMinute, caBundle"
-                                + " (or write the section as a list of jobs)");
-                    }
+            List<ConfigSection> entries;
+            EntryKeys keys;
+            if (c.isList("credentials[].poll")) {
+                entries = c.items("credentials[].poll");
+                keys = LIST_ENTRY;
+                budget = poll.get(POLL_REQUESTS_PER_MINUTE);
+                caBundle = poll.get(POLL_CA_BUNDLE);
+            } else if (c.isMapping("credentials[].poll")) {
+                poll.rejectUnknownKeys(POLL_SECTION_KEYS, List.of(), "is not a key of a poll: section (or write the section as"
+                        + " a list of jobs)");
+                budget = poll.get(POLL_REQUESTS_PER_MINUTE);
+                caBundle = poll.get(POLL_CA_BUNDLE);
+                keys = JOBS_ENTRY;
+                if (!poll.isList("credentials[].poll.jobs")) {
+                    c.problems().add(poll.path() + ".jobs", null, "must be a list of entries like"
+                            + " `- {endpoint: genesys.queue-observations, interval: PT10S}`");
+                    continue;
                 }
-                JsonNode rpm = poll.get("requestsPerMinute");
-                if (rpm != null && !rpm.isNull()) {
-                    if (!rpm.isIntegralNumber() || rpm.asInt() < 0) {
-                        problems.add(where + ".requestsPerMinute", rpm.asText(), "must be a whole number >= 0 (0 = no limit)");
-                    } else {
-                        budget = rpm.asInt();
-                    }
-                }
-                JsonNode ca = poll.get("caBundle");
-                if (ca != null && !ca.isNull()) {
-                    caBundle = Path.of(ca.asText());
-                    if (!Files.isReadable(caBundle)) {
-                        problems.add(where + ".caBundle", ca.asText(), "is not a readable file; give the path of a PEM file of CA certificates");
-                    }
-                }
-                where = where + ".jobs";
-                poll = poll.path("jobs");
-            }
-            if (!poll.isArray()) {
-                problems.add(where, null, "must be a list of entries like `- {endpoint: genesys.queue-observations, interval: PT10S}`");
+                entries = poll.items("credentials[].poll.jobs");
+            } else {
+                c.problems().add(poll.path(), null, "must be a list of entries like"
+                        + " `- {endpoint: genesys.queue-observations, interval: PT10S}`");
                 continue;
             }
             List<PollSpec> specs = new ArrayList<>();
             Set<String> names = new HashSet<>();
-            for (int j = 0; j < poll.size(); j++) {
-                PollSpec spec = readSpec(poll.get(j), where + "[" + j + "]", problems);
+            for (ConfigSection e : entries) {
+                PollSpec spec = readSpec(e, keys);
                 if (spec != null && !names.add(spec.name())) {
-                    problems.add(where + "[" + j + "].name", spec.name(), "is used twice in credential " + id
+                    e.problem(keys.name(), spec.name(), "is used twice in credential " + id
                             + "; give each entry its own name (it becomes part of the job ids)");
                 } else if (spec != null) {
                     specs.add(spec);
@@ -410,102 +674,103 @@ public record PollerConfig(
         return out;
     }
 
-    private static PollSpec readSpec(JsonNode e, String at, ConfigProblems problems) {
-        if (e == null || !e.isObject()) {
-            problems.add(at, null, "must be a mapping with at least `endpoint:`");
-            return null;
-        }
+    private static PollSpec readSpec(ConfigSection e, EntryKeys keys) {
+        ConfigProblems problems = e.problems();
         int before = problems.problems().size();
-        for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!POLL_KEYS.contains(k)) {
-                problems.add(at + "." + k, null, "is not a key of a poll entry; valid keys: " + String.join(", ", new java.util.TreeSet<>(POLL_KEYS)));
-            }
-        }
-        String endpoint = e.path("endpoint").asText("");
-        if (endpoint.isEmpty()) {
-            problems.add(at + ".endpoint", null, "is required; one of " + String.join(", ", Endpoints.ALL));
-        } else if (!Endpoints.ALL.contains(endpoint)) {
-            problems.add(at + ".endpoint", endpoint, "is not an endpoint kind; use one of " + String.join(", ", Endpoints.ALL));
-        }
-        String name = e.has("name") ? e.get("name").asText() : endpoint;
-        if (e.has("name") && !NAME.matcher(name).matches()) {
-            problems.add(at + ".name", name, "may only contain letters, digits, '.', '_' and '-'");
-        }
-        Duration interval = Duration.ofSeconds(10);
-        if (e.has("interval")) {
-            String text = e.get("interval").asText();
-            try {
-                interval = parseDuration(text);
-                if (interval.compareTo(MIN_INTERVAL) < 0) {
-                    problems.add(at + ".interval", text, "must be at least 1 s");
+        e.rejectUnknownKeys(keys.all(), List.of(), "is not a key of a poll entry");
+        String endpoint = e.get(keys.endpoint());
+        String name = e.get(keys.name());
+        Duration interval = e.get(keys.interval());
+        List<String> queueIds = e.get(keys.queueIds());
+        List<String> queueNames = e.get(keys.queueNames());
+        List<String> metrics = e.get(keys.metrics());
+        Integer batch = e.get(keys.batchSize());
+        Map<String, String> params = e.get(keys.params());
+        if (params != null) {
+            params.forEach((k, v) -> {
+                if (SecretReferences.isReference(v)) {
+                    problems.add(e.where(keys.params()) + "." + k, "****", "params are written to the poll-jobs topic in clear"
+                            + " text; secrets belong in the credential, not in poll params");
                 }
-            } catch (DateTimeParseException ex) {
-                problems.add(at + ".interval", text, "is not a duration; write ISO-8601 like PT10S or 10s");
-            }
+            });
         }
-        List<String> queueIds = strings(e, "queueIds", at, problems);
-        List<String> queueNames = strings(e, "queueNames", at, problems);
-        List<String> metrics = strings(e, "metrics", at, problems);
-        int batch = PollSpec.defaultBatchSize(endpoint);
-        if (e.has("batchSize")) {
-            JsonNode b = e.get("batchSize");
-            if (!b.canConvertToInt() || b.asInt() < 1 || !b.isIntegralNumber()) {
-                problems.add(at + ".batchSize", b.asText(), "must be a whole number >= 1 (queues per vendor request)");
-            } else {
-                batch = b.asInt();
-            }
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        JsonNode p = e.get("params");
-        if (p != null && !p.isNull()) {
-            if (!p.isObject()) {
-                problems.add(at + ".params", null, "must be a mapping of parameter name to value");
-            } else {
-                p.fields().forEachRemaining(f -> {
-                    if (f.getValue().isContainerNode()) {
-                        problems.add(at + ".params." + f.getKey(), null, "must be a single value (text or number)");
-                    } else if (SecretReferences.isReference(f.getValue().asText())) {
-                        problems.add(at + ".params." + f.getKey(), "****", "params are written to the poll-jobs topic in clear text;"
-                                + " secrets belong in the credential, not in poll params");
-                    } else {
-                        params.put(f.getKey(), f.getValue().asText());
-                    }
-                });
-            }
-        }
-        boolean enabled = true;
-        if (e.has("enabled")) {
-            if (!e.get("enabled").isBoolean()) {
-                problems.add(at + ".enabled", e.get("enabled").asText(), "must be true or false");
-            } else {
-                enabled = e.get("enabled").asBoolean();
-            }
-        }
-        if (problems.problems().size() > before) {
+        Boolean enabled = e.get(keys.enabled());
+        if (problems.problems().size() > before || endpoint == null) {
             return null;
         }
-        return new PollSpec(name, endpoint, interval, queueIds, queueNames, metrics, batch, params, enabled);
+        return new PollSpec(name == null ? endpoint : name, endpoint, interval, queueIds, queueNames, metrics,
+                batch == null ? PollSpec.defaultBatchSize(endpoint) : batch, params, enabled);
     }
 
-    private static List<String> strings(JsonNode e, String key, String at, ConfigProblems problems) {
-        JsonNode n = e.get(key);
-        if (n == null || n.isNull()) {
-            return List.of();
-        }
-        if (!n.isArray()) {
-            problems.add(at + "." + key, n.asText(), "must be a list, e.g. [a, b]");
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode v : n) {
-            if (v.isContainerNode() || v.asText().isBlank()) {
-                problems.add(at + "." + key, v.toString(), "entries must be non-empty text");
-            } else {
-                out.add(v.asText());
+    /** Decodes the encryption keys, without repeating a problem already recorded for the same key. */
+    private static TokenKeys decodeKeys(ConfigSection root) {
+        ConfigProblems problems = root.problems();
+        String activeKeyId = root.get(ACTIVE_KEY_ID);
+        Map<String, Secret> base64 = root.get(ENCRYPTION_KEYS);
+        List<String> alreadyWrong = problems.problems().stream().map(ConfigProblem::key).toList();
+        ConfigProblems scratch = new ConfigProblems("encryption");
+        TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64 == null ? Map.of() : base64, ACTIVE_KEY_ID.name(),
+                ENCRYPTION_KEYS.name(), scratch).orElse(null);
+        boolean someKeyWrong = alreadyWrong.stream().anyMatch(k -> k.startsWith(ENCRYPTION_KEYS.name()));
+        for (ConfigProblem p : scratch.problems()) {
+            boolean echo = alreadyWrong.contains(p.key())
+                    || p.key().equals(ENCRYPTION_KEYS.name()) && someKeyWrong
+                    || p.key().equals(ACTIVE_KEY_ID.name()) && alreadyWrong.contains(ENCRYPTION_KEYS.name() + "." + activeKeyId);
+            if (!echo) {
+                problems.add(p.key(), p.value(), p.message());
             }
         }
-        return out;
+        return keys;
+    }
+
+    private static String noBlank(List<String> values) {
+        return values.stream().anyMatch(String::isBlank) ? "entries must be non-empty text" : null;
+    }
+
+    /** A readable PEM file with at least one X.509 certificate. */
+    private static String checkCaBundle(Path path) {
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            return "is not a readable file; give the path of a PEM file of CA certificates";
+        }
+        try {
+            String text = Files.readString(path, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!text.contains("-----BEGIN CERTIFICATE-----")) {
+                return "has no -----BEGIN CERTIFICATE----- block; give a PEM file of CA certificates (not a key, not DER)";
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                    return "holds no certificate; give a PEM file of CA certificates";
+                }
+            }
+            return null;
+        } catch (IOException | CertificateException e) {
+            return "cannot be read as PEM certificates (" + e.getClass().getSimpleName() + "); give a PEM file of CA certificates";
+        }
+    }
+
+    /** Parses {@code 1048576}, {@code 512KiB}, {@code 16MiB}, {@code 1GiB}. */
+    static Integer parseBytes(String text) {
+        Matcher m = BYTES.matcher(text.trim().replace("_", ""));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("is not a size; write a number of bytes, or with KiB, MiB or GiB, e.g. 16MiB");
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is too large; at most 1GiB");
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        long factor = switch (unit) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            default -> 1L;
+        };
+        if (n > Integer.MAX_VALUE / factor) {
+            throw new IllegalArgumentException("is too large; at most 1GiB");
+        }
+        return (int) (n * factor);
     }
 
     @Override
@@ -527,184 +792,5 @@ public record PollerConfig(
             host = "localhost";
         }
         return host + "-" + ProcessHandle.current().pid();
-    }
-
-    /** A duration: ISO-8601 ({@code PT10S}) or a number with unit ms, s, m, h, d ({@code 10s}). */
-    static Duration parseDuration(String text) {
-        String t = text.trim();
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-    }
-
-    /** Reads keys from the tree and the environment, recording problems. */
-    private static final class Reader {
-
-        private final JsonNode root;
-        private final Map<String, String> env;
-        private final ConfigProblems problems;
-        private final SecretReferences secrets;
-
-        Reader(JsonNode root, Map<String, String> env, ConfigProblems problems) {
-            this.root = root;
-            this.env = env;
-            this.problems = problems;
-            this.secrets = new SecretReferences(env);
-        }
-
-        void checkPollerKeys() {
-            JsonNode poller = root.get("poller");
-            if (poller == null || poller.isNull()) {
-                return;
-            }
-            if (!poller.isObject()) {
-                problems.add("poller", null, "must be a mapping of keys");
-                return;
-            }
-            Set<String> known = new HashSet<>();
-            KEYS.forEach(k -> known.add(k.name()));
-            for (Iterator<Map.Entry<String, JsonNode>> it = poller.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                String full = "poller." + f.getKey();
-                if (f.getKey().equals("ops") && f.getValue().isObject()) {
-                    f.getValue().fieldNames().forEachRemaining(n -> {
-                        if (!known.contains("poller.ops." + n)) {
-                            problems.add("poller.ops." + n, null, "is not a key; known keys: poller.ops.host, poller.ops.port");
-                        }
-                    });
-                } else if (!known.contains(full)) {
-                    List<String> names = KEYS.stream().map(Key::name).filter(n -> n.startsWith("poller.")).toList();
-                    problems.add(full, null, "is not a key; known keys: " + String.join(", ", names));
-                }
-            }
-        }
-
-        private Key key(String name) {
-            return KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
-        }
-
-        String raw(String name) {
-            Key key = key(name);
-            String fromEnv = env.get(key.envVar());
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                return fromEnv.trim();
-            }
-            JsonNode node = root;
-            for (String part : name.split("\\.")) {
-                node = node.path(part);
-            }
-            if (!node.isMissingNode() && !node.isNull()) {
-                if (node.isContainerNode()) {
-                    problems.add(name, null, "must be a single " + key.type() + ", not a " + (node.isArray() ? "list" : "mapping"));
-                    return null;
-                }
-                return node.asText().trim();
-            }
-            return key.defaultValue() == null || key.defaultValue().startsWith("<") ? null : key.defaultValue();
-        }
-
-        String string(String name, java.util.function.Function<String, String> validator) {
-            String value = raw(name);
-            if (value == null || value.isEmpty()) {
-                if (key(name).defaultValue() == null) {
-                    problems.add(name, null, "is required (" + key(name).doc() + "); set it in the file or in " + key(name).envVar());
-                }
-                return null;
-            }
-            String problem = validator == null ? null : validator.apply(value);
-            if (problem != null) {
-                problems.add(name, value, problem);
-                return null;
-            }
-            return value;
-        }
-
-        int integer(String name, int min, int max) {
-            String value = raw(name);
-            try {
-                int n = Integer.parseInt(value);
-                if (n < min || n > max) {
-                    problems.add(name, value, "must be between " + min + " and " + max);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(name, value, "is not a whole number");
-                return 0;
-            }
-        }
-
-        Duration duration(String name, boolean zeroAllowed) {
-            String value = raw(name);
-            try {
-                Duration d = parseDuration(value);
-                if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-                    problems.add(name, value, zeroAllowed ? "must not be negative" : "must be positive");
-                }
-                return d;
-            } catch (DateTimeParseException | NullPointerException e) {
-                problems.add(name, value, "is not a duration; write ISO-8601 like PT10S or a number with ms, s, m, h, d like 10s");
-                return Duration.ofSeconds(1);
-            }
-        }
-
-        Map<String, String> kafkaProperties() {
-            Map<String, String> props = new LinkedHashMap<>();
-            JsonNode node = root.path("kafka").path("properties");
-            if (node.isMissingNode() || node.isNull()) {
-                return props;
-            }
-            if (!node.isObject()) {
-                problems.add("kafka.properties", null, "must be a mapping of Kafka client properties");
-                return props;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String value = e.getValue().asText();
-                if (SecretReferences.isReference(value)) {
-                    secrets.resolve("kafka.properties." + e.getKey(), value, problems).ifPresent(s -> props.put(e.getKey(), s.reveal()));
-                } else {
-                    if (e.getKey().equals("bootstrap.servers")) {
-                        problems.add("kafka.properties.bootstrap.servers", value, "set kafka.bootstrapServers instead");
-                    }
-                    props.put(e.getKey(), value);
-                }
-            }
-            return props;
-        }
-
-        TokenKeys keys(String activeKeyId) {
-            Map<String, Secret> base64 = new LinkedHashMap<>();
-            JsonNode node = root.path("encryption").path("keys");
-            if (node.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    secrets.resolve("encryption.keys." + e.getKey(), e.getValue().asText(), problems).ifPresent(s -> base64.put(e.getKey(), s));
-                }
-            } else if (!node.isMissingNode() && !node.isNull()) {
-                problems.add("encryption.keys", null, "must be a mapping of key id to ${env:..} or ${file:..}");
-                return null;
-            }
-            Set<String> declared = new HashSet<>();
-            node.fieldNames().forEachRemaining(declared::add);
-            ConfigProblems scratch = new ConfigProblems("encryption");
-            TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64, "encryption.activeKeyId", "encryption.keys", scratch).orElse(null);
-            for (ConfigProblem p : scratch.problems()) {
-                boolean echo = p.key().equals("encryption.keys") && !declared.isEmpty()
-                        || p.key().equals("encryption.activeKeyId") && declared.contains(activeKeyId);
-                if (!echo) {
-                    problems.add(p.key(), p.value(), p.message());
-                }
-            }
-            return declared.size() == base64.size() ? keys : null;
-        }
     }
 }

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.supervise.Supervisor;
-import io.switchboard.poll.vendor.CredentialHttpSettings;
 import io.switchboard.poll.vendor.TokenTableSource;
 import io.switchboard.poll.vendor.VendorHttpOptions;
 import io.switchboard.poll.vendor.VendorPollExecutor;
@@ -47,9 +46,9 @@ public final class PollerProcess implements AutoCloseable {
         this.poller = poller;
     }
 
-    /** Starts with the vendor side's default HTTP options. */
+    /** Starts with the HTTP options of the configuration ({@code poller.http.*}). */
     public static PollerProcess start(PollerConfig config, Supervisor.FatalHandler onFatal) {
-        return start(config, VendorHttpOptions.defaults(), onFatal);
+        return start(config, config.http(), onFatal);
     }
 
     /**
@@ -78,9 +77,7 @@ public final class PollerProcess implements AutoCloseable {
             executor = VendorPollExecutor.builder(new TokenTableSource(tokens))
                     .vertx(vertx)
                     .options(options)
-                    .credentialSettings(id -> config.credential(id)
-                            .map(c -> new CredentialHttpSettings(c.caBundle(), c.requestsPerMinute()))
-                            .orElse(CredentialHttpSettings.DEFAULTS))
+                    .credentialSettings(config::credentialHttpSettings)
                     .meterRegistry(registry)
                     .build();
             TokenTable table = tokens;

@@ -3,12 +3,19 @@ package io.switchboard.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.core.ConfigException;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.poll.vendor.CredentialHttpSettings;
+import io.switchboard.poll.vendor.VendorHttpOptions;
+import io.switchboard.simulator.SimulatorConfig;
 
 /** The poller: and poll: sections: defaults, overrides, and every problem reported at once. */
 class PollerConfigTest {
@@ -145,9 +152,130 @@ class PollerConfigTest {
                             .contains("is not an endpoint kind; use one of genesys.queue-observations")
                             .contains("must be at least 1 s")
                             .contains("is used twice in credential genesys-eu")
-                            .contains("known keys: poller.instanceId")
+                            .contains("(did you mean jobPartitions?)")
                             .contains("secrets belong in the credential")
                             .doesNotContain("${env:P}");
                 });
+    }
+
+    @Test
+    void theHttpSettingsDefaultToTheDocumentedValuesAndTlsIsVerifiedWithoutACaBundle() {
+        PollerConfig c = PollerConfig.parse(BASE, "switchboard.yaml", ENV);
+        VendorHttpOptions http = c.http();
+        assertThat(http.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(http.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(http.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(http.maxBodyBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(http.maxAttempts()).isEqualTo(3);
+        assertThat(http.http2()).isTrue();
+        assertThat(http.requestsPerMinute("genesys-cloud")).isEqualTo(300);
+        assertThat(http.requestsPerMinute("a-provider-not-listed")).isEqualTo(300);
+        assertThat(c.credentialHttpSettings("not-configured")).isEqualTo(CredentialHttpSettings.DEFAULTS);
+        assertThat(CredentialHttpSettings.DEFAULTS.caBundle()).as("no trust-all: no bundle means the JVM's CAs, verified").isNull();
+    }
+
+    @Test
+    void httpKeysAndTheCredentialsHttpSettingsAreReadFromTheFileAndTheEnvironment(@TempDir Path dir) throws Exception {
+        Path ca = SimulatorConfig.Tls.selfSigned(dir).certificate();
+        PollerConfig c = PollerConfig.parse(BASE + """
+                poller:
+                  http:
+                    connectTimeout: 2s
+                    idleTimeout: PT1M
+                    requestTimeout: 15s
+                    maxConnectionsPerHost: 4
+                    http2: false
+                    maxBodyBytes: 4MiB
+                    maxAttempts: 5
+                    backoffInitial: 100ms
+                    backoffMax: 2s
+                    maxRetryAfter: 10s
+                    tokenRefreshWait: 20s
+                    requestsPerMinute: 120
+                    userAgent: acme-poller
+                credentials:
+                  - id: genesys-eu
+                    provider: genesys-cloud
+                    poll:
+                      caBundle: %s
+                      requestsPerMinute: 250
+                      jobs:
+                        - {endpoint: genesys.queue-observations}
+                  - id: cxone
+                    provider: nice-cxone
+                    poll:
+                      - {endpoint: cxone.skills-activity}
+                """.formatted(ca), "switchboard.yaml", Map.of("TOKEN_KEY", KEY,
+                "SWITCHBOARD_POLLER_HTTP_MAX_BODY_BYTES", "1048576",
+                "SWITCHBOARD_CREDENTIALS_CXONE_POLL_REQUESTS_PER_MINUTE", "60"));
+        VendorHttpOptions http = c.http();
+        assertThat(http.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(http.idleTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(http.requestTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(http.maxConnectionsPerHost()).isEqualTo(4);
+        assertThat(http.http2()).isFalse();
+        assertThat(http.maxBodyBytes()).as("the environment wins").isEqualTo(1024 * 1024);
+        assertThat(http.maxAttempts()).isEqualTo(5);
+        assertThat(http.backoff().initial()).isEqualTo(Duration.ofMillis(100));
+        assertThat(http.backoff().max()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(http.maxRetryAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(http.tokenRefreshWait()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(http.requestsPerMinute("genesys-cloud")).isEqualTo(120);
+        assertThat(http.requestsPerMinute("some-other-provider")).isEqualTo(120);
+        assertThat(http.userAgent()).isEqualTo("acme-poller");
+        assertThat(c.credentialHttpSettings("genesys-eu")).isEqualTo(new CredentialHttpSettings(ca, 250));
+        assertThat(c.credentialHttpSettings("cxone")).as("SWITCHBOARD_CREDENTIALS_CXONE_POLL_REQUESTS_PER_MINUTE")
+                .isEqualTo(new CredentialHttpSettings(null, 60));
+        assertThat(PollerConfig.parseBytes("16MiB")).isEqualTo(16 * 1024 * 1024);
+        assertThat(PollerConfig.parseBytes("512KiB")).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void badHttpSettingsAreReportedTogetherNamingTheKeyAndWhatWouldBeValid(@TempDir Path dir) throws Exception {
+        Path notPem = Files.writeString(dir.resolve("key.der"), "not a certificate");
+        assertThatThrownBy(() -> PollerConfig.parse(BASE + """
+                poller:
+                  http:
+                    connectTimeout: 90
+                    maxBodyBytes: lots
+                    backoffInitial: 5s
+                    backoffMax: 1s
+                    trustAll: true
+                credentials:
+                  - id: genesys-eu
+                    poll:
+                      caBundle: %s
+                      requestsPerMinute: -1
+                      jobs: [{endpoint: genesys.queue-observations}]
+                  - id: cxone
+                    poll:
+                      caBundle: %s
+                      jobs: [{endpoint: cxone.skills-activity}]
+                """.formatted(dir.resolve("missing.pem"), notPem), "bad.yaml", ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).extracting(p -> p.key()).containsExactlyInAnyOrder(
+                            "poller.http.connectTimeout", "poller.http.maxBodyBytes", "poller.http.backoffMax",
+                            "poller.http.trustAll", "credentials[0].poll.caBundle", "credentials[0].poll.requestsPerMinute",
+                            "credentials[1].poll.caBundle");
+                    assertThat(e.getMessage())
+                            .contains("bare number")
+                            .contains("KiB, MiB or GiB")
+                            .contains("is shorter than poller.http.backoffInitial")
+                            .contains("is not a readable file")
+                            .contains("BEGIN CERTIFICATE");
+                });
+    }
+
+    @Test
+    void theReferenceListsEveryPollerKeyWithItsEnvironmentVariable() {
+        String reference = PollerConfig.reference();
+        for (ConfigKey<?> key : PollerConfig.configKeys()) {
+            assertThat(reference).contains(key.name());
+            if (key.envVar() != null) {
+                assertThat(reference).contains(key.envVar());
+            }
+        }
+        assertThat(reference).contains("SWITCHBOARD_POLLER_HTTP_MAX_BODY_BYTES", "SWITCHBOARD_CREDENTIALS_<ID>_POLL_CA_BUNDLE",
+                "credentials[].poll[].endpoint", "credentials[].poll.caBundle");
     }
 }

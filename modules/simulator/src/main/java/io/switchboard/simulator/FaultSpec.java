@@ -2,6 +2,7 @@ package io.switchboard.simulator;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Faults applied to the requests of one vendor (or one tenant of a vendor). Immutable; build with
@@ -20,15 +21,35 @@ import java.util.Objects;
  * @param truncatedJsonRate   share of answers whose body is cut in half (Content-Length matches the cut body)
  * @param connectionResetRate share of requests whose connection is aborted with a TCP reset (RST), without any answer
  * @param slowBody            the answer body is written in ten chunks spread over this duration
+ * @param nonJsonBodyRate     share of JSON answers replaced by an HTML page (status kept, {@code Content-Type: text/html}),
+ *                            as a proxy or a login page in front of the vendor answers
+ * @param droppedFields       names of fields removed, at every depth, from every JSON answer (a vendor that changed its
+ *                            shape, or leaves fields out)
+ * @param oversizedBodyBytes  when above zero, every JSON answer is padded with blanks (still valid JSON) to this many bytes
  */
 public record FaultSpec(Duration latency, double serverErrorRate, int serverErrorStatus, int tooManyRequests,
                         int retryAfterSeconds, Duration clockSkew, double malformedJsonRate, double truncatedJsonRate,
-                        double connectionResetRate, Duration slowBody) {
+                        double connectionResetRate, Duration slowBody, double nonJsonBodyRate, Set<String> droppedFields,
+                        int oversizedBodyBytes) {
 
-    private static final FaultSpec NONE = new FaultSpec(Duration.ZERO, 0, 503, 0, 1, Duration.ZERO, 0, 0, 0, Duration.ZERO);
+    private static final FaultSpec NONE = new FaultSpec(Duration.ZERO, 0, 503, 0, 1, Duration.ZERO, 0, 0, 0, Duration.ZERO,
+            0, Set.of(), 0);
+
+    /** The faults before body shapes could be injected (no HTML pages, no dropped fields, no padding). */
+    public FaultSpec(Duration latency, double serverErrorRate, int serverErrorStatus, int tooManyRequests, int retryAfterSeconds,
+                     Duration clockSkew, double malformedJsonRate, double truncatedJsonRate, double connectionResetRate,
+                     Duration slowBody) {
+        this(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew, malformedJsonRate,
+                truncatedJsonRate, connectionResetRate, slowBody, 0, Set.of(), 0);
+    }
 
     public FaultSpec {
         Objects.requireNonNull(latency, "latency");
+        droppedFields = Set.copyOf(droppedFields);
+        checkRate("nonJsonBodyRate", nonJsonBodyRate);
+        if (oversizedBodyBytes < 0) {
+            throw new IllegalArgumentException("oversizedBodyBytes must not be negative, was " + oversizedBodyBytes);
+        }
         Objects.requireNonNull(clockSkew, "clockSkew");
         Objects.requireNonNull(slowBody, "slowBody");
         checkRate("serverErrorRate", serverErrorRate);
@@ -57,17 +78,18 @@ public record FaultSpec(Duration latency, double serverErrorRate, int serverErro
     /** Whether this spec changes nothing. */
     public boolean isNone() {
         return latency.isZero() && serverErrorRate == 0 && tooManyRequests == 0 && clockSkew.isZero()
-                && malformedJsonRate == 0 && truncatedJsonRate == 0 && connectionResetRate == 0 && slowBody.isZero();
+                && malformedJsonRate == 0 && truncatedJsonRate == 0 && connectionResetRate == 0 && slowBody.isZero()
+                && nonJsonBodyRate == 0 && droppedFields.isEmpty() && oversizedBodyBytes == 0;
     }
 
     public FaultSpec withLatency(Duration d) {
         return new FaultSpec(d, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
-                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody);
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withServerErrors(double rate, int status) {
         return new FaultSpec(latency, rate, status, tooManyRequests, retryAfterSeconds, clockSkew,
-                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody);
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withServerErrors(double rate) {
@@ -76,31 +98,47 @@ public record FaultSpec(Duration latency, double serverErrorRate, int serverErro
 
     public FaultSpec withTooManyRequests(int burst, int retryAfter) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, burst, retryAfter, clockSkew,
-                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody);
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withClockSkew(Duration skew) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, skew,
-                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody);
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withMalformedJson(double rate) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
-                rate, truncatedJsonRate, connectionResetRate, slowBody);
+                rate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withTruncatedJson(double rate) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
-                malformedJsonRate, rate, connectionResetRate, slowBody);
+                malformedJsonRate, rate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withConnectionResets(double rate) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
-                malformedJsonRate, truncatedJsonRate, rate, slowBody);
+                malformedJsonRate, truncatedJsonRate, rate, slowBody, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
     }
 
     public FaultSpec withSlowBody(Duration d) {
         return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
-                malformedJsonRate, truncatedJsonRate, connectionResetRate, d);
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, d, nonJsonBodyRate, droppedFields, oversizedBodyBytes);
+    }
+
+    public FaultSpec withNonJsonBodies(double rate) {
+        return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, rate, droppedFields, oversizedBodyBytes);
+    }
+
+    public FaultSpec withDroppedFields(String... fields) {
+        return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, Set.of(fields),
+                oversizedBodyBytes);
+    }
+
+    public FaultSpec withOversizedBodies(int bytes) {
+        return new FaultSpec(latency, serverErrorRate, serverErrorStatus, tooManyRequests, retryAfterSeconds, clockSkew,
+                malformedJsonRate, truncatedJsonRate, connectionResetRate, slowBody, nonJsonBodyRate, droppedFields, bytes);
     }
 }

@@ -44,6 +44,7 @@ import java.util.function.UnaryOperator;
  * @param cognos               IBM Cognos Analytics settings
  * @param auth0                Auth0 tenant settings
  * @param oauth2               generic RFC 6749 server settings
+ * @param tls                  HTTPS: the certificate and key to serve; {@code null} = plain HTTP (the default)
  */
 public record SimulatorConfig(
         String host,
@@ -60,7 +61,8 @@ public record SimulatorConfig(
         Cxone cxone,
         Cognos cognos,
         Auth0 auth0,
-        OAuth2 oauth2) {
+        OAuth2 oauth2,
+        Tls tls) {
 
     /** Genesys permission for queue observations. */
     public static final String PERM_QUEUE_OBSERVATION = "analytics:queueObservation:view";
@@ -147,6 +149,34 @@ public record SimulatorConfig(
         /** Starts at {@code start}, frozen until advanced or resumed. */
         public static Clock frozenAt(java.time.Instant start) {
             return new Clock(Objects.requireNonNull(start, "start"), true);
+        }
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    /**
+     * HTTPS for the simulator: every vendor is then served on {@code https://} with this certificate, as the real ones
+     * are, so that a client's TLS verification (and its CA bundle setting) can be tested over a real socket.
+     *
+     * @param certificate PEM file of the certificate chain served (leaf first)
+     * @param privateKey  PEM file of its private key (PKCS#8, {@code BEGIN PRIVATE KEY})
+     */
+    public record Tls(Path certificate, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+
+        /**
+         * Generates a self-signed certificate for {@code localhost} and {@code 127.0.0.1} (subject alternative names,
+         * valid for 7 days from now) with the JDK's own {@code keytool}, into {@code dir}: {@code simulator-cert.pem}
+         * (which is also the CA a client must trust) and {@code simulator-key.pem}. No BouncyCastle, nothing committed:
+         * tests call this with a temporary directory.
+         *
+         * @throws SimulatorException when keytool cannot be run or the key store cannot be read
+         */
+        public static Tls selfSigned(Path dir) {
+            return io.switchboard.simulator.internal.SelfSignedPem.generate(dir);
         }
     }
 
@@ -591,6 +621,7 @@ public record SimulatorConfig(
                 List.of(DEFAULT_AUTH0_AUDIENCE), DEFAULT_AUTH0_AUDIENCE, "read:stats", 100, false);
         private OAuth2 oauth2 = new OAuth2(List.of(OAuth2Client.of("oauth2-client", "p@ss+w%rd/=")), "queues:read",
                 false, false, false, false);
+        private Tls tls;
 
         Builder() {
         }
@@ -611,6 +642,7 @@ public record SimulatorConfig(
             cognos = c.cognos;
             auth0 = c.auth0;
             oauth2 = c.oauth2;
+            tls = c.tls;
         }
 
         public Builder host(String h) { host = h; return this; }
@@ -638,6 +670,8 @@ public record SimulatorConfig(
         public Builder auth0(UnaryOperator<Auth0> f) { auth0 = f.apply(auth0); return this; }
         public Builder oauth2(OAuth2 o) { oauth2 = o; return this; }
         public Builder oauth2(UnaryOperator<OAuth2> f) { oauth2 = f.apply(oauth2); return this; }
+        /** Serves HTTPS with this certificate and key ({@code null} = plain HTTP); see {@link Tls#selfSigned(Path)}. */
+        public Builder tls(Tls t) { tls = t; return this; }
         /** Adds (or replaces, by id) a Genesys client. */
         public Builder genesysClient(GenesysClient c) { genesys = genesys.withClient(c); return this; }
         public Builder cxoneClient(CxoneClient c) { cxone = cxone.withClient(c); return this; }
@@ -663,13 +697,19 @@ public record SimulatorConfig(
             validate(p);
             p.throwIfAny();
             return new SimulatorConfig(host, port, seed, allowShortLifetimes, maxRecordedRequests, sequenceField,
-                    eventLoops, queues, generatedQueues, clock, genesys, cxone, cognos, auth0, oauth2);
+                    eventLoops, queues, generatedQueues, clock, genesys, cxone, cognos, auth0, oauth2, tls);
         }
 
         private void validate(ConfigProblems p) {
             p.check(port >= 0 && port <= 65535, "port", String.valueOf(port), "must be 0 (any free port) to 65535");
             p.check(host != null && !host.isBlank(), "host", host, "must be an interface address such as 127.0.0.1");
             p.check(maxRecordedRequests >= 0, "maxRecordedRequests", String.valueOf(maxRecordedRequests), "must be >= 0");
+            if (tls != null) {
+                p.check(java.nio.file.Files.isReadable(tls.certificate()), "tls.certificate", tls.certificate().toString(),
+                        "is not a readable file; give the PEM file of the certificate to serve");
+                p.check(java.nio.file.Files.isReadable(tls.privateKey()), "tls.privateKey", tls.privateKey().toString(),
+                        "is not a readable file; give the PEM file (PKCS#8) of the certificate's private key");
+            }
             p.check(eventLoops >= 1 && eventLoops <= 64, "eventLoops", String.valueOf(eventLoops), "must be 1..64");
             p.check(generatedQueues >= 0 && generatedQueues <= 1_000_000, "generatedQueues", String.valueOf(generatedQueues),
                     "must be 0..1000000");

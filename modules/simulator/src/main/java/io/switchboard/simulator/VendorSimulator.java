@@ -31,7 +31,7 @@ public final class VendorSimulator implements AutoCloseable {
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
         }
-        this.baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        this.baseUrl = (state.config().tls() == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
     /**
@@ -53,7 +53,7 @@ public final class VendorSimulator implements AutoCloseable {
         return start(SimulatorConfig.defaults());
     }
 
-    /** e.g. {@code http://127.0.0.1:41234}, no trailing slash. */
+    /** e.g. {@code http://127.0.0.1:41234} ({@code https://} with {@link SimulatorConfig#tls()}), no trailing slash. */
     public String baseUrl() {
         return baseUrl;
     }
@@ -119,6 +119,14 @@ public final class VendorSimulator implements AutoCloseable {
      */
     public long issuedTokenCount(Vendor vendor, String clientId) {
         return state.tokens().issuedCount(vendor, clientId);
+    }
+
+    /**
+     * Every secret this simulator handed out since it started: access tokens of every vendor, refresh tokens, Cognos
+     * passports and XSRF tokens (the first 100,000). For tests that check none of them leaks into logs, metrics or topics.
+     */
+    public java.util.Set<String> issuedSecrets() {
+        return state.tokens().everIssued();
     }
 
     /** How many tokens (sessions) the vendor issued in total. */

@@ -91,6 +91,37 @@ class FaultsTest extends SimulatorFixture {
     }
 
     @Test
+    void bodyShapeFaultsHtmlDroppedFieldsAndOversizedAnswers() {
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withNonJsonBodies(1.0));
+        HttpResponse<String> html = call();
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(html.body()).startsWith("<!DOCTYPE html>");
+
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withDroppedFields("name", "pageCount"));
+        JsonObject dropped = json(call());
+        assertThat(dropped.containsKey("pageCount")).isFalse();
+        assertThat(dropped.getJsonArray("entities")).isNotEmpty().allSatisfy(q -> {
+            assertThat(((JsonObject) q).containsKey("name")).isFalse();
+            assertThat(((JsonObject) q).containsKey("id")).isTrue();
+        });
+
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withOversizedBodies(200_000));
+        HttpResponse<String> big = call();
+        assertThat(big.body()).hasSize(200_000);
+        assertThat(json(big).getJsonArray("entities")).as("padding keeps it valid JSON").isNotEmpty();
+
+        HttpResponse<String> put = http.send("PUT", sim.baseUrl() + "/_admin/faults/genesys", new JsonObject()
+                .put("nonJsonBodyRate", 0.5).put("droppedFields", new io.vertx.core.json.JsonArray().add("a").add("b"))
+                .put("oversizedBodyBytes", 1024).encode(), "Content-Type", "application/json");
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(sim.faults().get(Vendor.GENESYS))
+                .isEqualTo(FaultSpec.none().withNonJsonBodies(0.5).withDroppedFields("a", "b").withOversizedBodies(1024));
+        assertThat(json(http.get(sim.baseUrl() + "/_admin/faults")).getJsonObject("genesys").getJsonArray("droppedFields"))
+                .containsExactly("a", "b");
+    }
+
+    @Test
     void connectionResetIsATcpResetNotACleanEndOfStream() throws IOException {
         sim.faults().set(Vendor.GENESYS, FaultSpec.none().withConnectionResets(1.0));
         try (Socket socket = new Socket("127.0.0.1", sim.port())) {

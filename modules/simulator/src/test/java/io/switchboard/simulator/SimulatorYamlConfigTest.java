@@ -42,6 +42,46 @@ class SimulatorYamlConfigTest {
     }
 
     @Test
+    void tlsKeysServeHttpsWithTheGivenCertificate(@TempDir Path dir) throws Exception {
+        SimulatorConfig.Tls tls = SimulatorConfig.Tls.selfSigned(dir.resolve("tls"));
+        assertThat(Files.readString(tls.certificate())).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(Files.readString(tls.privateKey())).startsWith("-----BEGIN PRIVATE KEY-----");
+        Path yaml = dir.resolve("sim.yaml");
+        Files.writeString(yaml, "tls: {certificate: " + tls.certificate() + ", privateKey: " + tls.privateKey() + "}\n");
+        SimulatorConfig config = SimulatorConfig.fromYaml(yaml);
+        assertThat(config.tls()).isEqualTo(tls);
+        try (VendorSimulator sim = VendorSimulator.start(config)) {
+            assertThat(sim.baseUrl()).startsWith("https://127.0.0.1:");
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            try (var in = Files.newInputStream(tls.certificate())) {
+                trust.setCertificateEntry("sim", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ctx)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.genesysLoginUrl() + "/oauth/token"))
+                    .header("Authorization", basic("genesys-client", "genesys-secret"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("access_token");
+            // without the CA the JDK's client refuses the handshake
+            assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(sim.baseUrl() + "/_admin/state")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        }
+        Files.writeString(yaml, "tls: {certificate: " + dir.resolve("missing.pem") + "}\n");
+        assertThatThrownBy(() -> SimulatorConfig.fromYaml(yaml)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tls.privateKey").hasMessageContaining("tls.certificate");
+    }
+
+    @Test
     void yamlProblemsAreReportedTogether(@TempDir Path dir) throws IOException {
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, """

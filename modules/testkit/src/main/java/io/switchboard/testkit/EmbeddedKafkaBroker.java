@@ -14,11 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
@@ -41,6 +47,11 @@ import kafka.server.KafkaRaftServer;
  * topics work without 128 MB of heap. Kafka's own {@code Exit} procedures are replaced so that a
  * fatal broker error throws instead of silently killing the JVM.
  *
+ * <p>{@link #startSecured(ScramSecurity)} runs the same broker with authentication and authorization, as a production
+ * cluster would: a SASL_PLAINTEXT listener with SCRAM-SHA-512, Kafka's {@code StandardAuthorizer} and a super user;
+ * users and ACLs are created with the Admin API ({@link #createScramUser}, {@link #createAcls}). The default mode
+ * ({@link #start()}) is unchanged: one PLAINTEXT listener, no authorizer.
+ *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 public final class EmbeddedKafkaBroker implements KafkaBroker {
@@ -53,15 +64,22 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private final boolean deleteOnClose;
     private final KafkaConfig config;
     private final String bootstrapServers;
+    private final ScramSecurity security;
+    private final Map<String, String> scramPasswords = new ConcurrentHashMap<>();
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, KafkaConfig config, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, KafkaConfig config, KafkaRaftServer server, String bootstrapServers,
+                                ScramSecurity security) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.config = config;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
+        if (security != null) {
+            scramPasswords.putAll(security.formatTimeUsers());
+        }
     }
 
     /** Starts a broker with the default settings. */
@@ -74,6 +92,25 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * e.g. {@code num.partitions} or {@code log.retention.ms}.
      */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        return start(overrides, null);
+    }
+
+    /**
+     * Starts a broker in secured mode (see {@link ScramSecurity}): one {@code SASL_PLAINTEXT} listener for clients with
+     * SCRAM-SHA-512, the {@code StandardAuthorizer} with no ACLs (so every user but the super user is refused until
+     * {@link #createAcls} grants something), the users of {@code security} able to log in from the start.
+     * {@link #clientProperties()} (and so {@link #admin()}, {@link #createTopic}) log in as the super user.
+     */
+    public static EmbeddedKafkaBroker startSecured(ScramSecurity security) {
+        return start(Map.of(), java.util.Objects.requireNonNull(security, "security"));
+    }
+
+    /** {@link #startSecured(ScramSecurity)} with server property {@code overrides}. */
+    public static EmbeddedKafkaBroker startSecured(ScramSecurity security, Map<String, String> overrides) {
+        return start(overrides, java.util.Objects.requireNonNull(security, "security"));
+    }
+
+    private static EmbeddedKafkaBroker start(Map<String, String> overrides, ScramSecurity security) {
         guardAgainstExit();
         RuntimeException last = null;
         // The controller's port must be known before start (it is written into the quorum
@@ -82,7 +119,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path dir = createTempDir();
             try {
-                return startOnce(dir, true, overrides);
+                return startOnce(dir, true, overrides, security);
             } catch (RuntimeException e) {
                 deleteRecursively(dir);
                 if (!isBindFailure(e)) {
@@ -112,7 +149,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(dataDir, false, overrides);
+                return startOnce(dataDir, false, overrides, null);
             } catch (RuntimeException e) {
                 if (!isBindFailure(e)) {
                     throw e;
@@ -124,7 +161,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         throw last;
     }
 
-    private static EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, Map<String, String> overrides, ScramSecurity security) {
         int brokerPort = freePort();
         int controllerPort = freePort();
         Map<String, String> props = new HashMap<>();
@@ -154,6 +191,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         props.put("num.network.threads", "2");
         props.put("num.io.threads", "4");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        if (security != null) {
+            secure(props, security, brokerPort, controllerPort);
+        }
         props.putAll(overrides);
 
         Properties serverProps = new Properties();
@@ -165,7 +205,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
                     + "/meta.properties); delete the directory or choose another one");
         }
         if (!formatted) {
-            format(dir, props);
+            format(dir, props, security);
         }
 
         long started = System.nanoTime();
@@ -177,16 +217,45 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             throw e;
         }
         String bootstrap = HOST + ":" + brokerPort;
-        awaitReady(bootstrap, server);
-        LOG.info("embedded Kafka ready at {} in {} ms (data in {})", bootstrap,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir);
-        return new EmbeddedKafkaBroker(dir, temporary, config, server, bootstrap);
+        awaitReady(bootstrap, adminLogin(security), server);
+        LOG.info("embedded Kafka ready at {} in {} ms (data in {}{})", bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dir, security == null ? "" : "; " + security);
+        return new EmbeddedKafkaBroker(dir, temporary, config, server, bootstrap, security);
+    }
+
+    /**
+     * The secured mode's server settings. The controller listener stays PLAINTEXT (SCRAM credentials live in the metadata
+     * log the controller serves, so it cannot authenticate with them), and its principal, {@code User:ANONYMOUS}, is a
+     * super user so the broker can register with its own controller; clients only ever get the SASL listener.
+     */
+    private static void secure(Map<String, String> props, ScramSecurity security, int brokerPort, int controllerPort) {
+        props.put("listeners", "SASL_PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":" + brokerPort);
+        props.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", ScramSecurity.MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", ScramSecurity.MECHANISM);
+        props.put("listener.name.sasl_plaintext." + ScramSecurity.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                ScramSecurity.jaasConfig(security.adminUser(), security.adminPassword()));
+        props.put("authorizer.class.name", ScramSecurity.AUTHORIZER);
+        props.put("super.users", ScramSecurity.principal(security.adminUser()) + ";User:ANONYMOUS");
+        props.put("allow.everyone.if.no.acl.found", "false");
+    }
+
+    private static Properties adminLogin(ScramSecurity security) {
+        return security == null ? new Properties() : ScramSecurity.clientProperties(security.adminUser(), security.adminPassword());
     }
 
     /** Formats KRaft storage for a new single-node cluster in {@code dir}. */
-    private static void format(Path dir, Map<String, String> props) {
+    private static void format(Path dir, Map<String, String> props, ScramSecurity security) {
         try {
+            List<String> scram = new java.util.ArrayList<>();
+            if (security != null) {
+                security.formatTimeUsers().forEach((user, password) ->
+                        scram.add(ScramSecurity.MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+            }
             Formatter formatter = new Formatter()
+                    .setScramArguments(scram)
                     .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                     .setClusterId(Uuid.randomUuid().toString())
                     .setNodeId(1)
@@ -202,8 +271,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     }
 
     /** Waits until the broker answers a metadata request, which means it is registered and unfenced. */
-    private static void awaitReady(String bootstrap, KafkaRaftServer server) {
+    private static void awaitReady(String bootstrap, Properties login, KafkaRaftServer server) {
         Properties props = new Properties();
+        props.putAll(login);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -230,6 +300,112 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     @Override
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Whether this broker was started {@linkplain #startSecured(ScramSecurity) secured}. */
+    public boolean isSecured() {
+        return security != null;
+    }
+
+    /**
+     * Client properties with {@code bootstrap.servers}; for a secured broker they log in as its super user, so every
+     * helper of {@link KafkaBroker} works unchanged. Use {@link #clientProperties(String)} for another user.
+     */
+    @Override
+    public Properties clientProperties() {
+        Properties props = KafkaBroker.super.clientProperties();
+        if (security != null) {
+            props.putAll(adminLogin(security));
+        }
+        return props;
+    }
+
+    /**
+     * Client properties (with {@code bootstrap.servers}) that log in as {@code user}, one created at format time or by
+     * {@link #createScramUser}.
+     *
+     * @throws IllegalStateException when the broker is not secured
+     * @throws IllegalArgumentException when no such user was created
+     */
+    public Properties clientProperties(String user) {
+        requireSecured();
+        String password = scramPasswords.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no SCRAM user '" + user + "' on this broker; known: " + new java.util.TreeSet<>(scramPasswords.keySet())
+                    + " (add one with ScramSecurity.withUser or createScramUser)");
+        }
+        Properties props = KafkaBroker.super.clientProperties();
+        props.putAll(ScramSecurity.clientProperties(user, password));
+        return props;
+    }
+
+    /**
+     * Creates (or changes) the SCRAM-SHA-512 credential of {@code user} through the Admin API
+     * ({@code alterUserScramCredentials}) and waits until {@code user} can log in with it.
+     */
+    public void createScramUser(String user, String password) {
+        requireSecured();
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create SCRAM user " + user + ": " + e, e);
+        }
+        scramPasswords.put(user, password);
+        // the broker applies the credential from the metadata log a moment after the controller committed it
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Properties props = clientProperties(user);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin asUser = Admin.create(props)) {
+            while (true) {
+                try {
+                    asUser.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("SCRAM user " + user + " still cannot log in 30 s after it was created", e);
+                    }
+                    pause(100);
+                }
+            }
+        }
+    }
+
+    /** Creates {@code acls} with the Admin API and waits until the broker's authorizer holds every one of them. */
+    public void createAcls(java.util.Collection<AclBinding> acls) {
+        requireSecured();
+        try (Admin admin = admin()) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).containsAll(acls)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker's authorizer did not show the new ACLs within 30 s: " + acls);
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating ACLs", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create ACLs " + acls + ": " + e, e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for embedded Kafka", ie);
+        }
+    }
+
+    private void requireSecured() {
+        if (security == null) {
+            throw new IllegalStateException("embedded Kafka at " + bootstrapServers + " runs without security; start it with"
+                    + " EmbeddedKafkaBroker.startSecured(ScramSecurity.scramSha512(...))");
+        }
     }
 
     /** The directory holding this broker's logs and metadata (deleted on close unless started persistent). */
@@ -273,7 +449,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             KafkaRaftServer next = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 next.startup();
-                awaitReady(bootstrapServers, next);
+                awaitReady(bootstrapServers, adminLogin(security), next);
                 server = next;
                 LOG.info("embedded Kafka restarted at {} in {} ms", bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 return;

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.supervise.Backoff;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Health;
 import io.switchboard.core.supervise.Supervisor;
@@ -446,7 +447,8 @@ public final class TokenTable implements AutoCloseable {
                         return;
                     }
                     if (!Failures.isRetriable(e)) {
-                        component.fail("the reader of " + topic + " stopped: " + Failures.describe(e), e);
+                        Throwable explained = KafkaAccessDeniedException.explainOrSame(e, "Read", config.kafkaProperties(), "reading " + topic);
+                        component.fail("the reader of " + topic + " stopped: " + Failures.describe(explained), explained);
                         return;
                     }
                     attempt++;

@@ -313,6 +313,33 @@ public final class EmbeddedDemo implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    /** The vendor simulator (tests ask it which tokens it issued). */
+    VendorSimulator simulator() {
+        return sim;
+    }
+
+    /** The secrets the configuration's references resolve to, by variable name (tests scan for them). */
+    Map<String, String> secretValues() {
+        return Map.copyOf(env);
+    }
+
+    /** The ops port (/health, /ready, /metrics) of every role, by role name; roles without an ops server are left out. */
+    Map<String, Integer> opsPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (tokenManager != null && tokenManager.opsPort() > 0) {
+            ports.put("token-manager", tokenManager.opsPort());
+        }
+        for (PollerProcess p : pollers) {
+            if (p.poller().opsPort() > 0) {
+                ports.put(p.poller().config().instanceId(), p.poller().opsPort());
+            }
+        }
+        if (aggregator != null && aggregator.opsPort() > 0) {
+            ports.put("aggregator", aggregator.opsPort());
+        }
+        return ports;
+    }
+
     /** The configuration every role of the demo runs from (secrets as references). */
     public String configYamlText() {
         return configYaml;

@@ -215,7 +215,17 @@ public final class ConfigSection {
         return new ConfigSection(source, at(rel), (pattern.isEmpty() ? "" : pattern + ".") + rel, display(rel), itemId, problems);
     }
 
-    /** Whether the file sets anything at {@code name} (relative to the whole file, like keys). */
+    /** Whether the file has a list at {@code name} (relative to the whole file, like keys). */
+    public boolean isList(String name) {
+        return at(relative(name)).isArray();
+    }
+
+    /** Whether the file has a mapping at {@code name} (relative to the whole file, like keys). */
+    public boolean isMapping(String name) {
+        return at(relative(name)).isObject();
+    }
+
+        /** Whether the file sets anything at {@code name} (relative to the whole file, like keys). */
     public boolean has(String name) {
         return present(relative(name));
     }
@@ -398,6 +408,7 @@ public final class ConfigSection {
                     continue;
                 }
                 Object value = secrets ? source.secrets().resolve(entryWhere, v.asText(), problems).orElse(null)
+                        : key.type().isLiteral() ? v.asText().trim()
                         : scalarText(key, entryWhere, new Raw(v, null, null, Map.of(), null));
                 if (value == null) {
                     ok = false;

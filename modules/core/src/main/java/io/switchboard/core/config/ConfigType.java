@@ -54,6 +54,12 @@ public final class ConfigType<T> {
     public static final ConfigType<List<String>> STRING_LIST = new ConfigType<>("list", Shape.LIST, ConfigType::parseList);
     /** A mapping of name to text; values that are {@code ${env:…}}/{@code ${file:…}} references are resolved. */
     public static final ConfigType<Map<String, String>> STRING_MAP = new ConfigType<>("map", Shape.MAP, null);
+    /**
+     * A mapping of name to text taken exactly as written: a {@code ${env:…}}/{@code ${file:…}} value is <em>not</em>
+     * resolved. For values that are published in clear text (a poll job's {@code params} land on a topic), whose reader
+     * reports a reference as a mistake instead of reading a secret into them. File only.
+     */
+    public static final ConfigType<Map<String, String>> LITERAL_MAP = new ConfigType<>("map", Shape.MAP, null, true);
     /** A mapping of name to a list of strings (a YAML list, or one comma- or blank-separated text); file only. */
     public static final ConfigType<Map<String, List<String>>> STRING_LIST_MAP = new ConfigType<>("map of list", Shape.LIST_MAP, null);
     /**
@@ -69,11 +75,17 @@ public final class ConfigType<T> {
     private final String name;
     private final Shape shape;
     private final Function<String, T> parser;
+    private final boolean literal;
 
     private ConfigType(String name, Shape shape, Function<String, T> parser) {
+        this(name, shape, parser, false);
+    }
+
+    private ConfigType(String name, Shape shape, Function<String, T> parser, boolean literal) {
         this.name = Objects.requireNonNull(name, "name");
         this.shape = shape;
         this.parser = parser;
+        this.literal = literal;
     }
 
     /**
@@ -128,6 +140,11 @@ public final class ConfigType<T> {
 
     Shape shape() {
         return shape;
+    }
+
+    /** Whether values are taken as written, references not resolved ({@link #LITERAL_MAP}). */
+    boolean isLiteral() {
+        return literal;
     }
 
     /** Whether values are secrets (masked in messages, references only in files). */

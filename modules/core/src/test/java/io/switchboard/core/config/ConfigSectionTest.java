@@ -299,4 +299,25 @@ class ConfigSectionTest {
         assertThatThrownBy(() -> ConfigKey.string("Poller.max_in_flight")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConfigKey.string("credentials[]")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLiteralMapKeepsReferencesAsWrittenAndListsAndMappingsAreTold() {
+        ConfigKey<Map<String, String>> params = ConfigKey.of("credentials[].poll[].params", ConfigType.LITERAL_MAP).fileOnly()
+                .defaultValue(Map.of());
+        ConfigSection root = root("""
+                credentials:
+                  - id: a
+                    poll:
+                      - params: {granularity: PT15M, password: "${env:NOT_SET}"}
+                  - id: b
+                    poll: {jobs: []}
+                """, Map.of());
+        List<ConfigSection> credentials = root.items("credentials");
+        assertThat(credentials.get(0).isList("credentials[].poll")).isTrue();
+        assertThat(credentials.get(0).isMapping("credentials[].poll")).isFalse();
+        assertThat(credentials.get(1).isMapping("credentials[].poll")).isTrue();
+        ConfigSection entry = credentials.get(0).items("credentials[].poll").get(0);
+        assertThat(entry.get(params)).containsEntry("granularity", "PT15M").containsEntry("password", "${env:NOT_SET}");
+        assertThat(root.problems().isEmpty()).as("a literal value is not resolved, so an unset variable is no problem here").isTrue();
+    }
 }

@@ -19,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Backoff;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Health;
@@ -117,7 +120,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
 
     /** Starts the supervised consumer loop. */
     public void start() {
-        thread = supervisor.loop("assignment", Backoff.DEFAULT, this::step);
+        thread = supervisor.loop("assignment", Backoff.DEFAULT, this::explainedStep);
     }
 
     /** The jobs of the partitions owned here. */
@@ -161,6 +164,15 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
     @Override
     public long position(int partition) {
         return positions.getOrDefault(partition, -1L);
+    }
+
+    /** {@link #step()}, with a missing ACL or a failed login told as the ACL to grant (the loop then stops the role). */
+    private void explainedStep() {
+        try {
+            step();
+        } catch (AuthorizationException | AuthenticationException e) {
+            throw KafkaAccessDeniedException.explain(e, "Read", consumerProperties, "taking poll jobs through the consumer group on poll-jobs").orElseThrow();
+        }
     }
 
     private void step() {

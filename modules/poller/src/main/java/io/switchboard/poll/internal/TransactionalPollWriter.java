@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.poll.PollError;
@@ -280,8 +281,9 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         String reason = e instanceof ProducerFencedException
                 ? "another producer with transactional.id " + transactionalId + " started: two pollers run with the same"
                 + " poller.instanceId; give every poller its own instance id"
-                : "Kafka refused the transactional producer " + transactionalId + ": " + Failures.describe(e)
-                + (e instanceof AuthorizationException ? " (grant Write on the poll topics and the transactional id)" : "");
+                : KafkaAccessDeniedException.explain(e, "Write", producerProperties, "writing polls with transactional producer " + transactionalId)
+                        .map(Throwable::getMessage)
+                        .orElseGet(() -> "Kafka refused the transactional producer " + transactionalId + ": " + Failures.describe(e));
         SwitchboardException fatal = new SwitchboardException(reason, e);
         failPending(fatal);
         closeProducer();

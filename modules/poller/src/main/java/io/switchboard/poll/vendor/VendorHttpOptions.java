@@ -15,14 +15,16 @@ import io.switchboard.core.supervise.Backoff;
  * @param requestTimeout      the whole request, from sending to the last byte of the answer (default 20 s)
  * @param maxConnectionsPerHost HTTP/1.1 connections kept per vendor host (default 8; HTTP/2 multiplexes on one)
  * @param http2               offer HTTP/2 through ALPN on https hosts, falling back to HTTP/1.1 (default true)
- * @param maxBodyBytes        answers larger than this are not read and become a MAPPING poll error (default 32 MiB)
+ * @param maxBodyBytes        answers larger than this are not read and become a MAPPING poll error (default 16 MiB,
+ *                            {@code poller.http.maxBodyBytes})
  * @param maxAttempts         attempts of one request for 429, 5xx, connection resets and timeouts (default 3)
  * @param backoff             backoff with jitter between those attempts (default 500 ms doubling to 10 s)
  * @param maxRetryAfter       a {@code Retry-After} longer than this is not waited out inside a poll: the poll reports
  *                            RATE_LIMITED and the limiter keeps the pause for the next one (default 30 s)
  * @param tokenRefreshWait    how long a poll waits for a newer token after a 401 (default 30 s)
  * @param requestsPerMinute   default request budget per credential by provider profile ({@code genesys-cloud}: 300, the
- *                            documented limit; the others are not documented and default to 300 as well); 0 = none
+ *                            documented limit; the others are not documented and default to 300 as well); 0 = none;
+ *                            {@link #ANY_PROVIDER} for every provider not named
  * @param userAgent           the {@code User-Agent} sent
  */
 public record VendorHttpOptions(Duration connectTimeout, Duration idleTimeout, Duration requestTimeout,
@@ -32,6 +34,10 @@ public record VendorHttpOptions(Duration connectTimeout, Duration idleTimeout, D
 
     /** Requests per minute when neither the credential nor {@link #requestsPerMinute} names a budget. */
     public static final int DEFAULT_REQUESTS_PER_MINUTE = 300;
+    /** Key of {@link #requestsPerMinute} for every provider the map does not name. */
+    public static final String ANY_PROVIDER = "*";
+    /** Default of {@link #maxBodyBytes}: 16 MiB, far above a 100-queue Genesys answer (about 100 KiB). */
+    public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     public VendorHttpOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -50,14 +56,15 @@ public record VendorHttpOptions(Duration connectTimeout, Duration idleTimeout, D
     /** The documented defaults. */
     public static VendorHttpOptions defaults() {
         return new VendorHttpOptions(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(20), 8, true,
-                32 * 1024 * 1024, 3, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10)), Duration.ofSeconds(30),
+                DEFAULT_MAX_BODY_BYTES, 3, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10)), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Map.of("genesys-cloud", 300, "nice-cxone", 300, "cognos-analytics", 300,
                         "auth0", 300, "oauth2", 300), "switchboard-poller");
     }
 
     /** The budget of a provider profile's credentials unless the credential says otherwise. */
     public int requestsPerMinute(String provider) {
-        return requestsPerMinute.getOrDefault(provider, DEFAULT_REQUESTS_PER_MINUTE);
+        Integer n = requestsPerMinute.get(provider);
+        return n != null ? n : requestsPerMinute.getOrDefault(ANY_PROVIDER, DEFAULT_REQUESTS_PER_MINUTE);
     }
 
     public VendorHttpOptions withTimeouts(Duration connect, Duration idle, Duration request) {

@@ -205,4 +205,25 @@ class GenesysObservationsSimTest {
             });
         }
     }
+
+    @Test
+    void recordsCarryTheQueueNameOnceADiscoveryOfTheCredentialHasListedIt() throws Exception {
+        List<String> ids = f.sim.queueIds();
+        assertThat(poll(ids, Map.of()).stats()).as("no listing yet: ids only").allSatisfy(s -> assertThat(s.getQueueName()).isNull());
+
+        List<io.switchboard.poll.QueueDiscovery.DiscoveredQueue> discovered = f.executor.queueDiscovery()
+                .discover("genesys-eu", Endpoints.GENESYS_QUEUE_OBSERVATIONS, Map.of()).get();
+        Map<String, String> names = discovered.stream().collect(Collectors.toMap(
+                io.switchboard.poll.QueueDiscovery.DiscoveredQueue::id, io.switchboard.poll.QueueDiscovery.DiscoveredQueue::name));
+        assertThat(names).containsValue("Support");
+        PollOutcome named = poll(ids, Map.of());
+        assertThat(named.stats()).isNotEmpty().allSatisfy(s -> assertThat(s.getQueueName()).isEqualTo(names.get(s.getQueueId())));
+
+        // a queue renamed at the vendor: the next listing (here: a job that polls every queue lists them itself) wins
+        f.sim.removeQueue(ids.get(0));
+        f.sim.addQueue(new SimulatorConfig.QueueSpec(ids.get(0), "Support (renamed)", 1001, List.of("voice"), 20));
+        PollOutcome all = poll(List.of(), Map.of());
+        assertThat(all.stats()).filteredOn(s -> s.getQueueId().equals(ids.get(0))).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.getQueueName()).isEqualTo("Support (renamed)"));
+    }
 }

@@ -44,7 +44,7 @@ final class SimulatorTokens implements TokenSource {
 
     private final VendorSimulator sim;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final Map<String, TokenView> current = new ConcurrentHashMap<>();
     private final Map<String, Supplier<TokenView>> logins = new ConcurrentHashMap<>();
     private final List<Refresh> refreshes = new ArrayList<>();
@@ -52,8 +52,15 @@ final class SimulatorTokens implements TokenSource {
     private volatile boolean bogus;
 
     SimulatorTokens(VendorSimulator sim, Clock clock) {
+        this(sim, clock, null);
+    }
+
+    /** Logs in over HTTPS to a simulator with a private CA, trusting {@code tls} (the poller side is what is tested). */
+    SimulatorTokens(VendorSimulator sim, Clock clock, javax.net.ssl.SSLContext tls) {
         this.sim = sim;
         this.clock = clock;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     // ------------------------------------------------------------------ credentials

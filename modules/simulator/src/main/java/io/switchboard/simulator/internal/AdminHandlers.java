@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,7 +79,9 @@ final class AdminHandlers extends VendorHandlers {
                 .put("serverErrorStatus", f.serverErrorStatus()).put("tooManyRequests", f.tooManyRequests())
                 .put("retryAfterSeconds", f.retryAfterSeconds()).put("clockSkewMs", f.clockSkew().toMillis())
                 .put("malformedJsonRate", f.malformedJsonRate()).put("truncatedJsonRate", f.truncatedJsonRate())
-                .put("connectionResetRate", f.connectionResetRate()).put("slowBodyMs", f.slowBody().toMillis());
+                .put("connectionResetRate", f.connectionResetRate()).put("slowBodyMs", f.slowBody().toMillis())
+                .put("nonJsonBodyRate", f.nonJsonBodyRate()).put("droppedFields", new JsonArray(List.copyOf(new java.util.TreeSet<>(f.droppedFields()))))
+                .put("oversizedBodyBytes", f.oversizedBodyBytes());
     }
 
     static FaultSpec fromJson(JsonObject j) {
@@ -87,7 +90,17 @@ final class AdminHandlers extends VendorHandlers {
                 j.getInteger("serverErrorStatus", none.serverErrorStatus()), j.getInteger("tooManyRequests", 0),
                 j.getInteger("retryAfterSeconds", none.retryAfterSeconds()), Duration.ofMillis(j.getLong("clockSkewMs", 0L)),
                 j.getDouble("malformedJsonRate", 0.0), j.getDouble("truncatedJsonRate", 0.0),
-                j.getDouble("connectionResetRate", 0.0), Duration.ofMillis(j.getLong("slowBodyMs", 0L)));
+                j.getDouble("connectionResetRate", 0.0), Duration.ofMillis(j.getLong("slowBodyMs", 0L)),
+                j.getDouble("nonJsonBodyRate", 0.0), droppedFields(j.getJsonArray("droppedFields")),
+                j.getInteger("oversizedBodyBytes", 0));
+    }
+
+    private static java.util.Set<String> droppedFields(JsonArray a) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (a != null) {
+            a.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
     }
 
     private void faults(RoutingContext ctx) {
@@ -108,7 +121,7 @@ final class AdminHandlers extends VendorHandlers {
                 http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
                         "Body must be a JSON fault spec (latencyMs, serverErrorRate, serverErrorStatus, tooManyRequests, "
                                 + "retryAfterSeconds, clockSkewMs, malformedJsonRate, truncatedJsonRate, connectionResetRate, "
-                                + "slowBodyMs): " + e.getMessage()));
+                                + "slowBodyMs, nonJsonBodyRate, droppedFields, oversizedBodyBytes): " + e.getMessage()));
                 return;
             }
             s.faults.set(v, ctx.request().getParam("tenant"), spec);

@@ -122,10 +122,11 @@ final class CxoneHandlers extends VendorHandlers {
 
     static String baseUrl(RoutingContext ctx) {
         io.vertx.core.net.HostAndPort a = ctx.request().authority();
+        String scheme = ctx.request().isSSL() ? "https://" : "http://";
         if (a == null) {
-            return "http://127.0.0.1:" + ctx.request().localAddress().port();
+            return scheme + "127.0.0.1:" + ctx.request().localAddress().port();
         }
-        return "http://" + a.host() + (a.port() > 0 ? ":" + a.port() : "");
+        return scheme + a.host() + (a.port() > 0 ? ":" + a.port() : "");
     }
 
     private void wellKnown(RoutingContext ctx) {

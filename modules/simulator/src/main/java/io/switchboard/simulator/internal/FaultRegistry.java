@@ -19,6 +19,7 @@ public final class FaultRegistry implements Faults {
     static final int SERVER_ERROR = 2;
     static final int MALFORMED = 3;
     static final int TRUNCATED = 4;
+    static final int NON_JSON = 5;
 
     /**
      * A spec plus the remaining 429 burst and the count of requests it has seen. Random decisions are a pure

@@ -184,10 +184,20 @@ public final class Http {
         }
         if (active != null && contentType != null && contentType.contains("json")) {
             long n = ctx.get(FAULT_REQUEST);
+            if (!active.spec.droppedFields().isEmpty()) {
+                body = withoutFields(body, active.spec.droppedFields());
+            }
             if (active.hits(active.spec.malformedJsonRate(), n, FaultRegistry.MALFORMED)) {
                 body = malformed(body);
             } else if (active.hits(active.spec.truncatedJsonRate(), n, FaultRegistry.TRUNCATED)) {
                 body = body.substring(0, body.length() / 2);
+            } else if (active.hits(active.spec.nonJsonBodyRate(), n, FaultRegistry.NON_JSON)) {
+                resp.putHeader("Content-Type", "text/html; charset=utf-8");
+                body = PROXY_PAGE;
+            }
+            int size = active.spec.oversizedBodyBytes();
+            if (size > body.length()) {
+                body = body + " ".repeat(size - body.length()); // trailing blanks: still valid JSON
             }
         }
         if (active != null && !active.spec.slowBody().isZero()) {
@@ -195,6 +205,31 @@ public final class Http {
             return;
         }
         resp.end(body);
+    }
+
+    /** What a proxy or a sign-in page in front of a vendor answers instead of its JSON. */
+    static final String PROXY_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1>"
+            + "<p>Your session with the corporate proxy has expired (simulated page).</p></body></html>";
+
+    /** The JSON text without the named fields, at every depth; the text unchanged when it is not JSON. */
+    static String withoutFields(String body, java.util.Set<String> fields) {
+        Object tree;
+        try {
+            tree = io.vertx.core.json.Json.decodeValue(body);
+        } catch (RuntimeException e) {
+            return body;
+        }
+        drop(tree, fields);
+        return io.vertx.core.json.Json.encode(tree);
+    }
+
+    private static void drop(Object node, java.util.Set<String> fields) {
+        if (node instanceof io.vertx.core.json.JsonObject o) {
+            fields.forEach(o::remove);
+            o.forEach(e -> drop(e.getValue(), fields));
+        } else if (node instanceof io.vertx.core.json.JsonArray a) {
+            a.forEach(v -> drop(v, fields));
+        }
     }
 
     private static String malformed(String body) {

@@ -8,6 +8,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.switchboard.simulator.SimulatorConfig;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -117,6 +119,12 @@ public final class SimServer implements AutoCloseable {
         public Future<?> start() {
             HttpServerOptions options = new HttpServerOptions().setHost(state.config.host()).setPort(port)
                     .setTcpNoDelay(true).setCompressionSupported(false);
+            SimulatorConfig.Tls tls = state.config.tls();
+            if (tls != null) {
+                // HTTPS as the vendors serve it: HTTP/2 through ALPN, falling back to HTTP/1.1
+                options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(tls.certificate().toString()).setKeyPath(tls.privateKey().toString()));
+            }
             return vertx.createHttpServer(options).requestHandler(router(vertx, state)).listen()
                     .onSuccess(s -> server = s);
         }

@@ -19,7 +19,10 @@ public final class TokenStore {
     private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
     private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> issued = new ConcurrentHashMap<>();
+    /** Every secret value handed out since start (bounded), for leak scans: unlike {@link #tokens} never swept. */
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
     private final SimClock clock;
+    static final int MAX_REMEMBERED = 100_000;
 
     TokenStore(SimClock clock) {
         this.clock = clock;
@@ -37,6 +40,10 @@ public final class TokenStore {
         long now = clock.nowMillis();
         IssuedToken t = new IssuedToken(vendor, value, clientId, tenant, now, now + lifetimeMillis, grants, extra);
         tokens.put(value, t);
+        remember(value);
+        if (vendor == Vendor.COGNOS && extra != null) {
+            remember(extra); // the session's XSRF token
+        }
         count(vendor, clientId);
         for (String other : countAs) {
             if (!other.equals(clientId)) {
@@ -65,6 +72,7 @@ public final class TokenStore {
 
     String addRefresh(Vendor vendor, String clientId, String subject, String tenant, Set<String> scopes, long lifetimeMillis) {
         String value = randomToken(32);
+        remember(value);
         refreshTokens.put(value, new RefreshGrant(vendor, clientId, subject, tenant, scopes, clock.nowMillis() + lifetimeMillis));
         return value;
     }
@@ -78,6 +86,17 @@ public final class TokenStore {
             return null;
         }
         return g;
+    }
+
+    private void remember(String secret) {
+        if (everIssued.size() < MAX_REMEMBERED) {
+            everIssued.add(secret);
+        }
+    }
+
+    /** Every access token, refresh token, Cognos passport and XSRF token issued so far (the first {@value #MAX_REMEMBERED}). */
+    public Set<String> everIssued() {
+        return Set.copyOf(everIssued);
     }
 
     public long issuedCount(Vendor vendor, String clientId) {

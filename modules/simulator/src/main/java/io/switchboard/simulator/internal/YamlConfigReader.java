@@ -62,6 +62,13 @@ public final class YamlConfigReader {
             .computedDefault("the wall clock")
             .doc("Simulated instant at start-up, e.g. 2024-05-06T10:00:00Z: the same seed then serves the same data whatever the"
                     + " wall clock says.");
+    public static final ConfigKey<java.nio.file.Path> TLS_CERTIFICATE = ConfigKey.of(S + "tls.certificate", ConfigType.PATH)
+            .check(p -> java.nio.file.Files.isReadable(p) ? null : "is not a readable file; give the PEM file of the certificate to serve")
+            .doc("PEM file of the certificate to serve HTTPS with (with tls.privateKey); unset = plain HTTP. For a test"
+                    + " certificate: SimulatorConfig.Tls.selfSigned(dir) (the JDK's keytool), or keytool/openssl yourself.");
+    public static final ConfigKey<java.nio.file.Path> TLS_PRIVATE_KEY = ConfigKey.of(S + "tls.privateKey", ConfigType.PATH)
+            .check(p -> java.nio.file.Files.isReadable(p) ? null : "is not a readable file; give the PEM file (PKCS#8) of the key")
+            .doc("PEM file (PKCS#8, BEGIN PRIVATE KEY) of the private key of tls.certificate.");
     public static final ConfigKey<Boolean> CLOCK_FROZEN = ConfigKey.bool(S + "clock.frozen").defaultValue(false)
             .doc("Start with the simulated clock frozen; it moves only with POST /_admin/clock/advance.");
     public static final ConfigKey<List<ConfigSection>> QUEUES = ConfigKey.items(S + "queues").computedDefault("five queues")
@@ -203,7 +210,7 @@ public final class YamlConfigReader {
 
     /** Every simulator key, in file order. */
     public static final List<ConfigKey<?>> KEYS = List.of(HOST, PORT, SEED, ALLOW_SHORT_LIFETIMES, MAX_RECORDED_REQUESTS,
-            SEQUENCE_FIELD, EVENT_LOOPS, GENERATED_QUEUES, CLOCK_START, CLOCK_FROZEN, QUEUES, QUEUE_ID, QUEUE_NAME, QUEUE_SKILL, QUEUE_MEDIA, QUEUE_AGENTS,
+            SEQUENCE_FIELD, EVENT_LOOPS, GENERATED_QUEUES, CLOCK_START, CLOCK_FROZEN, TLS_CERTIFICATE, TLS_PRIVATE_KEY, QUEUES, QUEUE_ID, QUEUE_NAME, QUEUE_SKILL, QUEUE_MEDIA, QUEUE_AGENTS,
             GENESYS_CLIENTS, GENESYS_CLIENT_ID, GENESYS_SECRET, GENESYS_LIFETIME, GENESYS_GRANTS, GENESYS_PERMISSIONS,
             GENESYS_ORGANIZATION, GENESYS_RATE, GENESYS_MAX_QUEUES, GENESYS_INVALID_STATUS,
             CXONE_CLIENTS, CXONE_CLIENT_ID, CXONE_CLIENT_SECRET, CXONE_KEYS, CXONE_KEY_ID, CXONE_KEY_SECRET, CXONE_KEY_TENANT,
@@ -300,6 +307,13 @@ public final class YamlConfigReader {
         if (sim.isSet(SEQUENCE_FIELD)) b.sequenceField(or(sim, SEQUENCE_FIELD, true));
         if (sim.isSet(EVENT_LOOPS)) b.eventLoops(or(sim, EVENT_LOOPS, 1));
         if (sim.isSet(GENERATED_QUEUES)) b.generatedQueues(or(sim, GENERATED_QUEUES, 0));
+        if (sim.isSet(TLS_CERTIFICATE) || sim.isSet(TLS_PRIVATE_KEY)) {
+            java.nio.file.Path cert = sim.require(TLS_CERTIFICATE);
+            java.nio.file.Path key = sim.require(TLS_PRIVATE_KEY);
+            if (cert != null && key != null) {
+                b.tls(new SimulatorConfig.Tls(cert, key));
+            }
+        }
         if (sim.isSet(CLOCK_START) || sim.isSet(CLOCK_FROZEN)) {
             b.clock(new SimulatorConfig.Clock(sim.get(CLOCK_START), or(sim, CLOCK_FROZEN, false)));
         }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.events.token.TokenRecord;
 import io.switchboard.events.token.TokenStatus;
 import io.switchboard.registry.SchemaRegistryConfig;
@@ -32,6 +33,7 @@ public final class KafkaPublications implements Publications, AutoCloseable {
     private final Serializer<TokenRecord> serializer;
     private final Serializer<TokenStatus> statusSerializer;
     private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Object> producerProperties;
 
     public KafkaPublications(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig registry, String clientId) {
         this.topics = topics;
@@ -45,6 +47,7 @@ public final class KafkaPublications implements Publications, AutoCloseable {
         // send() runs on the scheduler's thread: during a broker outage (no metadata) it waits at most this long,
         // then the publish fails and the login is retried with backoff, instead of holding every credential's work
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        this.producerProperties = Map.copyOf(props);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -93,13 +96,18 @@ public final class KafkaPublications implements Publications, AutoCloseable {
                 if (error == null) {
                     done.complete(null);
                 } else {
-                    done.completeExceptionally(error);
+                    done.completeExceptionally(explained(error, record.topic()));
                 }
             });
         } catch (RuntimeException e) {
-            done.completeExceptionally(e);
+            done.completeExceptionally(explained(e, record.topic()));
         }
         return done;
+    }
+
+    /** A missing ACL or a failed login becomes a sentence naming the ACL and how to grant it; anything else stays as it is. */
+    private Throwable explained(Throwable error, String topic) {
+        return KafkaAccessDeniedException.explainOrSame(error, "Write", producerProperties, "publishing to " + topic);
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -29,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Backoff;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Supervisor;
@@ -65,6 +68,7 @@ public final class OwnershipConsumer implements AutoCloseable {
 
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerProperties;
     private final Deserializer<TokenRefreshRequest> deserializer;
     private final TokenRefreshScheduler scheduler;
     private final TokenTable table;
@@ -105,6 +109,7 @@ public final class OwnershipConsumer implements AutoCloseable {
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+        this.consumerProperties = Map.copyOf(props);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         // a rebalance callback may wait up to twice the handover timeout; longer without progress is BEHIND
         supervisor.component(COMPONENT, HANDOVER_TIMEOUT.multipliedBy(3));
@@ -122,7 +127,7 @@ public final class OwnershipConsumer implements AutoCloseable {
 
     /** Starts the consumer loop under the supervisor. */
     public void start() {
-        thread = supervisor.loop(COMPONENT, BACKOFF, this::step);
+        thread = supervisor.loop(COMPONENT, BACKOFF, this::explainedStep);
     }
 
     /** Whether the group assigned this instance its partitions at least once (possibly none). */
@@ -140,6 +145,15 @@ public final class OwnershipConsumer implements AutoCloseable {
      * read because the registry is unreachable is read again after the backoff (the partition is rewound to it);
      * one that is not a TokenRefreshRequest is skipped with a WARN.
      */
+    /** {@link #step()}, with a missing ACL or a failed login told as the ACL to grant (the loop then stops the role). */
+    private void explainedStep() {
+        try {
+            step();
+        } catch (AuthorizationException | AuthenticationException e) {
+            throw KafkaAccessDeniedException.explain(e, "Read", consumerProperties, "taking ownership of credentials through the consumer group on token-requests").orElseThrow();
+        }
+    }
+
     private void step() {
         try {
             if (!subscribed) {

@@ -88,7 +88,8 @@ public final class TokenRefreshScheduler {
 
     /**
      * Reports publishing to {@code component}: RETRYING (readiness DOWN, with the reason) after a token could not be
-     * published (broker or registry outage), UP again after the next token is published.
+     * published (broker or registry outage), UP again after the next token is published; FAILED (the role stops) when
+     * Kafka refused this principal the write (a missing ACL, a failed login): retrying cannot help.
      */
     public void reportPublishingTo(Supervisor.Component component) {
         this.publishing = component;
@@ -96,7 +97,13 @@ public final class TokenRefreshScheduler {
 
     private void publishFailed(Throwable cause) {
         Supervisor.Component c = publishing;
-        if (c != null) {
+        if (c == null) {
+            return;
+        }
+        if (cause instanceof io.switchboard.core.kafka.KafkaAccessDeniedException denied) {
+            // no retry publishes without the ACL, and every retry would be another vendor login: stop the role
+            c.fail("a token could not be published: " + denied.getMessage(), denied);
+        } else {
             c.retrying("a token could not be published: " + Failures.describe(cause) + "; the login is retried with backoff");
         }
     }
@@ -380,8 +387,9 @@ public final class TokenRefreshScheduler {
                 Throwable cause = Failures.unwrap(error);
                 publishFailed(cause);
                 failed(c, new LoginException(LoginException.Kind.TRANSIENT, "logged in, but could not publish version " + version
-                        + " of " + c.id() + " (" + Failures.describe(cause)
-                        + "); check the brokers and the schema registry", null, null, null, cause));
+                        + " of " + c.id() + " (" + Failures.describe(cause) + ")"
+                        + (cause instanceof io.switchboard.core.kafka.KafkaAccessDeniedException ? ""
+                        : "; check the brokers and the schema registry"), null, null, null, cause));
             } else {
                 publishSucceeded();
                 c.version = version;

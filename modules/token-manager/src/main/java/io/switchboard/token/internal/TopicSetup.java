@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.KafkaAccessDeniedException;
 
 /** Creates the token topics when they are missing; existing topics are left as they are. */
 public final class TopicSetup {
@@ -54,6 +55,13 @@ public final class TopicSetup {
                     LOG.info("created topic {} ({} partitions, {})", t.name(), t.numPartitions(), t.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
+                        // listTopics hides what this principal may not Describe, so a topic can look missing when it is not
+                        java.util.Optional<KafkaAccessDeniedException> denied = KafkaAccessDeniedException.explain(e.getCause(), "Create",
+                                List.of(t.name()), kafkaProperties, "creating topic " + t.name()
+                                        + " (it is missing, or this principal may not even Describe it)");
+                        if (denied.isPresent()) {
+                            throw denied.get();
+                        }
                         throw e;
                     }
                 }

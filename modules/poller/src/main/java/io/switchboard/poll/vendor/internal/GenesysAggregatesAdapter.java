@@ -55,7 +55,8 @@ public final class GenesysAggregatesAdapter implements EndpointAdapter {
                 if (ok) {
                     CallResult.Ok answer = (CallResult.Ok) result;
                     try {
-                        scope.addAll(GenesysAggregateMapper.map(answer.json(), scope.base(answer.answer())));
+                        scope.addAll(GenesysObservationsAdapter.named(scope, GenesysAggregateMapper.map(answer.json(),
+                                scope.base(answer.answer()))));
                     } catch (RuntimeException e) {
                         scope.mappingError(spec, answer, e);
                         ok = false;

@@ -12,7 +12,8 @@ import io.vertx.core.Future;
  * {@code genesys.queue-observations}: {@code POST /api/v2/analytics/queues/observations/query} for the job's queues,
  * at most {@code maxQueuesPerRequest} (default 100) queue predicates per request; a job without queues polls every
  * queue of {@code GET /api/v2/routing/queues}. Parameters: {@code maxQueuesPerRequest}, {@code parallelRequests}
- * (default 4), {@code mediaTypes} (comma-separated filter).
+ * (default 4), {@code mediaTypes} (comma-separated filter). Records carry {@code queueName} when a queue listing of the
+ * credential (discovery, or the job's own when it names no queues) has named the queue.
  */
 public final class GenesysObservationsAdapter implements EndpointAdapter {
 
@@ -44,7 +45,7 @@ public final class GenesysObservationsAdapter implements EndpointAdapter {
                 if (scope.okOrRecord(result)) {
                     CallResult.Ok ok = (CallResult.Ok) result;
                     try {
-                        scope.addAll(GenesysObservationMapper.map(ok.json(), scope.base(ok.answer()), metrics));
+                        scope.addAll(named(scope, GenesysObservationMapper.map(ok.json(), scope.base(ok.answer()), metrics)));
                     } catch (RuntimeException e) {
                         scope.mappingError(spec, ok, e);
                     }
@@ -52,6 +53,20 @@ public final class GenesysObservationsAdapter implements EndpointAdapter {
                 return null;
             });
         }));
+    }
+
+    /**
+     * Sets {@code queueName} from the credential's latest queue listing (discovery, or this job's own listing when it
+     * names no queues); Genesys's observation answer carries ids only. Stays null for a queue no listing named yet.
+     */
+    static List<io.switchboard.events.poll.QueueStat> named(PollScope scope, List<io.switchboard.events.poll.QueueStat> stats) {
+        String credential = scope.job().getCredentialId();
+        for (io.switchboard.events.poll.QueueStat s : stats) {
+            if (s.getQueueName() == null) {
+                s.setQueueName(scope.calls().queueName(credential, s.getQueueId()));
+            }
+        }
+        return stats;
     }
 
     static String body(List<String> queueIds, List<String> metrics, List<String> mediaTypes) {

@@ -22,10 +22,16 @@ public final class GenesysQueueList {
     private GenesysQueueList() {
     }
 
-    /** Every queue; fails with a {@link CallFailure} naming the vendor's answer. */
+    /**
+     * Every queue; fails with a {@link CallFailure} naming the vendor's answer. A complete listing's names are remembered
+     * ({@link VendorCalls#rememberQueueNames}) for the records' {@code queueName}.
+     */
     public static Future<List<DiscoveredQueue>> fetch(VendorCalls calls, VendorCalls.Caller caller, String apiBase, int pageSize) {
         List<DiscoveredQueue> out = new ArrayList<>();
-        return page(calls, caller, apiBase, pageSize, 1, out).map(v -> out);
+        return page(calls, caller, apiBase, pageSize, 1, out).map(v -> {
+            calls.rememberQueueNames(caller.credentialId(), out);
+            return out;
+        });
     }
 
     private static Future<Void> page(VendorCalls calls, VendorCalls.Caller caller, String apiBase, int pageSize, int number,

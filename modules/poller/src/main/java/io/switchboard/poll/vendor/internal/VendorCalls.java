@@ -55,6 +55,7 @@ public final class VendorCalls {
     private final RandomGenerator random;
     private final Map<String, CredentialRateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> queueNames = new ConcurrentHashMap<>();
     private final VendorMetrics metrics;
 
     public VendorCalls(Vertx vertx, VendorHttp http, Tokens tokens, Function<String, CredentialHttpSettings> settings,
@@ -103,6 +104,26 @@ public final class VendorCalls {
         Map<String, Integer> out = new java.util.TreeMap<>();
         statusCounts.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /**
+     * Remembers the queue names of a credential's latest complete queue listing (discovery, or an observation job that
+     * polls every queue), replacing the previous listing, so that records of jobs that name queues by id carry names too.
+     */
+    public void rememberQueueNames(String credentialId, List<io.switchboard.poll.QueueDiscovery.DiscoveredQueue> queues) {
+        Map<String, String> names = new java.util.HashMap<>();
+        for (io.switchboard.poll.QueueDiscovery.DiscoveredQueue q : queues) {
+            if (q.name() != null) {
+                names.put(q.id(), q.name());
+            }
+        }
+        queueNames.put(credentialId, Map.copyOf(names));
+    }
+
+    /** The name of a queue from the credential's latest listing, or {@code null} when no listing named it. */
+    public String queueName(String credentialId, String queueId) {
+        Map<String, String> names = queueNames.get(credentialId);
+        return names == null || queueId == null ? null : names.get(queueId);
     }
 
     private CredentialHttpSettings settings(String credentialId) {
@@ -313,9 +334,15 @@ public final class VendorCalls {
         } catch (java.io.IOException e) {
             count("malformed");
             String why = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            String type = answer.header("Content-Type");
+            String mediaType = type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+            String what = mediaType != null && !mediaType.isEmpty() && !mediaType.contains("json")
+                    ? "a " + mediaType + " body where JSON was expected (" + answer.body().length() + " bytes) — a proxy, a"
+                            + " sign-in page or a wrong apiBaseUrl answered instead of the vendor's API"
+                    : "a body that is not complete JSON (" + VendorResponses.excerpt(why, secretsOf(token)) + ", "
+                            + answer.body().length() + " bytes)";
             return fail(caller, token, spec, PollErrors.MAPPING, true, null, Vendors.displayName(token.provider())
-                    + " answered " + answer.status() + " to " + spec.label() + " with a body that is not complete JSON ("
-                    + VendorResponses.excerpt(why, secretsOf(token)) + ", " + answer.body().length() + " bytes); excerpt: "
+                    + " answered " + answer.status() + " to " + spec.label() + " with " + what + "; excerpt: "
                     + VendorResponses.excerpt(answer.bodyText(), secretsOf(token)) + " — nothing of this answer was used;"
                     + " the poller retries at the next slot", attempt, null, null);
         }

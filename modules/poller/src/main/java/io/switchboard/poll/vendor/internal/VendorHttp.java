@@ -132,17 +132,19 @@ public final class VendorHttp implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof BoundedBodyCodec.TooLarge big) {
                 return new TransportException(TransportException.Kind.BODY_TOO_LARGE, what + " answered with a body larger than "
-                        + big.maxBytes + " bytes, which the poller does not read — ask for fewer queues per job or raise"
-                        + " poller.http.maxBodyBytes", null);
+                        + big.maxBytes + " bytes (" + humanBytes(big.maxBytes) + ", the poller.http.maxBodyBytes limit), which the"
+                        + " poller does not read — ask for fewer queues per job (batchSize) or raise poller.http.maxBodyBytes", null);
             }
             if (c instanceof UnknownHostException) {
                 return new TransportException(TransportException.Kind.DNS, what + ": the host does not resolve (DNS) — check the"
                         + " credential's apiBaseUrl / region", null);
             }
             if (c instanceof SSLException) {
-                return new TransportException(TransportException.Kind.TLS, what + ": the TLS handshake failed ("
-                        + c.getClass().getSimpleName() + ": " + c.getMessage() + ") — check the URL's scheme, the host's certificate"
-                        + " and, for a private CA, the credential's caBundle", null);
+                return new TransportException(TransportException.Kind.TLS, what + ": the TLS handshake failed, TLS verification"
+                        + " of the vendor's certificate did not pass (" + c.getClass().getSimpleName() + ": " + shortTlsReason(c)
+                        + ") — the poller always verifies TLS, host name included; if this host's certificate comes from a private"
+                        + " CA or a TLS-inspecting proxy, set caBundle in the credential's poll: section"
+                        + " (credentials[].poll.caBundle) to a PEM file of that CA; else check the URL's scheme and host", null);
             }
             String name = c.getClass().getSimpleName();
             String msg = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
@@ -169,6 +171,21 @@ public final class VendorHttp implements AutoCloseable {
         }
         return new TransportException(TransportException.Kind.IO, what + ": " + t.getClass().getSimpleName() + " ("
                 + t.getMessage() + ")", null);
+    }
+
+    static String humanBytes(int n) {
+        if (n % (1 << 20) == 0) {
+            return (n >> 20) + "MiB";
+        }
+        return n % 1024 == 0 ? (n >> 10) + "KiB" : n + " B";
+    }
+
+    /** The useful part of a JSSE message ("unable to find valid certification path…", "No subject alternative names…"). */
+    private static String shortTlsReason(Throwable c) {
+        String m = String.valueOf(c.getMessage());
+        int colon = m.lastIndexOf(": ");
+        String tail = colon >= 0 && colon + 2 < m.length() ? m.substring(colon + 2) : m;
+        return tail.length() > 160 ? tail.substring(0, 160) + "…" : tail;
     }
 
     static String authority(URI u) {
