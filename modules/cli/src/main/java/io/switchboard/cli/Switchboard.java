@@ -1,7 +1,6 @@
 package io.switchboard.cli;
 
 import io.switchboard.cli.demo.DemoCommand;
-import io.switchboard.token.doctor.DoctorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -66,7 +66,8 @@ public final class SecretReferences {
         if (kind.equals("env")) {
             String value = environment.apply(name);
             if (value == null || value.isEmpty()) {
-                problems.add(key, reference, "environment variable " + name + " is not set or empty");
+                problems.add(key, reference, "environment variable " + name + " is not set or empty; set it in the environment of this process"
+                        + " (export " + name + "=...), or keep the secret in a file and write ${file:/path/to/secret}");
                 return Optional.empty();
             }
             return Optional.of(Secret.of(value, reference));

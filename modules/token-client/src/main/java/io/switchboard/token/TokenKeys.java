@@ -129,7 +129,8 @@ public final class TokenKeys {
             problems.add(activeKeyName, null, "is required: the id of the key in " + keyPrefix + " that encrypts new tokens");
             ok = false;
         } else if (!base64Keys.isEmpty() && !base64Keys.containsKey(activeKeyId)) {
-            problems.add(activeKeyName, activeKeyId, "is not one of the key ids in " + keyPrefix + " " + base64Keys.keySet());
+            problems.add(activeKeyName, activeKeyId, "is not one of the key ids in " + keyPrefix + " " + new java.util.TreeSet<>(base64Keys.keySet())
+                    + "; add the key as " + keyPrefix + "." + activeKeyId + " or set " + activeKeyName + " to one of those ids");
             ok = false;
         }
         return ok ? Optional.of(of(activeKeyId, decoded)) : Optional.empty();

@@ -22,6 +22,7 @@ import io.switchboard.core.config.ConfigReference;
 import io.switchboard.core.config.ConfigSection;
 import io.switchboard.core.config.ConfigSource;
 import io.switchboard.core.config.SharedKeys;
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialsConfig;
 
@@ -44,7 +45,8 @@ import io.switchboard.token.login.CredentialsConfig;
  *   topicPrefix: switchboard
  *   properties: {security.protocol: SASL_SSL, sasl.jaas.config: "${env:KAFKA_JAAS}"}
  * schemaRegistry:
- *   url: http://localhost:8081
+ *   url: https://registry:8081
+ *   properties: {basic.auth.user.info: "${env:REGISTRY_USER_INFO}", schema.registry.ssl.truststore.location: /etc/ca.p12}
  * encryption:
  *   activeKeyId: k1
  *   keys: {k1: "${env:SWITCHBOARD_TOKEN_KEY}"}
@@ -65,6 +67,8 @@ import io.switchboard.token.login.CredentialsConfig;
  * @param kafkaProperties   extra Kafka client properties for every client (security settings…);
  *                          values may be {@code ${env:…}}/{@code ${file:…}} references
  * @param schemaRegistryUrl URL of the Confluent-compatible schema registry
+ * @param schemaRegistry    how to reach it: {@code schemaRegistry.url} with {@code schemaRegistry.properties} (HTTP Basic,
+ *                          bearer token, TLS, timeouts, retries); {@code null} means the URL alone
  * @param instanceId        id of this instance in logs, status events and {@code ownerId}
  * @param keys              encryption keys for token material
  * @param refresh           refresh and backoff policy
@@ -78,6 +82,7 @@ public record TokenManagerConfig(
         String topicPrefix,
         Map<String, String> kafkaProperties,
         String schemaRegistryUrl,
+        SchemaRegistryConfig schemaRegistry,
         String instanceId,
         TokenKeys keys,
         RefreshSettings refresh,
@@ -121,6 +126,8 @@ public record TokenManagerConfig(
 
     /** Schema registry URL. */
     public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
+    /** Schema registry client settings (Confluent names: basic auth, bearer token, TLS, timeouts, retries). */
+    public static final ConfigKey<Map<String, String>> SCHEMA_REGISTRY_PROPERTIES = SharedKeys.SCHEMA_REGISTRY_PROPERTIES;
     /** Id of the key that encrypts new tokens. */
     public static final ConfigKey<String> ACTIVE_KEY_ID = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID;
     /** Encryption keys by id. */
@@ -164,7 +171,7 @@ public record TokenManagerConfig(
             .doc("The credentials this fleet logs in with: a list of mappings with id, provider and the provider's keys.");
 
     private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, REQUEST_PARTITIONS, KAFKA_PROPERTIES,
-            SCHEMA_REGISTRY_URL, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+            SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_PROPERTIES, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
     private static final List<ConfigKey<?>> OWN_KEYS = List.of(INSTANCE_ID, LIFETIME_SHARE, JITTER, MIN_REMAINING, DEFAULT_LIFETIME,
             BACKOFF_INITIAL, BACKOFF_MAX, PARKED_RETRY, OPS_HOST, OPS_PORT);
     private static final List<ConfigKey<?>> KEYS;
@@ -176,12 +183,25 @@ public record TokenManagerConfig(
         KEYS = List.copyOf(all);
     }
 
+    /** The Confluent-named registry client settings {@link SchemaRegistryConfig#fromConfigs} reads (besides the URL). */
+    private static final List<String> REGISTRY_CLIENT_KEYS = List.of(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
+            SchemaRegistryConfig.BASIC_AUTH_USER_INFO, "schema.registry." + SchemaRegistryConfig.BASIC_AUTH_USER_INFO,
+            SchemaRegistryConfig.BEARER_AUTH_CREDENTIALS_SOURCE, SchemaRegistryConfig.BEARER_AUTH_TOKEN,
+            "schema.registry." + SchemaRegistryConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "schema.registry." + SchemaRegistryConfig.BEARER_AUTH_TOKEN,
+            SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION, SchemaRegistryConfig.SSL_TRUSTSTORE_PASSWORD, SchemaRegistryConfig.SSL_TRUSTSTORE_TYPE,
+            SchemaRegistryConfig.SSL_KEYSTORE_LOCATION, SchemaRegistryConfig.SSL_KEYSTORE_PASSWORD, SchemaRegistryConfig.SSL_KEYSTORE_TYPE,
+            SchemaRegistryConfig.SSL_KEY_PASSWORD, SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS,
+            SchemaRegistryConfig.MAX_RETRIES, SchemaRegistryConfig.RETRIES_WAIT_MS, SchemaRegistryConfig.RETRIES_MAX_WAIT_MS);
+
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
 
     public TokenManagerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         kafkaProperties = Map.copyOf(kafkaProperties);
+        if (schemaRegistry == null && schemaRegistryUrl != null) {
+            schemaRegistry = SchemaRegistryConfig.of(schemaRegistryUrl);
+        }
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(refresh, "refresh");
@@ -270,6 +290,9 @@ public record TokenManagerConfig(
         Integer requestPartitions = root.get(REQUEST_PARTITIONS);
         Map<String, String> kafkaProps = root.get(KAFKA_PROPERTIES);
         String registry = root.get(SCHEMA_REGISTRY_URL);
+        Map<String, String> registryProperties = root.get(SCHEMA_REGISTRY_PROPERTIES);
+        SchemaRegistryConfig registryConfig = registry == null || registryProperties == null ? null
+                : registryConfig(registry, registryProperties, problems);
         String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
@@ -290,9 +313,39 @@ public record TokenManagerConfig(
         Integer opsPort = root.get(OPS_PORT);
         List<CredentialSpec> credentials = CredentialsConfig.parse(root);
         problems.throwIfAny();
-        return new TokenManagerConfig(bootstrap, prefix, kafkaProps, registry, instanceId, keys,
+        return new TokenManagerConfig(bootstrap, prefix, kafkaProps, registry, registryConfig, instanceId, keys,
                 new RefreshSettings(share, jitter, minRemaining, defaultLifetime, backoffInitial, backoffMax, parkedRetry),
                 opsHost, opsPort, requestPartitions, credentials);
+    }
+
+    /**
+     * The registry client settings of {@code schemaRegistry.url} and {@code schemaRegistry.properties}, or {@code null}
+     * with every problem recorded under its key in the file ({@code schemaRegistry.properties.basic.auth.user.info}).
+     */
+    private static SchemaRegistryConfig registryConfig(String url, Map<String, String> properties, ConfigProblems problems) {
+        int before = problems.problems().size();
+        for (String name : properties.keySet()) {
+            if (!REGISTRY_CLIENT_KEYS.contains(name) && !name.equals(SchemaRegistryConfig.URL)) {
+                problems.add(SCHEMA_REGISTRY_PROPERTIES.name() + "." + name, null, "is not a schema registry client setting"
+                        + ConfigSection.didYouMean(name, REGISTRY_CLIENT_KEYS) + "; settings here: " + String.join(", ", REGISTRY_CLIENT_KEYS));
+            }
+        }
+        Map<String, Object> configs = new LinkedHashMap<>(properties);
+        configs.put(SchemaRegistryConfig.URL, url);
+        try {
+            SchemaRegistryConfig config = SchemaRegistryConfig.fromConfigs(configs);
+            return problems.problems().size() == before ? config : null;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                String key = p.key().equals(SchemaRegistryConfig.URL) ? SCHEMA_REGISTRY_URL.name()
+                        : SCHEMA_REGISTRY_PROPERTIES.name() + "." + p.key();
+                problems.add(key, p.value(), p.message());
+            }
+            return null;
+        } catch (IllegalArgumentException e) { // e.g. basic auth and a bearer token together; the message has no secret
+            problems.add(SCHEMA_REGISTRY_PROPERTIES.name(), null, e.getMessage());
+            return null;
+        }
     }
 
     /** Decodes the encryption keys, without repeating a problem already recorded for the same key. */
@@ -318,13 +371,13 @@ public record TokenManagerConfig(
 
     /** A copy with other credentials (tests, embedded demo). */
     public TokenManagerConfig withCredentials(List<CredentialSpec> credentials) {
-        return new TokenManagerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, instanceId, keys,
+        return new TokenManagerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, schemaRegistry, instanceId, keys,
                 refresh, opsHost, opsPort, requestPartitions, credentials);
     }
 
     /** A copy with another instance id (tests run several instances in one JVM). */
     public TokenManagerConfig withInstanceId(String instanceId) {
-        return new TokenManagerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, instanceId, keys,
+        return new TokenManagerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, schemaRegistry, instanceId, keys,
                 refresh, opsHost, opsPort, requestPartitions, credentials);
     }
 
@@ -340,7 +393,7 @@ public record TokenManagerConfig(
         Map<String, String> masked = new LinkedHashMap<>();
         kafkaProperties.forEach((k, v) -> masked.put(k, SENSITIVE.matcher(k).matches() ? "****" : v));
         return "TokenManagerConfig[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix
-                + ", kafkaProperties=" + masked + ", schemaRegistryUrl=" + schemaRegistryUrl + ", instanceId=" + instanceId
+                + ", kafkaProperties=" + masked + ", schemaRegistry=" + schemaRegistry + ", instanceId=" + instanceId
                 + ", keys=" + keys + ", refresh=" + refresh + ", ops=" + opsHost + ":" + opsPort
                 + ", requestPartitions=" + requestPartitions + ", credentials=" + credentials.size() + "]";
     }
@@ -355,8 +408,12 @@ public record TokenManagerConfig(
         return host + "-" + ProcessHandle.current().pid();
     }
 
-    /** The {@link TokenTable} settings of this token manager (and of tools that share its configuration file). */
+    /**
+     * The {@link TokenTable} settings of this token manager (and of tools that share its configuration file): every
+     * Kafka client property ({@link #kafkaClientProperties()}: security settings too) and the whole registry
+     * configuration ({@link #schemaRegistry()}: HTTP Basic, bearer token, TLS, timeouts, retries), not only its URL.
+     */
     public TokenTableConfig tokenTableConfig() {
-        return new TokenTableConfig(kafkaClientProperties(), topics(), keys(), schemaRegistryUrl(), instanceId());
+        return TokenTableConfig.of(kafkaClientProperties(), topics(), keys(), schemaRegistry(), instanceId());
     }
 }

@@ -3,13 +3,17 @@ package io.switchboard.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.core.ConfigException;
+import io.switchboard.registry.SchemaRegistryConfig;
 
 class TokenManagerConfigTest {
 
@@ -182,5 +186,68 @@ class TokenManagerConfigTest {
                 Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("keep only tokenManager.ops.port");
+    }
+
+    @Test
+    void theTokenTableGetsTheWholeRegistryConfigurationAndTheKafkaClientProperties(@TempDir Path dir) throws Exception {
+        Path truststore = Files.write(dir.resolve("ca.p12"), new byte[] {1, 2, 3});
+        String yaml = MINIMAL.replace("  url: http://127.0.0.1:8081\n", """
+                  url: https://registry-1:8081
+                  properties:
+                    basic.auth.user.info: ${env:REGISTRY_USER_INFO}
+                    schema.registry.ssl.truststore.location: %s
+                    schema.registry.ssl.truststore.password: ${env:TRUSTSTORE_PASSWORD}
+                    http.read.timeout.ms: 45000
+                    max.retries: 5
+                """.formatted(truststore)).replace("  bootstrapServers: 127.0.0.1:9092\n", """
+                  bootstrapServers: 127.0.0.1:9092
+                  properties: {security.protocol: SASL_SSL, sasl.mechanism: SCRAM-SHA-512, sasl.jaas.config: "${env:JAAS}"}
+                """);
+        TokenManagerConfig c = TokenManagerConfig.parse(yaml, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret",
+                "REGISTRY_USER_INFO", "tm-user:registry-pass-42", "TRUSTSTORE_PASSWORD", "store-pass-42", "JAAS", "ScramLoginModule password=hunter2",
+                "SWITCHBOARD_SCHEMA_REGISTRY_PROPERTIES_HTTP_CONNECT_TIMEOUT_MS", "7000"));
+
+        TokenTableConfig table = c.tokenTableConfig().withClientId("reader");
+        SchemaRegistryConfig registry = table.schemaRegistry();
+        assertThat(registry.urls()).extracting(Object::toString).containsExactly("https://registry-1:8081");
+        assertThat(registry.basicAuthUserInfo().reveal()).isEqualTo("tm-user:registry-pass-42");
+        assertThat(registry.tls().truststore()).isEqualTo(truststore);
+        assertThat(registry.tls().truststorePassword().reveal()).isEqualTo("store-pass-42");
+        assertThat(registry.requestTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(registry.connectTimeout()).as("set by the environment").isEqualTo(Duration.ofSeconds(7));
+        assertThat(registry.maxRetries()).isEqualTo(5);
+        assertThat(table.kafkaProperties()).containsEntry("bootstrap.servers", "127.0.0.1:9092")
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("sasl.jaas.config", "ScramLoginModule password=hunter2");
+        assertThat(c.schemaRegistry()).as("the token manager's own publishers use the same").isSameAs(registry);
+        assertThat(table.toString() + c).doesNotContain("registry-pass-42").doesNotContain("store-pass-42").doesNotContain("hunter2");
+
+        TokenTableConfig bearer = TokenManagerConfig.parse(MINIMAL.replace("  url: http://127.0.0.1:8081\n",
+                "  url: http://127.0.0.1:8081\n  properties: {bearer.auth.credentials.source: STATIC_TOKEN, bearer.auth.token: \"${env:RT}\"}\n"),
+                "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret", "RT", "registry-bearer-42")).tokenTableConfig();
+        assertThat(bearer.schemaRegistry().bearerToken().reveal()).isEqualTo("registry-bearer-42");
+        assertThat(bearer.toString()).doesNotContain("registry-bearer-42");
+
+        TokenTableConfig urlOnly = TokenManagerConfig.parse(MINIMAL, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret"))
+                .tokenTableConfig();
+        assertThat(urlOnly.schemaRegistry().basicAuthUserInfo()).isNull();
+        assertThat(urlOnly.schemaRegistryUrl()).isEqualTo("http://127.0.0.1:8081");
+    }
+
+    @Test
+    void aWrongRegistrySettingIsAProblemUnderItsKeyInTheFile() {
+        String yaml = MINIMAL.replace("  url: http://127.0.0.1:8081\n", """
+                  url: http://127.0.0.1:8081
+                  properties:
+                    basic.auth.user.inf: ${env:REGISTRY_USER_INFO}
+                    max.retries: many
+                """);
+        assertThatThrownBy(() -> TokenManagerConfig.parse(yaml, "tm.yaml", Map.of("SWITCHBOARD_TOKEN_KEY", KEY, "GENESYS_SECRET", "gen-secret",
+                "REGISTRY_USER_INFO", "u:registry-pass-42")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schemaRegistry.properties.basic.auth.user.inf")
+                .hasMessageContaining("did you mean basic.auth.user.info?")
+                .hasMessageContaining("schemaRegistry.properties.max.retries = many: must be a whole number")
+                .hasMessageNotContaining("registry-pass-42");
     }
 }

@@ -606,6 +606,14 @@ public final class ConfigSection {
         }
     }
 
+    /**
+     * A hint for a name that is not one of {@code known}: {@code " (did you mean tokenManager?)"} when one is a few
+     * edits away (case ignored), else {@code ""}. For messages about keys, map entries and values such as provider names.
+     */
+    public static String didYouMean(String name, Collection<String> known) {
+        return suggestion(name, known);
+    }
+
     private static String suggestion(String name, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

@@ -86,9 +86,18 @@ public final class ConfigSource {
             tree = mapper.readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? " at line " + e.getLocation().getLineNr() : "";
+            String problem = "";
+            if (e instanceof com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException marked
+                    && marked.getProblemMark() != null) {
+                // The parser's own mark is where the problem is (Jackson's location can be the start of the token before it).
+                where = " at line " + (marked.getProblemMark().getLine() + 1) + ", column " + (marked.getProblemMark().getColumn() + 1);
+                problem = marked.getProblem() == null ? "" : " (" + marked.getProblem().replace("\\t(TAB)", "tab") + ")";
+            } else if (e.getLocation() != null && e.getLocation().getLineNr() > 0 && e.getLocation().getColumnNr() > 0) {
+                where += ", column " + e.getLocation().getColumnNr();
+            }
             String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
                     ? "has a key twice" + where + " (" + e.getOriginalMessage().replace("Duplicate field", "key") + "); keep one"
-                    : "is not valid YAML" + where + "; check indentation (spaces, not tabs) and quoting";
+                    : "is not valid YAML" + where + problem + "; check indentation (spaces, not tabs) and quoting";
             throw single(origin, "(file)", null, what);
         } catch (IOException e) {
             throw single(origin, "(file)", null, "cannot be read as YAML (" + e.getClass().getSimpleName() + ")");

@@ -36,6 +36,19 @@ public final class SharedKeys {
     public static final ConfigKey<String> SCHEMA_REGISTRY_URL = ConfigKey.url("schemaRegistry.url").required()
             .doc("URL of the Confluent-compatible schema registry of every Avro topic. Shared by every role.");
 
+    /**
+     * Schema registry client settings with Confluent's names (HTTP Basic, bearer token, TLS stores, timeouts, retries),
+     * for the registries that need more than a URL. Values may be references (give passwords and tokens that way).
+     */
+    public static final ConfigKey<Map<String, String>> SCHEMA_REGISTRY_PROPERTIES = ConfigKey.stringMap("schemaRegistry.properties")
+            .defaultValue(Map.of())
+            .check(p -> p.containsKey("schema.registry.url") ? "must not set schema.registry.url; set schemaRegistry.url instead" : null)
+            .doc("Schema registry client settings with Confluent's names: basic.auth.user.info (user:password, e.g."
+                    + " \"${env:REGISTRY_USER_INFO}\"), bearer.auth.credentials.source + bearer.auth.token,"
+                    + " schema.registry.ssl.truststore.location/.password/.type, schema.registry.ssl.keystore.*, http.connect.timeout.ms,"
+                    + " http.read.timeout.ms, max.retries, retries.wait.ms, retries.max.wait.ms."
+                    + " SWITCHBOARD_SCHEMA_REGISTRY_PROPERTIES_BASIC_AUTH_USER_INFO sets basic.auth.user.info. Shared by every role.");
+
     /** Id of the key that encrypts new tokens. */
     public static final ConfigKey<String> ENCRYPTION_ACTIVE_KEY_ID = ConfigKey.string("encryption.activeKeyId").required()
             .doc("Id (in encryption.keys) of the key new tokens are encrypted with.");
@@ -47,5 +60,5 @@ public final class SharedKeys {
 
     /** Every shared key, in file order. */
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PROPERTIES,
-            SCHEMA_REGISTRY_URL, ENCRYPTION_ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+            SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_PROPERTIES, ENCRYPTION_ACTIVE_KEY_ID, ENCRYPTION_KEYS);
 }

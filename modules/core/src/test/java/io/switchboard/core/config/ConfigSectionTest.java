@@ -102,7 +102,8 @@ class ConfigSectionTest {
         assertThat(s.problems().problems()).extracting(ConfigProblem::toString).containsExactly(
                 "schemaRegistry.password = ****: secrets are not accepted inline; put the value in an environment variable or a file"
                         + " and write ${env:NAME} or ${file:/path/to/secret}",
-                "encryption.keys.k2 = ${env:MISSING}: environment variable MISSING is not set or empty");
+                "encryption.keys.k2 = ${env:MISSING}: environment variable MISSING is not set or empty; set it in the environment"
+                        + " of this process (export MISSING=...), or keep the secret in a file and write ${file:/path/to/secret}");
         assertThat(s.problems().problems().toString()).doesNotContain("hunter2");
     }
 

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.switchboard.core.Secret;
+import io.switchboard.core.config.ConfigKey;
+import io.switchboard.core.config.SharedKeys;
 import io.switchboard.events.token.EncryptedPayload;
 import io.switchboard.token.TokenCryptoException;
 import io.switchboard.token.TokenKeys;
@@ -37,6 +39,11 @@ public final class TokenCipher {
     private static final int TAG_BITS = 128;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How keys are rotated, appended to every error about a key. */
+    static final String ROTATION = "To rotate keys: add the new key under a new id to " + SharedKeys.ENCRYPTION_KEYS.name()
+            + " of every reader and token manager, then set " + SharedKeys.ENCRYPTION_ACTIVE_KEY_ID.name() + " to that id on the"
+            + " token managers, and remove the old id only when no token on the topic uses it any more.";
 
     private final TokenKeys keys;
 
@@ -89,7 +96,8 @@ public final class TokenCipher {
         }
         SecretKey key = keys.key(keyId).orElseThrow(() -> new TokenCryptoException("token of credential " + credentialId
                 + " version " + version + " is encrypted with key id '" + keyId + "', which this reader does not have (it has "
-                + new java.util.TreeSet<>(keys.keyIds()) + "); add that key to encryption.keys"));
+                + new java.util.TreeSet<>(keys.keyIds()) + "); add that key to encryption.keys as " + keySetting(keyId)
+                + ", with the value the token managers use. " + ROTATION));
         byte[] plain = null;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -102,7 +110,9 @@ public final class TokenCipher {
             return headers;
         } catch (AEADBadTagException e) {
             throw new TokenCryptoException("token of credential " + credentialId + " version " + version + " does not verify with key '"
-                    + keyId + "': the key differs from the writer's, or the record was altered or copied from another credential/version", e);
+                    + keyId + "': either this reader's " + keySetting(keyId) + " is not the key the token manager encrypted it with"
+                    + " (give every reader and token manager the same value under that id; a new value needs a new id), or the record"
+                    + " was altered or copied from another credential or version. " + ROTATION, e);
         } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException e) {
             throw new TokenCryptoException("token of credential " + credentialId + " version " + version
                     + " cannot be decrypted (" + e.getClass().getSimpleName() + ")", e);
@@ -111,6 +121,12 @@ public final class TokenCipher {
                 Arrays.fill(plain, (byte) 0);
             }
         }
+    }
+
+    /** The setting that holds key {@code keyId}, with its environment variable: {@code encryption.keys.k1 (SWITCHBOARD_ENCRYPTION_KEYS_K1)}. */
+    static String keySetting(String keyId) {
+        String name = SharedKeys.ENCRYPTION_KEYS.name() + "." + keyId;
+        return name + " (" + ConfigKey.envVarOf(SharedKeys.ENCRYPTION_KEYS.name(), null) + "_" + ConfigKey.envIdOf(keyId) + ")";
     }
 
     static byte[] associatedData(String credentialId, long version, String keyId) {

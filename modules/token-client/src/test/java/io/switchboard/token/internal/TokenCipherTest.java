@@ -77,14 +77,20 @@ class TokenCipherTest {
         assertThat(after.decrypt("c", 1, old)).isEqualTo(HEADERS);
         assertThat(after.decrypt("c", 2, fresh)).isEqualTo(HEADERS);
         assertThatThrownBy(() -> before.decrypt("c", 2, fresh)).isInstanceOf(TokenCryptoException.class)
-                .hasMessageContaining("key id 'k2'").hasMessageContaining("add that key to encryption.keys");
+                .hasMessageContaining("key id 'k2'").hasMessageContaining("add that key to encryption.keys as encryption.keys.k2"
+                        + " (SWITCHBOARD_ENCRYPTION_KEYS_K2)").hasMessageContaining("To rotate keys");
     }
 
     @Test
     void wrongKeyUnderTheSameIdFails() {
         EncryptedPayload payload = new TokenCipher(TokenKeys.of("k1", Map.of("k1", k1))).encrypt("c", 1, HEADERS);
         assertThatThrownBy(() -> new TokenCipher(TokenKeys.of("k1", Map.of("k1", k2))).decrypt("c", 1, payload))
-                .isInstanceOf(TokenCryptoException.class);
+                .isInstanceOf(TokenCryptoException.class)
+                .hasMessageContaining("does not verify with key 'k1'")
+                .hasMessageContaining("encryption.keys.k1 (SWITCHBOARD_ENCRYPTION_KEYS_K1) is not the key the token manager encrypted it with")
+                .hasMessageContaining("To rotate keys: add the new key under a new id to encryption.keys")
+                .hasMessageContaining("set encryption.activeKeyId")
+                .hasMessageNotContaining("tok-123");
     }
 
     private static byte[] key() {

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.core.ConfigProblem;
 
 /**
- * Renders doctor reports for people (plain text) and for machines (JSON, see docs/doctor.md).
- * Stateless.
+ * Renders doctor reports for people (plain text) and for machines (JSON, see docs/doctor.md): the public
+ * API the {@code switchboard doctor} command (modules/cli) prints with, and that any other front end can use.
+ * Reports never contain secrets ({@link Doctor}), so neither does anything rendered here. Stateless and
+ * thread-safe.
  */
 public final class ReportFormat {
 
@@ -20,7 +22,13 @@ public final class ReportFormat {
     private ReportFormat() {
     }
 
-    /** Plain text, one block per credential. */
+    /**
+     * Plain text, one block per credential: {@code OK}/{@code FAIL}, the credential id and provider, each diagnosis
+     * with its code and {@code change:} line, then a count of checked and failing credentials.
+     *
+     * @param reports the reports, in the order to print
+     * @return the text, ending with a line break
+     */
     public static String human(List<CredentialReport> reports) {
         StringBuilder sb = new StringBuilder();
         for (CredentialReport r : reports) {
@@ -42,7 +50,13 @@ public final class ReportFormat {
         return sb.toString();
     }
 
-    /** JSON: {@code {"ok":…, "credentials":[{id, provider, ok, lifetimeSeconds, grantedScopes, audience, expiresAt, diagnoses:[…]}]}}. */
+    /**
+     * JSON: {@code {"ok":…, "credentials":[{id, provider, ok, lifetimeSeconds, grantedScopes, audience, expiresAt, apiBaseUrl,
+     * tenantId, diagnoses:[{code, severity, sentence, change}]}]}}; absent facts are left out.
+     *
+     * @param reports the reports
+     * @return indented JSON, ending with a line break
+     */
     public static String json(List<CredentialReport> reports) {
         ObjectNode root = JSON.createObjectNode();
         root.put("ok", reports.stream().allMatch(CredentialReport::ok));
@@ -73,7 +87,13 @@ public final class ReportFormat {
         return write(root);
     }
 
-    /** JSON for a configuration that cannot be read: {@code {"ok":false,"configProblems":[{key,value,message}]}}. */
+    /**
+     * JSON for a configuration that cannot be read: {@code {"ok":false, "config":…, "configProblems":[{key, value, message}]}}.
+     *
+     * @param source   the configuration file (or other source) the problems are in
+     * @param problems every problem found; values of secrets are already masked in {@link ConfigProblem}
+     * @return indented JSON, ending with a line break
+     */
     public static String jsonProblems(String source, List<ConfigProblem> problems) {
         ObjectNode root = JSON.createObjectNode();
         root.put("ok", false);

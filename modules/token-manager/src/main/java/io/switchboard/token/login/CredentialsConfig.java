@@ -81,7 +81,8 @@ public final class CredentialsConfig {
     /** Provider profile. */
     public static final ConfigKey<String> PROVIDER = ConfigKey.string("credentials[].provider").fileOnly().required()
             .check(p -> CredentialSpec.PROVIDERS.contains(p) ? null
-                    : "is not a known provider; use one of " + String.join(", ", CredentialSpec.PROVIDERS))
+                    : "is not a known provider" + ConfigSection.didYouMean(p, CredentialSpec.PROVIDERS) + "; use one of "
+                    + String.join(", ", CredentialSpec.PROVIDERS))
             .doc("Provider profile: " + String.join(", ", CredentialSpec.PROVIDERS) + ". Decides the other keys and their defaults.");
     public static final ConfigKey<String> DESCRIPTION = ConfigKey.string("credentials[].description")
             .doc("[all] Free text for people; not used.");

@@ -1,4 +1,4 @@
-package io.switchboard.token.doctor;
+package io.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

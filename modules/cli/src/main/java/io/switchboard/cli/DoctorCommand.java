@@ -1,4 +1,4 @@
-package io.switchboard.token.doctor;
+package io.switchboard.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,6 +13,9 @@ import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.SecretReferences;
 import io.switchboard.core.config.ConfigFile;
 import io.switchboard.core.config.ConfigSource;
+import io.switchboard.token.doctor.CredentialReport;
+import io.switchboard.token.doctor.Doctor;
+import io.switchboard.token.doctor.ReportFormat;
 import io.switchboard.token.login.CredentialSpec;
 import io.switchboard.token.login.CredentialsConfig;
 import io.switchboard.token.login.LoginClient;
