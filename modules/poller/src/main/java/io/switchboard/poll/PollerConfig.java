@@ -37,6 +37,7 @@ import io.switchboard.core.config.SharedKeys;
 import io.switchboard.core.supervise.Backoff;
 import io.switchboard.poll.vendor.CredentialHttpSettings;
 import io.switchboard.poll.vendor.VendorHttpOptions;
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.token.TokenKeys;
 import io.switchboard.token.TokenTableConfig;
 
@@ -99,6 +100,7 @@ public record PollerConfig(
         String topicPrefix,
         Map<String, String> kafkaProperties,
         String schemaRegistryUrl,
+        Map<String, String> schemaRegistryProperties,
         TokenKeys keys,
         String instanceId,
         int jobPartitions,
@@ -187,6 +189,9 @@ public record PollerConfig(
     public static final ConfigKey<Map<String, String>> KAFKA_PROPERTIES = SharedKeys.KAFKA_PROPERTIES;
     /** {@code schemaRegistry.url} (shared). */
     public static final ConfigKey<String> SCHEMA_REGISTRY_URL = SharedKeys.SCHEMA_REGISTRY_URL;
+
+    /** {@code schemaRegistry.properties} (shared): the registry client settings (basic auth, bearer token, TLS, timeouts). */
+    public static final ConfigKey<Map<String, String>> SCHEMA_REGISTRY_PROPERTIES = SharedKeys.SCHEMA_REGISTRY_PROPERTIES;
     /** {@code encryption.activeKeyId} (shared; the poller only decrypts, with any of the keys). */
     public static final ConfigKey<String> ACTIVE_KEY_ID = SharedKeys.ENCRYPTION_ACTIVE_KEY_ID;
     /** {@code encryption.keys} (shared). */
@@ -371,7 +376,7 @@ public record PollerConfig(
     private static final EntryKeys JOBS_ENTRY = EntryKeys.under("credentials[].poll.jobs[]");
 
     private static final List<ConfigKey<?>> SHARED_KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, KAFKA_PROPERTIES,
-            SCHEMA_REGISTRY_URL, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+            SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_PROPERTIES, ACTIVE_KEY_ID, ENCRYPTION_KEYS);
     private static final List<ConfigKey<?>> POLLER_KEYS = List.of(INSTANCE_ID, JOB_PARTITIONS, TRANSACTIONAL_ID_PREFIX,
             SESSION_TIMEOUT, TRANSACTION_TIMEOUT, SHUTDOWN_TIMEOUT, BACKFILL_LOOK_BACK, PLAN_INTERVAL, DISCOVERY_TIMEOUT, OPS_HOST,
             OPS_PORT);
@@ -413,6 +418,7 @@ public record PollerConfig(
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         kafkaProperties = Map.copyOf(kafkaProperties);
         Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
+        schemaRegistryProperties = Map.copyOf(schemaRegistryProperties);
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
@@ -483,9 +489,21 @@ public record PollerConfig(
         return props;
     }
 
+    /** The whole registry client configuration: {@code schemaRegistry.url} with {@code schemaRegistry.properties}. */
+    public SchemaRegistryConfig schemaRegistry() {
+        if (schemaRegistryProperties.isEmpty()) {
+            return SchemaRegistryConfig.of(schemaRegistryUrl);
+        }
+        ConfigProblems problems = new ConfigProblems("schemaRegistry");
+        SchemaRegistryConfig config = SchemaRegistryConfig.fromSettings(schemaRegistryUrl, schemaRegistryProperties, problems);
+        problems.throwIfAny();
+        return config;
+    }
+
     /** The {@link io.switchboard.token.TokenTable} settings of this poller (its executor reads tokens through it). */
     public TokenTableConfig tokenTableConfig() {
-        return new TokenTableConfig(kafkaClientProperties(), topics(), keys, schemaRegistryUrl, instanceId);
+        return new TokenTableConfig(kafkaClientProperties(), topics(), keys, schemaRegistryUrl, instanceId)
+                .withSchemaRegistry(schemaRegistry());
     }
 
     /** The {@code poll:} section of {@code credentialId}, if configured. */
@@ -500,21 +518,21 @@ public record PollerConfig(
 
     /** A copy with another instance id (tests run several pollers in one JVM). */
     public PollerConfig withInstanceId(String id) {
-        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, id, jobPartitions,
+        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, schemaRegistryProperties, keys, id, jobPartitions,
                 transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
                 discoveryTimeout, opsHost, opsPort, http, credentials);
     }
 
     /** A copy with other {@code poll:} sections (tests, embedded demo). */
     public PollerConfig withCredentials(List<CredentialPolls> polls) {
-        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, instanceId, jobPartitions,
+        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, schemaRegistryProperties, keys, instanceId, jobPartitions,
                 transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
                 discoveryTimeout, opsHost, opsPort, http, polls);
     }
 
     /** A copy with other HTTP options (tests, benchmarks). */
     public PollerConfig withHttp(VendorHttpOptions options) {
-        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, keys, instanceId, jobPartitions,
+        return new PollerConfig(bootstrapServers, topicPrefix, kafkaProperties, schemaRegistryUrl, schemaRegistryProperties, keys, instanceId, jobPartitions,
                 transactionalIdPrefix, sessionTimeout, transactionTimeout, shutdownTimeout, backfillLookBack, planInterval,
                 discoveryTimeout, opsHost, opsPort, options, credentials);
     }
@@ -559,6 +577,10 @@ public record PollerConfig(
         String prefix = root.get(TOPIC_PREFIX);
         Map<String, String> kafkaProps = root.get(KAFKA_PROPERTIES);
         String registry = root.get(SCHEMA_REGISTRY_URL);
+        Map<String, String> registryProperties = root.get(SCHEMA_REGISTRY_PROPERTIES);
+        if (registry != null && registryProperties != null) {
+            SchemaRegistryConfig.fromSettings(registry, registryProperties, problems); // its problems, reported with the rest
+        }
         TokenKeys keys = TokenKeys.fromConfig(root).orElse(null);
         String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
@@ -580,7 +602,8 @@ public record PollerConfig(
         VendorHttpOptions http = readHttp(root);
         List<CredentialPolls> credentials = readCredentials(root);
         problems.throwIfAny();
-        return new PollerConfig(bootstrap, prefix, kafkaProps == null ? Map.of() : kafkaProps, registry, keys, instanceId,
+        return new PollerConfig(bootstrap, prefix, kafkaProps == null ? Map.of() : kafkaProps, registry,
+                registryProperties == null ? Map.of() : registryProperties, keys, instanceId,
                 partitions, txPrefix, session, txTimeout, shutdown, lookBack, plan, discovery, opsHost, opsPort, http, credentials);
     }
 

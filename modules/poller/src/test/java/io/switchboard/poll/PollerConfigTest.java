@@ -278,4 +278,26 @@ class PollerConfigTest {
         assertThat(reference).contains("SWITCHBOARD_POLLER_HTTP_MAX_BODY_BYTES", "SWITCHBOARD_CREDENTIALS_<ID>_POLL_CA_BUNDLE",
                 "credentials[].poll[].endpoint", "credentials[].poll.caBundle");
     }
+
+    @Test
+    void theSharedRegistrySettingsReachTheTokenTableAndTheirProblemsAreReported() {
+        String withRegistrySettings = BASE.replace("  url: http://registry:8081\n", """
+                  url: http://registry:8081
+                  properties:
+                    basic.auth.credentials.source: USER_INFO
+                    basic.auth.user.info: ${env:REGISTRY_USER_INFO}
+                """);
+        Map<String, String> env = Map.of("TOKEN_KEY", KEY, "REGISTRY_USER_INFO", "svc:registry-pass-42");
+
+        PollerConfig c = PollerConfig.parse(withRegistrySettings, "switchboard.yaml", env);
+
+        assertThat(c.tokenTableConfig().schemaRegistry().basicAuthUserInfo().reveal()).isEqualTo("svc:registry-pass-42");
+        assertThat(c.toString()).doesNotContain("registry-pass-42");
+        assertThatThrownBy(() -> PollerConfig.parse(withRegistrySettings.replace("basic.auth.user.info:", "basic.auth.user.inf:"),
+                "switchboard.yaml", env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schemaRegistry.properties.basic.auth.user.inf")
+                .hasMessageContaining("did you mean basic.auth.user.info?")
+                .hasMessageNotContaining("registry-pass-42");
+    }
 }

@@ -6,14 +6,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import io.switchboard.core.ConfigException;
+import io.switchboard.core.ConfigProblem;
 import io.switchboard.core.ConfigProblems;
 import io.switchboard.core.Secret;
 import io.switchboard.core.SecretReferences;
+import io.switchboard.core.config.ConfigSection;
+import io.switchboard.core.config.SharedKeys;
 
 /**
  * How to reach a Confluent-compatible schema registry. One immutable record; built either in code
@@ -293,6 +298,46 @@ public record SchemaRegistryConfig(
         problems.throwIfAny();
         return new SchemaRegistryConfig(urls, basic, bearer, tls, Duration.ofMillis(connect), Duration.ofMillis(read), (int) retries,
                 Duration.ofMillis(wait), Duration.ofMillis(Math.max(wait, maxWait)));
+    }
+
+    /** The Confluent-named registry client settings {@link SchemaRegistryConfig#fromConfigs} reads (besides the URL). */
+    public static final List<String> CLIENT_SETTINGS = List.of(BASIC_AUTH_CREDENTIALS_SOURCE,
+            BASIC_AUTH_USER_INFO, "schema.registry." + BASIC_AUTH_USER_INFO,
+            BEARER_AUTH_CREDENTIALS_SOURCE, BEARER_AUTH_TOKEN,
+            "schema.registry." + BEARER_AUTH_CREDENTIALS_SOURCE, "schema.registry." + BEARER_AUTH_TOKEN,
+            SSL_TRUSTSTORE_LOCATION, SSL_TRUSTSTORE_PASSWORD, SSL_TRUSTSTORE_TYPE,
+            SSL_KEYSTORE_LOCATION, SSL_KEYSTORE_PASSWORD, SSL_KEYSTORE_TYPE,
+            SSL_KEY_PASSWORD, HTTP_CONNECT_TIMEOUT_MS, HTTP_READ_TIMEOUT_MS,
+            MAX_RETRIES, RETRIES_WAIT_MS, RETRIES_MAX_WAIT_MS);
+
+    /**
+     * A role's registry client settings from its configuration file: the registry client settings of {@code schemaRegistry.url} and {@code schemaRegistry.properties}, or {@code null}
+     * with every problem recorded under its key in the file ({@code schemaRegistry.properties.basic.auth.user.info}).
+     */
+    public static SchemaRegistryConfig fromSettings(String url, Map<String, String> properties, ConfigProblems problems) {
+        int before = problems.problems().size();
+        for (String name : properties.keySet()) {
+            if (!CLIENT_SETTINGS.contains(name) && !name.equals(URL)) {
+                problems.add(SharedKeys.SCHEMA_REGISTRY_PROPERTIES.name() + "." + name, null, "is not a schema registry client setting"
+                        + ConfigSection.didYouMean(name, CLIENT_SETTINGS) + "; settings here: " + String.join(", ", CLIENT_SETTINGS));
+            }
+        }
+        Map<String, Object> configs = new LinkedHashMap<>(properties);
+        configs.put(URL, url);
+        try {
+            SchemaRegistryConfig config = fromConfigs(configs);
+            return problems.problems().size() == before ? config : null;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                String key = p.key().equals(URL) ? SharedKeys.SCHEMA_REGISTRY_URL.name()
+                        : SharedKeys.SCHEMA_REGISTRY_PROPERTIES.name() + "." + p.key();
+                problems.add(key, p.value(), p.message());
+            }
+            return null;
+        } catch (IllegalArgumentException e) { // e.g. basic auth and a bearer token together; the message has no secret
+            problems.add(SharedKeys.SCHEMA_REGISTRY_PROPERTIES.name(), null, e.getMessage());
+            return null;
+        }
     }
 
     /** The URLs as shown in messages (never with credentials). */

@@ -183,16 +183,6 @@ public record TokenManagerConfig(
         KEYS = List.copyOf(all);
     }
 
-    /** The Confluent-named registry client settings {@link SchemaRegistryConfig#fromConfigs} reads (besides the URL). */
-    private static final List<String> REGISTRY_CLIENT_KEYS = List.of(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
-            SchemaRegistryConfig.BASIC_AUTH_USER_INFO, "schema.registry." + SchemaRegistryConfig.BASIC_AUTH_USER_INFO,
-            SchemaRegistryConfig.BEARER_AUTH_CREDENTIALS_SOURCE, SchemaRegistryConfig.BEARER_AUTH_TOKEN,
-            "schema.registry." + SchemaRegistryConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "schema.registry." + SchemaRegistryConfig.BEARER_AUTH_TOKEN,
-            SchemaRegistryConfig.SSL_TRUSTSTORE_LOCATION, SchemaRegistryConfig.SSL_TRUSTSTORE_PASSWORD, SchemaRegistryConfig.SSL_TRUSTSTORE_TYPE,
-            SchemaRegistryConfig.SSL_KEYSTORE_LOCATION, SchemaRegistryConfig.SSL_KEYSTORE_PASSWORD, SchemaRegistryConfig.SSL_KEYSTORE_TYPE,
-            SchemaRegistryConfig.SSL_KEY_PASSWORD, SchemaRegistryConfig.HTTP_CONNECT_TIMEOUT_MS, SchemaRegistryConfig.HTTP_READ_TIMEOUT_MS,
-            SchemaRegistryConfig.MAX_RETRIES, SchemaRegistryConfig.RETRIES_WAIT_MS, SchemaRegistryConfig.RETRIES_MAX_WAIT_MS);
-
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
 
     public TokenManagerConfig {
@@ -292,12 +282,12 @@ public record TokenManagerConfig(
         String registry = root.get(SCHEMA_REGISTRY_URL);
         Map<String, String> registryProperties = root.get(SCHEMA_REGISTRY_PROPERTIES);
         SchemaRegistryConfig registryConfig = registry == null || registryProperties == null ? null
-                : registryConfig(registry, registryProperties, problems);
+                : SchemaRegistryConfig.fromSettings(registry, registryProperties, problems);
         String instanceId = root.get(INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
         }
-        TokenKeys keys = decodeKeys(root);
+        TokenKeys keys = TokenKeys.fromConfig(root).orElse(null);
         Double share = root.get(LIFETIME_SHARE);
         Double jitter = root.get(JITTER);
         Duration minRemaining = root.get(MIN_REMAINING);
@@ -316,57 +306,6 @@ public record TokenManagerConfig(
         return new TokenManagerConfig(bootstrap, prefix, kafkaProps, registry, registryConfig, instanceId, keys,
                 new RefreshSettings(share, jitter, minRemaining, defaultLifetime, backoffInitial, backoffMax, parkedRetry),
                 opsHost, opsPort, requestPartitions, credentials);
-    }
-
-    /**
-     * The registry client settings of {@code schemaRegistry.url} and {@code schemaRegistry.properties}, or {@code null}
-     * with every problem recorded under its key in the file ({@code schemaRegistry.properties.basic.auth.user.info}).
-     */
-    private static SchemaRegistryConfig registryConfig(String url, Map<String, String> properties, ConfigProblems problems) {
-        int before = problems.problems().size();
-        for (String name : properties.keySet()) {
-            if (!REGISTRY_CLIENT_KEYS.contains(name) && !name.equals(SchemaRegistryConfig.URL)) {
-                problems.add(SCHEMA_REGISTRY_PROPERTIES.name() + "." + name, null, "is not a schema registry client setting"
-                        + ConfigSection.didYouMean(name, REGISTRY_CLIENT_KEYS) + "; settings here: " + String.join(", ", REGISTRY_CLIENT_KEYS));
-            }
-        }
-        Map<String, Object> configs = new LinkedHashMap<>(properties);
-        configs.put(SchemaRegistryConfig.URL, url);
-        try {
-            SchemaRegistryConfig config = SchemaRegistryConfig.fromConfigs(configs);
-            return problems.problems().size() == before ? config : null;
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                String key = p.key().equals(SchemaRegistryConfig.URL) ? SCHEMA_REGISTRY_URL.name()
-                        : SCHEMA_REGISTRY_PROPERTIES.name() + "." + p.key();
-                problems.add(key, p.value(), p.message());
-            }
-            return null;
-        } catch (IllegalArgumentException e) { // e.g. basic auth and a bearer token together; the message has no secret
-            problems.add(SCHEMA_REGISTRY_PROPERTIES.name(), null, e.getMessage());
-            return null;
-        }
-    }
-
-    /** Decodes the encryption keys, without repeating a problem already recorded for the same key. */
-    private static TokenKeys decodeKeys(ConfigSection root) {
-        ConfigProblems problems = root.problems();
-        String activeKeyId = root.get(ACTIVE_KEY_ID);
-        Map<String, Secret> base64 = root.get(ENCRYPTION_KEYS);
-        List<String> alreadyWrong = problems.problems().stream().map(ConfigProblem::key).toList();
-        ConfigProblems scratch = new ConfigProblems("encryption");
-        TokenKeys keys = TokenKeys.fromBase64(activeKeyId, base64 == null ? Map.of() : base64, ACTIVE_KEY_ID.name(),
-                ENCRYPTION_KEYS.name(), scratch).orElse(null);
-        boolean someKeyWrong = alreadyWrong.stream().anyMatch(k -> k.startsWith(ENCRYPTION_KEYS.name()));
-        for (ConfigProblem p : scratch.problems()) {
-            boolean echo = alreadyWrong.contains(p.key())
-                    || p.key().equals(ENCRYPTION_KEYS.name()) && someKeyWrong
-                    || p.key().equals(ACTIVE_KEY_ID.name()) && alreadyWrong.contains(ENCRYPTION_KEYS.name() + "." + activeKeyId);
-            if (!echo) {
-                problems.add(p.key(), p.value(), p.message());
-            }
-        }
-        return keys;
     }
 
     /** A copy with other credentials (tests, embedded demo). */
