@@ -205,11 +205,13 @@ final class FleetPlanner implements AutoCloseable {
                 failedDiscoveries.add(credentialId);
                 throw e;
             }
-            return found.whenComplete((queues, error) -> {
-                if (error != null) {
-                    failedDiscoveries.add(credentialId);
-                }
-            });
+            // the same bound JobPlanner puts on it, here so that a discovery that times out counts as failed too
+            return found.orTimeout(config.discoveryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((queues, error) -> {
+                        if (error != null) {
+                            failedDiscoveries.add(credentialId); // before the plan sees it: whenComplete runs first
+                        }
+                    });
         };
     }
 
