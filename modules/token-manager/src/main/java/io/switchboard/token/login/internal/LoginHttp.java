@@ -135,8 +135,8 @@ public final class LoginHttp {
         ConfigKey<Path> key = CredentialsConfig.CA_BUNDLE;
         String env = ConfigKey.envVarOf(key.name(), spec.id());
         String reason = ssl.getMessage() == null ? ssl.getClass().getSimpleName() : firstLine(ssl.getMessage());
-        String start = "The login to " + vendor + " was refused: TLS verification failed for " + authority(url) + ", the certificate is not trusted ("
-                + reason + ")";
+        String start = "The login to " + vendor + " was refused: TLS verification failed for " + authority(url)
+                + ", the certificate is not trusted (" + reason + ")";
         if (spec.caBundle() != null) {
             return start + " — the CA bundle " + spec.caBundle() + " (" + key.name() + " of credential '" + spec.id()
                     + "') does not hold the CA that issued it; add that CA's certificate (PEM) to the file, or check the URL's host";
