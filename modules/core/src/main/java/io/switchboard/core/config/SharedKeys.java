@@ -9,7 +9,8 @@ import io.switchboard.core.Topics;
 
 /**
  * The keys every role reads from the shared sections {@code kafka}, {@code schemaRegistry} and
- * {@code encryption} of the configuration file (and the credential keys more than one role reads), declared once here so that the token manager, the
+ * {@code encryption} of the configuration file (and the credential keys more than one role reads),
+ * declared once here so that the token manager, the
  * pollers, the aggregator and the tools read them the same way.
  */
 public final class SharedKeys {

@@ -1,5 +1,6 @@
 package io.switchboard.token.login;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -58,8 +59,12 @@ public final class LoginClient implements AutoCloseable {
         if (caBundle == null) {
             return web;
         }
-        return withCaBundle.computeIfAbsent(caBundle.toAbsolutePath().normalize(), path -> WebClient.create(vertx,
-                webOptions(options).setTrustOptions(new PemTrustOptions().addCertPath(path.toString()))));
+        return withCaBundle.computeIfAbsent(caBundle.toAbsolutePath().normalize(), path -> {
+            if (!Files.isReadable(path)) { // checked at load; gone since: no client is kept, the next login looks again
+                throw new IllegalArgumentException("the CA bundle " + path + " is not a readable file");
+            }
+            return WebClient.create(vertx, webOptions(options).setTrustOptions(new PemTrustOptions().addCertPath(path.toString())));
+        });
     }
 
     /**

@@ -122,6 +122,19 @@ class LoginTlsSimTest {
     }
 
     @Test
+    void aCaBundleRemovedAfterStartUpIsReportedAsAConfigurationProblemNamingTheFile() throws Exception {
+        SimulatorConfig.Tls tls = startHttpsSim();
+        Path copy = Files.copy(tls.certificate(), dir.resolve("copy.pem"));
+        CredentialSpec spec = LOGINS.spec(genesys("caBundle: " + copy), ENV);
+        Files.delete(copy);
+        try (LoginClient fresh = new LoginClient(LOGINS.vertx())) {
+            LoginException e = failure(fresh.bind(spec).login(null));
+            assertThat(e.kind()).isEqualTo(Kind.CONFIGURATION);
+            assertThat(e.getMessage()).contains(copy.toString()).contains("credentials[].caBundle");
+        }
+    }
+
+    @Test
     void theDoctorSaysInOneSentenceThatTheCertificateIsNotTrustedAndWhichKeyToSet() {
         SimulatorConfig.Tls tls = startHttpsSim();
         Doctor doctor = new Doctor(LOGINS.client());

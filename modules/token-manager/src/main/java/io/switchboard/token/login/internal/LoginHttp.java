@@ -66,9 +66,18 @@ public final class LoginHttp {
      * @param body    request body or {@code null}
      */
     public Future<Reply> send(CredentialSpec spec, HttpMethod method, String url, Map<String, String> headers, String body) {
+        WebClient web;
+        try {
+            web = webByCaBundle.apply(spec.caBundle());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new LoginException(Kind.CONFIGURATION, VendorErrors.vendor(spec, url)
+                    + ": the CA bundle " + spec.caBundle() + " of credential '" + spec.id() + "' cannot be loaded ("
+                    + e.getClass().getSimpleName() + ") — make " + CredentialsConfig.CA_BUNDLE.name()
+                    + " name a readable PEM file of CA certificates", null, "tls", null, null, null, e));
+        }
         HttpRequest<Buffer> request;
         try {
-            request = webByCaBundle.apply(spec.caBundle()).requestAbs(method, url);
+            request = web.requestAbs(method, url);
         } catch (RuntimeException e) {
             return Future.failedFuture(new LoginException(Kind.CONFIGURATION, VendorErrors.vendor(spec, url)
                     + ": cannot send a request to " + url + " (" + e.getClass().getSimpleName()
@@ -102,6 +111,13 @@ public final class LoginHttp {
                 return new LoginException(Kind.TRANSIENT, vendor + " did not answer within "
                         + options.requestTimeout().toSeconds() + " s at " + authority(url) + " — the vendor is slow or a firewall drops the traffic; Switchboard retries with backoff",
                         null, "timeout", null, null, null, cause);
+            }
+            if (spec.caBundle() != null && (c instanceof java.nio.file.FileSystemException
+                    || String.valueOf(c.getMessage()).contains(spec.caBundle().toString()))) {
+                return new LoginException(Kind.CONFIGURATION, vendor + ": the CA bundle " + spec.caBundle() + " of credential '"
+                        + spec.id() + "' cannot be loaded (" + c.getClass().getSimpleName() + ") — make "
+                        + CredentialsConfig.CA_BUNDLE.name() + " name a readable PEM file of CA certificates",
+                        null, "tls", null, null, null, cause);
             }
             if (c instanceof SSLException && untrusted(t)) {
                 return new LoginException(Kind.CONFIGURATION, untrustedMessage(spec, vendor, url, c),
