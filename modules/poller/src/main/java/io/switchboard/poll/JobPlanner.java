@@ -295,7 +295,7 @@ public final class JobPlanner implements AutoCloseable {
     private PollJobsStore store() {
         if (store == null) {
             PollTopics.ensure(config.kafkaClientProperties(), config.topics(), config.jobPartitions());
-            store = new PollJobsStore(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+            store = new PollJobsStore(config.kafkaClientProperties(), config.topics(), config.schemaRegistry(),
                     config.instanceId() + "-planner");
         }
         return store;

@@ -91,12 +91,12 @@ public final class Poller implements AutoCloseable {
         this.tasks = PollTasks.singleThread("poller-scheduler-" + config.instanceId(), b.clock);
         OwnershipRef ownership = new OwnershipRef();
         this.writer = new TransactionalPollWriter(config.kafkaClientProperties(), config.topics(), config.transactionalId(),
-                config.transactionTimeout(), config.schemaRegistryUrl(), ownership, metrics, supervisor);
+                config.transactionTimeout(), config.schemaRegistry(), ownership, metrics, supervisor);
         this.scheduler = new JobScheduler(config.instanceId(), tasks, b.executor, writer, metrics, config.backfillLookBack(),
                 supervisor.component("scheduler"));
         this.planner = new FleetPlanner(config, b.discovery, PollTasks.singleThread("poller-planner-" + config.instanceId(), b.clock),
                 metrics, supervisor);
-        this.assignment = new JobAssignment(config.kafkaClientProperties(), config.topics(), config.schemaRegistryUrl(),
+        this.assignment = new JobAssignment(config.kafkaClientProperties(), config.topics(), config.schemaRegistry(),
                 config.instanceId(), config.credentials().stream().filter(c -> !c.polls().isEmpty())
                         .map(PollerConfig.CredentialPolls::credentialId).toList(),
                 config.sessionTimeout(), config.shutdownTimeout(), scheduler, metrics, supervisor,

@@ -1,12 +1,9 @@
 package io.switchboard.poll;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -325,10 +322,11 @@ public record PollerConfig(
                     + " credential; a 429 with Retry-After or x-ratelimit-* headers pauses it further.");
     /** {@code credentials[].poll.caBundle}. */
     public static final ConfigKey<Path> POLL_CA_BUNDLE = ConfigKey.of("credentials[].poll.caBundle", ConfigType.PATH)
-            .check(PollerConfig::checkCaBundle)
+            .check(Checks.pemCertificates()).computedDefault("credentials[].caBundle")
             .doc("PEM file of the certificate authorities to trust for this credential's vendor hosts instead of the JVM's"
-                    + " (a private CA, a TLS-inspecting proxy). TLS is always verified, host name included; there is no"
-                    + " setting that turns verification off.");
+                    + " (a private CA, a TLS-inspecting proxy), when the API hosts need another CA than the login host; by"
+                    + " default the credential's caBundle, which the token manager's logins use too. TLS is always verified,"
+                    + " host name included; there is no setting that turns verification off.");
     /** {@code credentials[].poll.jobs}. */
     public static final ConfigKey<List<ConfigSection>> POLL_JOBS = ConfigKey.items("credentials[].poll.jobs")
             .doc("In the mapping form of poll:, the list of entries (same keys as credentials[].poll[].*).");
@@ -459,7 +457,7 @@ public record PollerConfig(
                         + " and encryption sections above are read too; the poller only decrypts tokens).", POLLER_KEYS)
                 .section("poller.http", "How the pollers talk to the vendors: timeouts, pooling, retries, the bound on what"
                         + " one answer may weigh, the default request budget. TLS is always verified; trust a private CA per"
-                        + " credential with credentials[].poll.caBundle.", HTTP_KEYS)
+                        + " credential with credentials[].caBundle (logins and polls) or credentials[].poll.caBundle (polls only).", HTTP_KEYS)
                 .section("credentials[].poll", "The pollers' part of a credential: what to fetch, and the credential's HTTP"
                         + " settings. The entry keys are the same under poll.jobs[] in the mapping form. Entries are set in the"
                         + " file only; requestsPerMinute and caBundle also by environment variable (the credential's id in"
@@ -691,6 +689,9 @@ public record PollerConfig(
                     specs.add(spec);
                 }
             }
+            if (caBundle == null) {
+                caBundle = c.get(SharedKeys.CREDENTIAL_CA_BUNDLE); // the login's CA bundle, when the poll: section names none
+            }
             out.add(new CredentialPolls(id, provider, specs, budget, caBundle));
         }
         return out;
@@ -726,27 +727,6 @@ public record PollerConfig(
 
     private static String noBlank(List<String> values) {
         return values.stream().anyMatch(String::isBlank) ? "entries must be non-empty text" : null;
-    }
-
-    /** A readable PEM file with at least one X.509 certificate. */
-    private static String checkCaBundle(Path path) {
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            return "is not a readable file; give the path of a PEM file of CA certificates";
-        }
-        try {
-            String text = Files.readString(path, java.nio.charset.StandardCharsets.US_ASCII);
-            if (!text.contains("-----BEGIN CERTIFICATE-----")) {
-                return "has no -----BEGIN CERTIFICATE----- block; give a PEM file of CA certificates (not a key, not DER)";
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
-                    return "holds no certificate; give a PEM file of CA certificates";
-                }
-            }
-            return null;
-        } catch (IOException | CertificateException e) {
-            return "cannot be read as PEM certificates (" + e.getClass().getSimpleName() + "); give a PEM file of CA certificates";
-        }
     }
 
     /** Parses {@code 1048576}, {@code 512KiB}, {@code 16MiB}, {@code 1GiB}. */

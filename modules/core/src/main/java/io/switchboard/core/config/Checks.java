@@ -1,5 +1,12 @@
 package io.switchboard.core.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -55,5 +62,30 @@ public final class Checks {
     /** A list with at least one element. */
     public static Function<List<String>, String> notEmpty() {
         return l -> l.isEmpty() ? "must list at least one value" : null;
+    }
+
+    /** A readable PEM file holding at least one X.509 certificate (a CA bundle). */
+    public static Function<Path, String> pemCertificates() {
+        return Checks::checkPemCertificates;
+    }
+
+    private static String checkPemCertificates(Path path) {
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            return "is not a readable file; give the path of a PEM file of CA certificates";
+        }
+        try {
+            String text = Files.readString(path, StandardCharsets.US_ASCII);
+            if (!text.contains("-----BEGIN CERTIFICATE-----")) {
+                return "has no -----BEGIN CERTIFICATE----- block; give a PEM file of CA certificates (not a key, not DER)";
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                    return "holds no certificate; give a PEM file of CA certificates";
+                }
+            }
+            return null;
+        } catch (IOException | CertificateException e) {
+            return "cannot be read as PEM certificates (" + e.getClass().getSimpleName() + "); give a PEM file of CA certificates";
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.core.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +9,8 @@ import io.switchboard.core.Topics;
 
 /**
  * The keys every role reads from the shared sections {@code kafka}, {@code schemaRegistry} and
- * {@code encryption} of the configuration file, declared once here so that the token manager, the
+ * {@code encryption} of the configuration file (and the credential keys more than one role reads),
+ * declared once here so that the token manager, the
  * pollers, the aggregator and the tools read them the same way.
  */
 public final class SharedKeys {
@@ -61,4 +63,15 @@ public final class SharedKeys {
     /** Every shared key, in file order. */
     public static final List<ConfigKey<?>> ALL = List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PROPERTIES,
             SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_PROPERTIES, ENCRYPTION_ACTIVE_KEY_ID, ENCRYPTION_KEYS);
+
+    /**
+     * A credential's CA bundle: the PEM certificate authorities trusted for its vendor's hosts instead of the JVM's. Read by
+     * the token manager for its logins and by the pollers as the default of {@code credentials[].poll.caBundle}.
+     */
+    public static final ConfigKey<Path> CREDENTIAL_CA_BUNDLE = ConfigKey.of("credentials[].caBundle", ConfigType.PATH)
+            .check(Checks.pemCertificates())
+            .doc("[all] PEM file of the certificate authorities to trust for this credential's vendor hosts instead of the JVM's"
+                    + " (a private CA, a TLS-inspecting proxy): the token manager's logins use it, and the pollers too unless"
+                    + " poll.caBundle is set. TLS is always verified, host name included; there is no setting that turns"
+                    + " verification off.");
 }

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.core.Topics;
 import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Backoff;
@@ -62,7 +63,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
     private final Map<String, Object> kafkaProperties;
     private final Topics topics;
     private final String topic;
-    private final String registryUrl;
+    private final SchemaRegistryConfig registry;
     private final String instanceId;
     private final Duration handoverTimeout;
     private final JobScheduler scheduler;
@@ -91,14 +92,14 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
      * @param onCredentialAcquired called (on the consumer thread) with each credential of a newly assigned partition,
      *                        before its jobs start ({@link io.switchboard.poll.PollExecutor#credentialAcquired})
      */
-    public JobAssignment(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String instanceId,
+    public JobAssignment(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig schemaRegistry, String instanceId,
                          Collection<String> credentialIds, Duration sessionTimeout, Duration handoverTimeout,
                          JobScheduler scheduler, PollerMetrics metrics, Supervisor supervisor, IntConsumer onLoaded,
                          java.util.function.Consumer<String> onCredentialAcquired) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.topics = topics;
         this.topic = topics.pollJobs();
-        this.registryUrl = schemaRegistryUrl;
+        this.registry = schemaRegistry;
         this.instanceId = instanceId;
         this.handoverTimeout = handoverTimeout;
         this.scheduler = scheduler;
@@ -106,7 +107,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
         this.supervisor = supervisor;
         this.onLoaded = onLoaded;
         this.onCredentialAcquired = onCredentialAcquired;
-        this.deserializer = PollSerdes.value(PollJob.class, schemaRegistryUrl).deserializer();
+        this.deserializer = PollSerdes.value(PollJob.class, schemaRegistry).deserializer();
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(topics));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceId + "-jobs");
@@ -191,7 +192,7 @@ public final class JobAssignment implements TransactionalPollWriter.Ownership, A
         }
         if (consumer == null) {
             consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
-            progress = new ProgressReader(kafkaProperties, topics.pollProgress(), registryUrl, instanceId);
+            progress = new ProgressReader(kafkaProperties, topics.pollProgress(), registry, instanceId);
             consumer.subscribe(List.of(topic), new Listener());
         }
         try {

@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.Topics;
 import io.switchboard.events.poll.PollError;
@@ -49,13 +50,13 @@ public final class PollJobsStore implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private int partitions;
 
-    public PollJobsStore(Map<String, Object> kafkaProperties, Topics topics, String schemaRegistryUrl, String clientId) {
+    public PollJobsStore(Map<String, Object> kafkaProperties, Topics topics, SchemaRegistryConfig schemaRegistry, String clientId) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.topics = topics;
         this.clientId = clientId;
-        this.jobSerializer = PollSerdes.value(PollJob.class, schemaRegistryUrl).serializer();
-        this.jobDeserializer = PollSerdes.value(PollJob.class, schemaRegistryUrl).deserializer();
-        this.errorSerializer = PollSerdes.value(PollError.class, schemaRegistryUrl).serializer();
+        this.jobSerializer = PollSerdes.value(PollJob.class, schemaRegistry).serializer();
+        this.jobDeserializer = PollSerdes.value(PollJob.class, schemaRegistry).deserializer();
+        this.errorSerializer = PollSerdes.value(PollError.class, schemaRegistry).serializer();
     }
 
     /** Every job on the topic now, by job id (tombstoned ones left out). */

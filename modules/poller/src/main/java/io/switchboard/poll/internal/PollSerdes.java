@@ -1,6 +1,5 @@
 package io.switchboard.poll.internal;
 
-import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -18,8 +17,16 @@ public final class PollSerdes {
     private PollSerdes() {
     }
 
-    /** Value serde for {@code type}. */
+    /**
+     * Value serde for {@code type} over the whole registry configuration ({@code schemaRegistry.url} and
+     * {@code schemaRegistry.properties}: HTTP Basic, bearer token, TLS, timeouts, retries).
+     */
+    public static <T extends SpecificRecord> Serde<T> value(Class<T> type, SchemaRegistryConfig registry) {
+        return AvroSerdes.specific(type, registry, false);
+    }
+
+    /** Value serde for {@code type} with a registry that needs nothing but its URL (tests and tools). */
     public static <T extends SpecificRecord> Serde<T> value(Class<T> type, String registryUrl) {
-        return AvroSerdes.specific(type, Map.of(SchemaRegistryConfig.URL, registryUrl), false);
+        return value(type, SchemaRegistryConfig.of(registryUrl));
     }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.events.poll.PollProgress;
 
@@ -33,7 +34,7 @@ final class ProgressReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Deserializer<PollProgress> deserializer;
 
-    ProgressReader(Map<String, Object> kafkaProperties, String topic, String schemaRegistryUrl, String clientId) {
+    ProgressReader(Map<String, Object> kafkaProperties, String topic, SchemaRegistryConfig schemaRegistry, String clientId) {
         this.topic = topic;
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -42,7 +43,7 @@ final class ProgressReader implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.deserializer = PollSerdes.value(PollProgress.class, schemaRegistryUrl).deserializer();
+        this.deserializer = PollSerdes.value(PollProgress.class, schemaRegistry).deserializer();
     }
 
     /** The committed progress of every job in {@code partition}, by job id. */

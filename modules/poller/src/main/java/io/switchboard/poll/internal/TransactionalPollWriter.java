@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.Topics;
 import io.switchboard.core.kafka.KafkaAccessDeniedException;
@@ -94,10 +95,10 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
      * @param topics             topic names
      * @param transactionalId    this poller's transactional.id
      * @param transactionTimeout producer transaction timeout
-     * @param schemaRegistryUrl  registry for the Avro values
+     * @param schemaRegistry     registry for the Avro values (URL, authentication, TLS, timeouts)
      */
     public TransactionalPollWriter(Map<String, Object> kafkaProperties, Topics topics, String transactionalId, Duration transactionTimeout,
-                                   String schemaRegistryUrl, Ownership ownership, PollerMetrics metrics, Supervisor supervisor) {
+                                   SchemaRegistryConfig schemaRegistry, Ownership ownership, PollerMetrics metrics, Supervisor supervisor) {
         this.topics = topics;
         this.transactionalId = transactionalId;
         this.ownership = ownership;
@@ -113,9 +114,9 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         this.producerProperties = props;
-        this.statSerializer = PollSerdes.value(QueueStat.class, schemaRegistryUrl).serializer();
-        this.errorSerializer = PollSerdes.value(PollError.class, schemaRegistryUrl).serializer();
-        this.progressSerializer = PollSerdes.value(PollProgress.class, schemaRegistryUrl).serializer();
+        this.statSerializer = PollSerdes.value(QueueStat.class, schemaRegistry).serializer();
+        this.errorSerializer = PollSerdes.value(PollError.class, schemaRegistry).serializer();
+        this.progressSerializer = PollSerdes.value(PollProgress.class, schemaRegistry).serializer();
         this.component = supervisor.component("writer");
         this.component.down("initialising the transactional producer " + transactionalId);
         this.thread = supervisor.loop("writer", io.switchboard.core.supervise.Backoff.DEFAULT, this::step);

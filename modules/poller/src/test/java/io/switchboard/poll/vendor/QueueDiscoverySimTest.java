@@ -9,6 +9,12 @@ import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.switchboard.poll.Endpoints;
 import io.switchboard.poll.QueueDiscovery.DiscoveredQueue;
@@ -58,6 +64,30 @@ class QueueDiscoverySimTest {
         assertThat(skills).extracting(DiscoveredQueue::name).contains("Support", "Technical");
         f.sim.addQueue(new SimulatorConfig.QueueSpec("11111111-2222-4333-8444-555555555555", "Escalations", 1099, List.of("voice"), 12));
         assertThat(discover("cxone-na", Endpoints.CXONE_SKILLS_SUMMARY, Map.of())).extracting(DiscoveredQueue::id).contains("1099");
+    }
+
+    @Test
+    void theCxoneFallbackCostsOneActivityRequestPerDiscoveryAndIsLoggedOncePerCredential() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.switchboard.poll.vendor.internal.Discoveries");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            f = SimFixture.frozen();
+            f.tokens.cxone("cxone-na").cxone("cxone-eu");
+            for (int i = 0; i < 3; i++) {
+                assertThat(discover("cxone-na", Endpoints.CXONE_SKILLS_ACTIVITY, Map.of())).isNotEmpty();
+            }
+            assertThat(discover("cxone-eu", Endpoints.CXONE_SKILLS_SUMMARY, Map.of())).isNotEmpty();
+            assertThat(f.sim.requests().matching(Vendor.CXONE, "/skills/activity")).as("one activity request per discovery").hasSize(4);
+            List<String> fallbacks = appender.list.stream().filter(e -> e.getLevel() == Level.INFO)
+                    .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("/skills/activity instead")).toList();
+            assertThat(fallbacks).as("logged once per credential").hasSize(2);
+            assertThat(fallbacks.get(0)).contains("cxone-na", "404");
+            assertThat(fallbacks.get(1)).contains("cxone-eu");
+        } finally {
+            logger.detachAppender(appender);
+        }
     }
 
     @Test

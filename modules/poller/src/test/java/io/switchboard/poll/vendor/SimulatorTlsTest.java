@@ -96,6 +96,46 @@ class SimulatorTlsTest {
         assertThat(sim.requests().matching(Vendor.GENESYS, "/observations/query")).hasSize(1);
     }
 
+    @Test
+    void theCredentialsOwnCaBundleIsTheDefaultOfPollCaBundle() throws Exception {
+        SimulatorConfig.Tls tls = SimulatorConfig.Tls.selfSigned(dir.resolve("tls"));
+        sim = VendorSimulator.start(SimulatorConfig.builder().tls(tls).build());
+        sim.freezeClock();
+        Clock clock = Clock.fixed(sim.now(), ZoneOffset.UTC);
+        SimulatorTokens tokens = new SimulatorTokens(sim, clock, trusting(tls.certificate())).genesys("genesys-eu");
+        PollJob job = Jobs.job("live", "genesys-eu", Endpoints.GENESYS_QUEUE_OBSERVATIONS, sim.queueIds(), Map.of());
+        Path other = SimulatorConfig.Tls.selfSigned(dir.resolve("other")).certificate();
+        Path yaml = dir.resolve("switchboard.yaml");
+        Files.writeString(yaml, """
+                kafka: {bootstrapServers: "127.0.0.1:9092"}
+                schemaRegistry: {url: "http://127.0.0.1:8081"}
+                encryption: {activeKeyId: k1, keys: {k1: "${env:K}"}}
+                credentials:
+                  - id: genesys-eu
+                    provider: genesys-cloud
+                    caBundle: %s
+                    poll:
+                      - {endpoint: genesys.queue-observations}
+                  - id: genesys-us
+                    provider: genesys-cloud
+                    caBundle: %s
+                    poll:
+                      caBundle: %s
+                      jobs:
+                        - {endpoint: genesys.queue-observations}
+                """.formatted(tls.certificate(), tls.certificate(), other));
+        PollerConfig config = PollerConfig.load(yaml, Map.of("K", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        assertThat(config.credential("genesys-eu").orElseThrow().caBundle()).as("the login's CA bundle").isEqualTo(tls.certificate());
+        assertThat(config.credential("genesys-us").orElseThrow().caBundle()).as("poll.caBundle wins").isEqualTo(other);
+        PollOutcome trusted;
+        try (VendorPollExecutor executor = VendorPollExecutor.builder(tokens).clock(clock).options(config.http())
+                .credentialSettings(config::credentialHttpSettings).build()) {
+            trusted = executor.poll(job, Jobs.request(1, clock.instant())).get();
+        }
+        assertThat(trusted.errors()).isEmpty();
+        assertThat(trusted.stats()).isNotEmpty();
+    }
+
     /** An SSLContext whose only trust anchor is {@code certificatePem}. */
     static SSLContext trusting(Path certificatePem) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());

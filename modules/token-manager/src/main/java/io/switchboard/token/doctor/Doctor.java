@@ -25,6 +25,7 @@ import io.switchboard.token.login.LoginClient;
 import io.switchboard.token.login.LoginException;
 import io.switchboard.token.login.LoginException.Kind;
 import io.switchboard.token.login.LoginResult;
+import io.switchboard.token.login.internal.LoginHttp;
 
 /**
  * The diagnosis engine behind {@code switchboard doctor}: logs in with a credential as configured
@@ -345,6 +346,13 @@ public final class Doctor {
             case "dns" -> Diagnosis.error("host-unresolved", e.getMessage(), endpointChange(spec));
             case "connection_refused", "timeout", "io_error" -> Diagnosis.error("vendor-unreachable", e.getMessage(),
                     "check the URL's host and port, proxies and firewalls");
+            case LoginHttp.TLS_UNTRUSTED -> Diagnosis.error("tls-untrusted", spec.caBundle() == null
+                    ? "TLS verification failed: the vendor's certificate is not trusted by the JVM's certificate authorities, so the"
+                    + " login was refused before any secret was sent; set credentials[].caBundle to a PEM file of the CA that issued it."
+                    : "TLS verification failed: the vendor's certificate is not issued by a CA in the configured caBundle "
+                    + spec.caBundle() + ", so the login was refused before any secret was sent.", spec.caBundle() == null
+                    ? "caBundle: /path/to/vendor-ca.pem (credentials[].caBundle, PEM certificates of the vendor's CA)"
+                    : "add the issuing CA's PEM certificate to " + spec.caBundle());
             case "tls" -> Diagnosis.error("tls-failed", e.getMessage(), "check http vs https in the URL");
             default -> Diagnosis.error("login-failed", e.getMessage(), null);
         };

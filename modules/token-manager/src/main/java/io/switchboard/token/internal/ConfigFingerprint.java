@@ -59,6 +59,9 @@ public final class ConfigFingerprint {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + component.getName() + " of a credential spec", e);
             }
+            if (value == null && component.getName().equals("caBundle")) {
+                continue; // added later: without a bundle, the fingerprints of earlier releases stay the same
+            }
             append(out, component.getName());
             append(out, text(value));
         }

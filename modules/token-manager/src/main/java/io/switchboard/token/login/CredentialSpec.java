@@ -1,5 +1,6 @@
 package io.switchboard.token.login;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ import io.switchboard.core.Secret;
  * @param apiVersion      CXone: API version such as {@code v31.0}, else {@code null}
  * @param defaultLifetime lifetime assumed when the vendor does not say ({@code expires_in} absent)
  * @param idleTimeout     Cognos: session idle timeout; the login result's lifetime, else {@code null}
+ * @param caBundle        PEM file of the certificate authorities trusted for this credential's login hosts
+ *                        instead of the JVM's ({@code credentials[].caBundle}), or {@code null}; TLS is always verified
  */
 public record CredentialSpec(
         String id,
@@ -67,7 +70,8 @@ public record CredentialSpec(
         String apiHostTemplate,
         String apiVersion,
         Duration defaultLifetime,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Path caBundle) {
 
     /** Provider profile names. */
     public static final String GENESYS_CLOUD = "genesys-cloud";
@@ -128,6 +132,26 @@ public record CredentialSpec(
         Objects.requireNonNull(defaultLifetime, "defaultLifetime");
     }
 
+    /**
+     * The same spec without a CA bundle, for callers written before {@link #caBundle()} existed.
+     */
+    public CredentialSpec(String id, String provider, String tokenUrl, String issuer, String apiBaseUrl, String region,
+                          String clientId, Secret clientSecret, ClientAuth clientAuth, BasicEncoding basicEncoding,
+                          String grantType, String username, Secret password, Secret apiKey, String namespace, String audience,
+                          List<String> scopes, Map<String, String> extraParams, boolean useRefreshToken, String discoveryUrl,
+                          String apiHostTemplate, String apiVersion, Duration defaultLifetime, Duration idleTimeout) {
+        this(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, clientSecret, clientAuth, basicEncoding, grantType,
+                username, password, apiKey, namespace, audience, scopes, extraParams, useRefreshToken, discoveryUrl,
+                apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, null);
+    }
+
+    /** A copy with another CA bundle ({@code null}: the JVM's trust store). */
+    public CredentialSpec withCaBundle(Path bundle) {
+        return new CredentialSpec(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, clientSecret, clientAuth,
+                basicEncoding, grantType, username, password, apiKey, namespace, audience, scopes, extraParams,
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, bundle);
+    }
+
     /** Whether this credential logs in with a Cognos session rather than OAuth. */
     public boolean isSession() {
         return COGNOS_ANALYTICS.equals(provider);
@@ -137,34 +161,34 @@ public record CredentialSpec(
     public CredentialSpec withClientSecret(Secret secret) {
         return new CredentialSpec(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, secret, clientAuth,
                 basicEncoding, grantType, username, password, apiKey, namespace, audience, scopes, extraParams,
-                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout);
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, caBundle);
     }
 
     /** A copy with another client authentication and Basic encoding (the doctor tries the variants). */
     public CredentialSpec withClientAuth(ClientAuth auth, BasicEncoding encoding) {
         return new CredentialSpec(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, clientSecret, auth,
                 encoding, grantType, username, password, apiKey, namespace, audience, scopes, extraParams,
-                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout);
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, caBundle);
     }
 
     /** A copy with another audience, scopes and extra parameters (the doctor tries the variants). */
     public CredentialSpec withRequestParams(String audience, List<String> scopes, Map<String, String> extraParams) {
         return new CredentialSpec(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, clientSecret, clientAuth,
                 basicEncoding, grantType, username, password, apiKey, namespace, audience, scopes, extraParams,
-                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout);
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, caBundle);
     }
 
     /** A copy with another token URL (the doctor uses the discovered one). */
     public CredentialSpec withTokenUrl(String url) {
         return new CredentialSpec(id, provider, url, issuer, apiBaseUrl, region, clientId, clientSecret, clientAuth,
                 basicEncoding, grantType, username, password, apiKey, namespace, audience, scopes, extraParams,
-                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout);
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, caBundle);
     }
 
     /** A copy with other Cognos login secrets (the doctor tries a trimmed password). */
     public CredentialSpec withPassword(Secret newPassword) {
         return new CredentialSpec(id, provider, tokenUrl, issuer, apiBaseUrl, region, clientId, clientSecret, clientAuth,
                 basicEncoding, grantType, username, newPassword, apiKey, namespace, audience, scopes, extraParams,
-                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout);
+                useRefreshToken, discoveryUrl, apiHostTemplate, apiVersion, defaultLifetime, idleTimeout, caBundle);
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.token.login;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import io.switchboard.core.config.ConfigKey;
 import io.switchboard.core.config.ConfigSection;
 import io.switchboard.core.config.ConfigSource;
 import io.switchboard.core.config.ConfigType;
+import io.switchboard.core.config.SharedKeys;
 import io.switchboard.token.login.CredentialSpec.BasicEncoding;
 import io.switchboard.token.login.CredentialSpec.ClientAuth;
 
@@ -155,7 +157,10 @@ public final class CredentialsConfig {
                     ConfigType.oneOf("client_credentials", "password")).defaultValue("client_credentials")
             .doc("[oauth2] client_credentials or password (then username and password are required).");
 
-    private static final List<ConfigKey<?>> COMMON_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME);
+    /** PEM CA bundle trusted for the vendor's hosts (shared with the pollers, who fall back to it). */
+    public static final ConfigKey<Path> CA_BUNDLE = SharedKeys.CREDENTIAL_CA_BUNDLE;
+
+    private static final List<ConfigKey<?>> COMMON_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME, CA_BUNDLE);
     private static final List<ConfigKey<?>> OAUTH_KEYS = List.of(CLIENT_ID, CLIENT_SECRET, TOKEN_URL, API_BASE_URL,
             CLIENT_AUTHENTICATION, BASIC_ENCODING_KEY, SCOPES, EXTRA_PARAMS, AUDIENCE, USE_REFRESH_TOKEN);
     private static final Map<String, List<ConfigKey<?>>> PROVIDER_KEYS = Map.of(
@@ -169,7 +174,7 @@ public final class CredentialsConfig {
     /** Sub-sections of a credential read by other roles: {@code poll:} is the pollers'. */
     public static final List<String> FOREIGN_SUBSECTIONS = List.of("poll");
 
-    private static final List<ConfigKey<?>> ALL_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME, CLIENT_ID, CLIENT_SECRET,
+    private static final List<ConfigKey<?>> ALL_KEYS = List.of(ID, PROVIDER, DESCRIPTION, DEFAULT_LIFETIME, CA_BUNDLE, CLIENT_ID, CLIENT_SECRET,
             TOKEN_URL, API_BASE_URL, CLIENT_AUTHENTICATION, BASIC_ENCODING_KEY, SCOPES, EXTRA_PARAMS, AUDIENCE, USE_REFRESH_TOKEN,
             REGION, LOGIN_BASE_URL, ACCESS_KEY_ID, ACCESS_KEY_SECRET, AUTH_BASE_URL, API_HOST_TEMPLATE, API_VERSION, BASE_URL,
             NAMESPACE, USERNAME, PASSWORD, API_KEY, IDLE_TIMEOUT, SESSION_URL, DOMAIN, ISSUER, GRANT_TYPE);
@@ -372,7 +377,7 @@ public final class CredentialsConfig {
             }
             return new CredentialSpec(id, provider, tokenUrl, issuer, apiBase, region, clientId, clientSecret, auth, encoding,
                     grant, username, password, null, null, item.get(AUDIENCE), scopes, extra, useRefresh == null || useRefresh,
-                    discoveryUrl, template, version, defaultLifetime, null);
+                    discoveryUrl, template, version, defaultLifetime, null, item.get(CA_BUNDLE));
         }
 
         private CredentialSpec cognos(Duration lifetime) {
@@ -408,7 +413,7 @@ public final class CredentialsConfig {
             base = stripSlash(base);
             return new CredentialSpec(id, CredentialSpec.COGNOS_ANALYTICS, orDefault(sessionUrl, base + "/api/v1/session"), null,
                     orDefault(apiBase, base), null, null, null, null, null, null, username, password, apiKey, namespace,
-                    null, List.of(), Map.of(), true, null, null, null, defaultLifetime, idle);
+                    null, List.of(), Map.of(), true, null, null, null, defaultLifetime, idle, item.get(CA_BUNDLE));
         }
 
         private List<String> scopes() {

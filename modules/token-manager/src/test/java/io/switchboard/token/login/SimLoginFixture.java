@@ -43,6 +43,11 @@ public final class SimLoginFixture implements BeforeAllCallback, AfterAllCallbac
         SimSupport.await(vertx.close());
     }
 
+    /** The Vert.x instance of this test class (for a test's own {@link LoginClient}). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     /** The login client of this test class. */
     public LoginClient client() {
         return client;

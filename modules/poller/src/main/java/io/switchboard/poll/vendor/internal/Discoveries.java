@@ -3,6 +3,11 @@ package io.switchboard.poll.vendor.internal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,7 +22,11 @@ import io.vertx.core.Future;
  */
 public final class Discoveries {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Discoveries.class);
+
     private final VendorCalls calls;
+    /** Credentials whose CXone skill list answered 404 (the fallback is logged once per credential). */
+    private final Set<String> skillListMissing = ConcurrentHashMap.newKeySet();
 
     public Discoveries(VendorCalls calls) {
         this.calls = calls;
@@ -73,7 +82,13 @@ public final class Discoveries {
         CallSpec skills = CallSpec.get(services + "/skills", "GET " + Urls.path(services) + "/skills", "AdminApi");
         return calls.call(caller, skills).compose(r -> {
             if (r instanceof CallResult.Failed f && f.error().getHttpStatus() != null && f.error().getHttpStatus() == 404) {
-                // Tenants (and the simulator) without the skill list: the activity answer names every skill.
+                // Tenants (and the simulator) without the skill list: the activity answer names every skill. It costs
+                // one more real-time request per discovery (the 404 is asked again each time: the list may appear).
+                if (skillListMissing.add(caller.credentialId())) {
+                    LOG.info("NICE CXone credential {}: {} answered 404 (no skill list on this tenant); queue discovery"
+                            + " reads the skills of GET {}/skills/activity instead, one more real-time request per"
+                            + " discovery (logged once)", caller.credentialId(), skills.label(), Urls.path(services));
+                }
                 CallSpec activity = CallSpec.get(services + "/skills/activity", "GET " + Urls.path(services) + "/skills/activity",
                         "RealTimeApi");
                 return calls.call(caller, activity).map(a -> list(ok(a), "skillActivity"));

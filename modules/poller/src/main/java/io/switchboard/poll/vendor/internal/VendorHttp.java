@@ -143,8 +143,8 @@ public final class VendorHttp implements AutoCloseable {
                 return new TransportException(TransportException.Kind.TLS, what + ": the TLS handshake failed, TLS verification"
                         + " of the vendor's certificate did not pass (" + c.getClass().getSimpleName() + ": " + shortTlsReason(c)
                         + ") — the poller always verifies TLS, host name included; if this host's certificate comes from a private"
-                        + " CA or a TLS-inspecting proxy, set caBundle in the credential's poll: section"
-                        + " (credentials[].poll.caBundle) to a PEM file of that CA; else check the URL's scheme and host", null);
+                        + " CA or a TLS-inspecting proxy, set the credential's caBundle (credentials[].caBundle, used by its logins"
+                        + " too, or credentials[].poll.caBundle for the polls only) to a PEM file of that CA; else check the URL's scheme and host", null);
             }
             String name = c.getClass().getSimpleName();
             String msg = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);

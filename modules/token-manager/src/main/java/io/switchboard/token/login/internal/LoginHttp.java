@@ -3,14 +3,21 @@ package io.switchboard.token.login.internal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLException;
 
+import io.switchboard.core.config.ConfigKey;
 import io.switchboard.token.login.CredentialSpec;
+import io.switchboard.token.login.CredentialsConfig;
 import io.switchboard.token.login.LoginClientOptions;
 import io.switchboard.token.login.LoginException;
 import io.switchboard.token.login.LoginException.Kind;
@@ -24,15 +31,27 @@ import io.vertx.ext.web.client.WebClient;
 /**
  * Sends one login-related request and turns transport failures (DNS, refused connection, timeout,
  * TLS) into a {@link LoginException} that says what to do. HTTP statuses are returned as a
- * {@link Reply}, never as failures. Thread-safe.
+ * {@link Reply}, never as failures. A credential's requests go through the web client that trusts its
+ * {@link CredentialSpec#caBundle()} (the JVM's trust store without one); TLS is always verified. Thread-safe.
  */
 public final class LoginHttp {
 
-    private final WebClient web;
+    /** {@link LoginException#vendorCode()} of a TLS handshake that failed because the vendor's certificate is not trusted. */
+    public static final String TLS_UNTRUSTED = "tls_untrusted";
+
+    private final Function<Path, WebClient> webByCaBundle;
     private final LoginClientOptions options;
 
+    /** Every request through {@code web}, whatever the credential's CA bundle (tests, tools). */
     public LoginHttp(WebClient web, LoginClientOptions options) {
-        this.web = web;
+        this(caBundle -> web, options);
+    }
+
+    /**
+     * @param webByCaBundle the web client for a credential's CA bundle ({@code null}: the JVM's trust store)
+     */
+    public LoginHttp(Function<Path, WebClient> webByCaBundle, LoginClientOptions options) {
+        this.webByCaBundle = webByCaBundle;
         this.options = options;
     }
 
@@ -47,6 +66,15 @@ public final class LoginHttp {
      * @param body    request body or {@code null}
      */
     public Future<Reply> send(CredentialSpec spec, HttpMethod method, String url, Map<String, String> headers, String body) {
+        WebClient web;
+        try {
+            web = webByCaBundle.apply(spec.caBundle());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new LoginException(Kind.CONFIGURATION, VendorErrors.vendor(spec, url)
+                    + ": the CA bundle " + spec.caBundle() + " of credential '" + spec.id() + "' cannot be loaded ("
+                    + e.getClass().getSimpleName() + ") — make " + CredentialsConfig.CA_BUNDLE.name()
+                    + " name a readable PEM file of CA certificates", null, "tls", null, null, null, e));
+        }
         HttpRequest<Buffer> request;
         try {
             request = web.requestAbs(method, url);
@@ -84,6 +112,17 @@ public final class LoginHttp {
                         + options.requestTimeout().toSeconds() + " s at " + authority(url) + " — the vendor is slow or a firewall drops the traffic; Switchboard retries with backoff",
                         null, "timeout", null, null, null, cause);
             }
+            if (spec.caBundle() != null && (c instanceof java.nio.file.FileSystemException
+                    || String.valueOf(c.getMessage()).contains(spec.caBundle().toString()))) {
+                return new LoginException(Kind.CONFIGURATION, vendor + ": the CA bundle " + spec.caBundle() + " of credential '"
+                        + spec.id() + "' cannot be loaded (" + c.getClass().getSimpleName() + ") — make "
+                        + CredentialsConfig.CA_BUNDLE.name() + " name a readable PEM file of CA certificates",
+                        null, "tls", null, null, null, cause);
+            }
+            if (c instanceof SSLException && untrusted(t)) {
+                return new LoginException(Kind.CONFIGURATION, untrustedMessage(spec, vendor, url, c),
+                        null, TLS_UNTRUSTED, null, null, null, cause);
+            }
             if (c instanceof SSLException) {
                 return new LoginException(Kind.CONFIGURATION, vendor + " cannot be reached: the TLS handshake with " + authority(url)
                         + " failed (" + c.getClass().getSimpleName() + ") — check that the URL's scheme (http/https) and host are right",
@@ -92,6 +131,41 @@ public final class LoginHttp {
         }
         return new LoginException(Kind.TRANSIENT, vendor + " cannot be reached at " + authority(url) + " ("
                 + t.getClass().getSimpleName() + ") — Switchboard retries with backoff", null, "io_error", null, null, null, cause);
+    }
+
+    /** Whether the handshake failed on the certificate chain (no trusted issuer, expired, bad signature). */
+    private static boolean untrusted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CertPathBuilderException || c instanceof CertPathValidatorException || c instanceof CertificateException) {
+                return true;
+            }
+            String m = String.valueOf(c.getMessage());
+            if (m.contains("PKIX path") || m.contains("unable to find valid certification path")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String untrustedMessage(CredentialSpec spec, String vendor, String url, Throwable ssl) {
+        ConfigKey<Path> key = CredentialsConfig.CA_BUNDLE;
+        String env = ConfigKey.envVarOf(key.name(), spec.id());
+        String reason = ssl.getMessage() == null ? ssl.getClass().getSimpleName() : firstLine(ssl.getMessage());
+        String start = "The login to " + vendor + " was refused: TLS verification failed for " + authority(url)
+                + ", the certificate is not trusted (" + reason + ")";
+        if (spec.caBundle() != null) {
+            return start + " — the CA bundle " + spec.caBundle() + " (" + key.name() + " of credential '" + spec.id()
+                    + "') does not hold the CA that issued it; add that CA's certificate (PEM) to the file, or check the URL's host";
+        }
+        return start + " — the token manager always verifies TLS, host name included; if the vendor's certificate comes from a"
+                + " private CA or a TLS-inspecting proxy, set caBundle in credential '" + spec.id() + "' (" + key.name() + ", or "
+                + env + ") to a PEM file of that CA; else check the URL's host";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
     }
 
     static String hostOf(String url) {
