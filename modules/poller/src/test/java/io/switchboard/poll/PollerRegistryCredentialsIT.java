@@ -29,6 +29,7 @@ import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
+import io.switchboard.token.AuthenticatingRegistryProxy;
 import io.switchboard.token.TokenKeys;
 import io.switchboard.token.TokenManager;
 import io.switchboard.token.TokenManagerConfig;
@@ -62,7 +63,7 @@ class PollerRegistryCredentialsIT {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers());
         closeables.add(registry);
         String basic = "Basic " + Base64.getEncoder().encodeToString(("poller:" + password).getBytes(StandardCharsets.UTF_8));
-        BasicAuthRegistryProxy proxy = new BasicAuthRegistryProxy(registry.url(), basic);
+        AuthenticatingRegistryProxy proxy = new AuthenticatingRegistryProxy(registry.url(), basic);
         closeables.add(proxy);
         VendorSimulator sim = VendorSimulator.start(SimulatorConfig.builder().generatedQueues(4).build());
         closeables.add(sim);
@@ -141,8 +142,8 @@ class PollerRegistryCredentialsIT {
             assertThat(s.getCredentialId()).isEqualTo("genesys");
             assertThat(s.getJobId()).startsWith("genesys/live/");
         });
-        assertThat(proxy.authorized.get()).as("registry requests with the credentials").isPositive();
-        assertThat(proxy.rejected.get()).as("registry requests without them").isZero();
+        assertThat(proxy.authorizedRequests()).as("registry requests with the credentials").isPositive();
+        assertThat(proxy.rejectedRequests()).as("registry requests without them").isZero();
         assertThat(fatal).isEmpty();
     }
 }

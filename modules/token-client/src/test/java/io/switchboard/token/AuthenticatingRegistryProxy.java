@@ -15,19 +15,27 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A real HTTP server in front of a schema registry that answers 401 (Confluent's body) unless the request carries
- * the expected {@code Authorization} header, and forwards everything else: a registry that requires credentials.
+ * A real HTTP server (127.0.0.1, port 0) in front of a schema registry that answers 401 with Confluent's body unless
+ * the request carries the expected {@code Authorization} header, and forwards everything else: a registry that
+ * requires credentials. Shared through this module's test-jar with the token-manager and poller tests, which check
+ * that every role sends the registry credentials of its configuration. Thread-safe; {@link #close()} stops the server.
  */
-final class AuthenticatingRegistryProxy implements AutoCloseable {
+public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
     private final String target;
     private final String expectedAuthorization;
-    final AtomicInteger authorized = new AtomicInteger();
-    final AtomicInteger rejected = new AtomicInteger();
+    private final AtomicInteger authorized = new AtomicInteger();
+    private final AtomicInteger rejected = new AtomicInteger();
 
-    AuthenticatingRegistryProxy(String targetUrl, String expectedAuthorization) throws IOException {
+    /**
+     * Starts the proxy.
+     *
+     * @param targetUrl             base URL of the registry behind it
+     * @param expectedAuthorization the whole {@code Authorization} header value a request must carry, e.g. {@code Basic ...}
+     */
+    public AuthenticatingRegistryProxy(String targetUrl, String expectedAuthorization) throws IOException {
         this.target = targetUrl;
         this.expectedAuthorization = expectedAuthorization;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -36,8 +44,18 @@ final class AuthenticatingRegistryProxy implements AutoCloseable {
     }
 
     /** Base URL of the proxy. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Requests that carried the expected header and were forwarded, so far. */
+    public int authorizedRequests() {
+        return authorized.get();
+    }
+
+    /** Requests answered 401 because they did not carry it, so far. */
+    public int rejectedRequests() {
+        return rejected.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -249,8 +249,8 @@ class TokenTableIT {
         TokenTable table = closing(TokenTable.start(viaUrl));
         assertThat(table.awaitReady(Duration.ofSeconds(60))).isTrue();
         assertThat(table.current("alpha")).isPresent();
-        assertThat(basicProxy.authorized.get()).isPositive();
-        assertThat(basicProxy.rejected.get()).isZero();
+        assertThat(basicProxy.authorizedRequests()).isPositive();
+        assertThat(basicProxy.rejectedRequests()).isZero();
         Map<String, Object> saslProps = Map.of("bootstrap.servers", broker.bootstrapServers(), "sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"kafka-pw\";",
                 "ssl.truststore.password", "trust-pw");

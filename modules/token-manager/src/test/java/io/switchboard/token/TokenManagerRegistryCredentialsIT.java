@@ -88,8 +88,8 @@ class TokenManagerRegistryCredentialsIT {
                 .until(() -> reader.current("genesys").isPresent() && manager.tokenTable().current("genesys").isPresent());
 
         assertThat(reader.current("genesys").orElseThrow().headers().get("Authorization").reveal()).startsWith("Bearer ");
-        assertThat(proxy.authorized.get()).as("registry requests with the credentials").isPositive();
-        assertThat(proxy.rejected.get()).as("registry requests without them").isZero();
+        assertThat(proxy.authorizedRequests()).as("registry requests with the credentials").isPositive();
+        assertThat(proxy.rejectedRequests()).as("registry requests without them").isZero();
         assertThat(reader.problems()).isEmpty();
         String printed = config.toString() + config.tokenTableConfig() + config.schemaRegistry();
         assertThat(printed).doesNotContain(password).contains("basic(****)");
