@@ -67,6 +67,33 @@ final class TokenTopicsForTests {
         return out;
     }
 
+    /** How many records the topic holds now (the sum of its partitions' end offsets). */
+    static long recordCount(KafkaBroker broker, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = fromBeginning(broker, topic)) {
+            return consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * The values on the topic now, each byte as one ISO-8859-1 character (so that text in clear shows as a substring);
+     * tombstones left out.
+     */
+    static List<String> rawValues(KafkaBroker broker, String topic) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = fromBeginning(broker, topic)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        out.add(new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                }
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+        }
+        return out;
+    }
+
     private static KafkaConsumer<String, byte[]> fromBeginning(KafkaBroker broker, String topic) {
         Properties props = broker.clientProperties();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,9 +1,14 @@
 package io.switchboard.token.internal;
 
+import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,8 +28,10 @@ import io.switchboard.token.login.CredentialSpec;
  * {@link CredentialSpec} (provider, URLs, client id, scopes, ... and the secret values), under a key
  * derived from the active encryption key. Secret values go into the MAC, never into the output in
  * clear, and without the encryption key the fingerprint reveals nothing about them; a rotated secret
- * changes the fingerprint and so un-parks the credential. Rotating the active encryption key also
- * changes every fingerprint (a parked credential is then tried once more). Thread-safe.
+ * changes the fingerprint and so un-parks the credential. A CA bundle counts by its content as well as its path:
+ * adding the missing CA to the file named (what a {@code tls_untrusted} error tells the operator to do) un-parks the
+ * credential on restart too. Rotating the active encryption key also changes every fingerprint (a parked credential is
+ * then tried once more). Thread-safe.
  */
 public final class ConfigFingerprint {
 
@@ -63,9 +70,20 @@ public final class ConfigFingerprint {
                 continue; // added later: without a bundle, the fingerprints of earlier releases stay the same
             }
             append(out, component.getName());
-            append(out, text(value));
+            append(out, value instanceof Path bundle ? bundle + " " + contentDigest(bundle) : text(value));
         }
         return out.toString();
+    }
+
+    /** SHA-256 of the file's bytes, or a marker when it cannot be read now (the login then names the file). */
+    private static String contentDigest(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return "unreadable";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     private static String text(Object value) {

@@ -433,7 +433,8 @@ public final class TokenRefreshScheduler {
                 e.httpStatus() == null ? "" : " HTTP " + e.httpStatus(), e.vendorCode() == null ? "" : " " + e.vendorCode(),
                 e.getMessage(),
                 valid ? "version " + c.version + " stays published until " + c.expiresAt : "no valid token is published",
-                state == TokenState.PARKED ? "parked, next attempt" : "next attempt", wait);
+                state == TokenState.PARKED ? "parked (fix the configuration and restart: a changed one is tried at once), next attempt"
+                        : "next attempt", wait);
         setState(c, state, e);
     }
 

@@ -2,11 +2,15 @@ package io.switchboard.token.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.switchboard.core.Secret;
 import io.switchboard.token.TokenKeys;
@@ -37,5 +41,18 @@ class ConfigFingerprintTest {
         assertThat(ConfigFingerprint.of(spec.withClientSecret(Secret.of("the-new-secret")), keys)).isNotEqualTo(fp);
         assertThat(ConfigFingerprint.of(spec.withTokenUrl("https://login.mypurecloud.de/oauth/token"), keys)).isNotEqualTo(fp);
         assertThat(ConfigFingerprint.of(spec, TokenKeys.random("k1"))).isNotEqualTo(fp);
+    }
+
+    @Test
+    void aCaBundleCountsByItsContentAsWellAsItsPath(@TempDir Path dir) throws Exception {
+        Path bundle = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        String fp = ConfigFingerprint.of(spec.withCaBundle(bundle), keys);
+        assertThat(fp).isNotEqualTo(ConfigFingerprint.of(spec, keys));
+        assertThat(ConfigFingerprint.of(spec.withCaBundle(bundle), keys)).isEqualTo(fp);
+
+        Files.writeString(bundle, "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n", StandardOpenOption.APPEND);
+        assertThat(ConfigFingerprint.of(spec.withCaBundle(bundle), keys)).as("the missing CA added to the same file").isNotEqualTo(fp);
+        Files.delete(bundle);
+        assertThat(ConfigFingerprint.of(spec.withCaBundle(bundle), keys)).as("unreadable now: still a fingerprint").startsWith("k1:");
     }
 }

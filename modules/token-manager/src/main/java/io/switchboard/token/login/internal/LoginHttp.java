@@ -119,8 +119,9 @@ public final class LoginHttp {
                         + CredentialsConfig.CA_BUNDLE.name() + " name a readable PEM file of CA certificates",
                         null, "tls", null, null, null, cause);
             }
-            if (c instanceof SSLException && untrusted(t)) {
-                return new LoginException(Kind.CONFIGURATION, untrustedMessage(spec, vendor, url, c),
+            Throwable chainFailure = c instanceof SSLException ? untrusted(t) : null;
+            if (chainFailure != null) {
+                return new LoginException(Kind.CONFIGURATION, untrustedMessage(spec, vendor, url, chainFailure),
                         null, TLS_UNTRUSTED, null, null, null, cause);
             }
             if (c instanceof SSLException) {
@@ -133,24 +134,27 @@ public final class LoginHttp {
                 + t.getClass().getSimpleName() + ") — Switchboard retries with backoff", null, "io_error", null, null, null, cause);
     }
 
-    /** Whether the handshake failed on the certificate chain (no trusted issuer, expired, bad signature). */
-    private static boolean untrusted(Throwable t) {
+    /**
+     * The innermost cause saying the handshake failed on the certificate chain (no trusted issuer, expired, bad
+     * signature), or {@code null}: its message is the JDK's reason ("unable to find valid certification path to
+     * requested target"), where the outer ones are the HTTP client's ("Failed to create SSL connection").
+     */
+    private static Throwable untrusted(Throwable t) {
+        Throwable found = null;
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CertPathBuilderException || c instanceof CertPathValidatorException || c instanceof CertificateException) {
-                return true;
-            }
             String m = String.valueOf(c.getMessage());
-            if (m.contains("PKIX path") || m.contains("unable to find valid certification path")) {
-                return true;
+            if (c instanceof CertPathBuilderException || c instanceof CertPathValidatorException || c instanceof CertificateException
+                    || m.contains("PKIX path") || m.contains("unable to find valid certification path")) {
+                found = c;
             }
         }
-        return false;
+        return found;
     }
 
-    private static String untrustedMessage(CredentialSpec spec, String vendor, String url, Throwable ssl) {
+    private static String untrustedMessage(CredentialSpec spec, String vendor, String url, Throwable chainFailure) {
         ConfigKey<Path> key = CredentialsConfig.CA_BUNDLE;
         String env = ConfigKey.envVarOf(key.name(), spec.id());
-        String reason = ssl.getMessage() == null ? ssl.getClass().getSimpleName() : firstLine(ssl.getMessage());
+        String reason = chainFailure.getMessage() == null ? chainFailure.getClass().getSimpleName() : firstLine(chainFailure.getMessage());
         String start = "The login to " + vendor + " was refused: TLS verification failed for " + authority(url)
                 + ", the certificate is not trusted (" + reason + ")";
         if (spec.caBundle() != null) {
