@@ -21,7 +21,9 @@ import io.switchboard.poll.vendor.VendorHttpOptions;
  * The poller of {@link PollerBenchmark}, alone in its JVM (started with {@code -Xmx256m}): a {@link PollerProcess} with
  * the vendor executor. Prints {@code READY} once ready, then once a second
  * {@code STATS <epochMs> records=<queue-stats records committed> polls=<polls> requests=<vendor requests>
- * skipped=<skipped slots> heapAfterGc=<bytes> heapUsed=<bytes> rss=<kB> maxLag=<s>}. Runs until its stdin closes.
+ * skipped=<skipped slots> heapAfterGc=<bytes> heapUsed=<bytes> rss=<kB> maxLag=<s> requestMs=<mean vendor request>
+ * throttled=<vendor 429 answers> lags=<every job's switchboard.poller.job.lag, s, comma-separated>}: the poller's own
+ * meters, the ones {@code /metrics} exports. Runs until its stdin closes.
  */
 public final class PollerBenchChild {
 
@@ -61,17 +63,21 @@ public final class PollerBenchChild {
                 announced = true;
             }
             if (announced) {
+                double[] lags = registry.find("switchboard.poller.job.lag").gauges().stream().mapToDouble(Gauge::value).toArray();
                 System.out.printf("STATS %d records=%.0f polls=%.0f requests=%.0f skipped=%.0f heapAfterGc=%d heapUsed=%d rss=%d maxLag=%.1f"
-                                + " requestMs=%.1f%n",
+                                + " requestMs=%.1f throttled=%.0f lags=%s%n",
                         System.currentTimeMillis(),
                         sum(registry, "switchboard.poller.records", "topic", "queue-stats"),
                         sum(registry, "switchboard.poller.polls", null, null),
                         sum(registry, "switchboard.poller.poll.requests", null, null),
                         sum(registry, "switchboard.poller.skipped.slots", null, null),
                         heapAfterGc(), heapUsed(), rssKb(),
-                        registry.find("switchboard.poller.job.lag").gauges().stream().mapToDouble(Gauge::value).max().orElse(0),
+                        java.util.Arrays.stream(lags).max().orElse(0),
                         registry.find("switchboard.poller.vendor.request").timers().stream()
-                                .mapToDouble(t -> t.mean(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(0));
+                                .mapToDouble(t -> t.mean(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(0),
+                        sum(registry, "switchboard.poller.vendor.requests", "outcome", "429"),
+                        java.util.Arrays.stream(lags).mapToObj(l -> String.format(java.util.Locale.ROOT, "%.1f", l))
+                                .collect(java.util.stream.Collectors.joining(",")));
             }
             System.out.flush();
             fatal.await(1, java.util.concurrent.TimeUnit.SECONDS);
