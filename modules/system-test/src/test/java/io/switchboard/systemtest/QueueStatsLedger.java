@@ -90,7 +90,7 @@ final class QueueStatsLedger {
         List<ServedQueue> served = reconciled.get();
         System.out.printf("reconciled %s: %d records, served %s, undelivered %s%n", when, ledger.get().size(),
                 served.stream().map(q -> q.name() + "=" + q.served()).toList(),
-                served.stream().filter(q -> !q.undelivered().isEmpty()).map(q -> q.name() + "=" + q.undelivered()).toList());
+                served.stream().filter(q -> !q.undelivered().isEmpty()).map(q -> q.name() + "=" + new TreeSet<>(q.undelivered())).toList());
         return ledger.get();
     }
 
