@@ -28,7 +28,6 @@ import io.switchboard.aggregate.query.DashboardFeed;
 import io.switchboard.aggregate.query.QueryApi;
 import io.switchboard.aggregate.query.QueryService;
 import io.switchboard.core.SwitchboardException;
-import io.switchboard.core.kafka.TransactionalProducerDefaults;
 import io.switchboard.core.ops.OpsServer;
 import io.switchboard.core.supervise.Backoff;
 import io.switchboard.core.supervise.Health;
@@ -175,7 +174,6 @@ public final class Aggregator implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        TransactionalProducerDefaults.applyTo(props, StreamsConfig.PRODUCER_PREFIX);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedHost() + ":" + http.actualPort());
         // poison records (undecodable, or rejected by the processor) -> Streams' own dead-letter queue; retriable -> retried
         props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters()));

@@ -35,7 +35,6 @@ import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.Topics;
 import io.switchboard.core.kafka.KafkaAccessDeniedException;
-import io.switchboard.core.kafka.TransactionalProducerDefaults;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.poll.PollError;
@@ -114,7 +113,6 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 131_072);
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        TransactionalProducerDefaults.applyTo(props, "");
         this.producerProperties = props;
         this.statSerializer = PollSerdes.value(QueueStat.class, schemaRegistry).serializer();
         this.errorSerializer = PollSerdes.value(PollError.class, schemaRegistry).serializer();
