@@ -46,7 +46,7 @@ class VendorFaultReconciliationIT extends FleetTestBase {
     static final Duration GRANULARITY = Duration.ofMinutes(15);
     static final String WINDOW = "15m";
     /** Shorter than the simulator's latency in the timeout storm, long enough for a healthy answer on a busy machine. */
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
     /** A storm: what every vendor answers for a while, and how each credential's failed polls must be reported. */
     record Storm(String name, String faultJson, String kind, Predicate<PollError> reported) {
