@@ -34,6 +34,7 @@ import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.SimulatorConfig.GenesysClient;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.EmbeddedKafkaBroker;
 import io.switchboard.token.TokenKeys;
 import io.switchboard.token.TokenManager;
@@ -211,7 +212,7 @@ public final class PollerBenchmark {
     private static final class Fleet implements AutoCloseable {
         final List<Stats> stats = new CopyOnWriteArrayList<>();
         final List<String> output = new CopyOnWriteArrayList<>();
-        private final List<AutoCloseable> started = new ArrayList<>();
+        private final Closer started = new Closer();
         Map<String, String> env;
         EmbeddedKafkaBroker broker;
         int jobCount;
@@ -239,14 +240,14 @@ public final class PollerBenchmark {
             byte[] key = new byte[TokenKeys.KEY_BYTES];
             new SecureRandom().nextBytes(key);
             env = new HashMap<>(Map.of("TOKEN_KEY", Base64.getEncoder().encodeToString(key), "GENESYS_SECRET", "bench-secret"));
-            broker = add(EmbeddedKafkaBroker.start());
-            EmbeddedSchemaRegistry registry = add(EmbeddedSchemaRegistry.start(broker.bootstrapServers()));
+            broker = started.add(EmbeddedKafkaBroker.start());
+            EmbeddedSchemaRegistry registry = started.add(EmbeddedSchemaRegistry.start(broker.bootstrapServers()));
             SimulatorConfig.Builder simConfig = SimulatorConfig.builder().generatedQueues(Math.max(0, load.queues() - 5))
                     .maxRecordedRequests(0).genesys(g -> g.withRateLimitPerMinute(load.rpm()));
             for (int c = 1; c <= load.credentials(); c++) {
                 simConfig.genesysClient(GenesysClient.of("bench-client-" + c, "bench-secret"));
             }
-            VendorSimulator sim = add(VendorSimulator.start(simConfig.build()));
+            VendorSimulator sim = started.add(VendorSimulator.start(simConfig.build()));
             String common = """
                     kafka:
                       bootstrapServers: %s
@@ -277,7 +278,7 @@ public final class PollerBenchmark {
                             .append(load.interval()).append(", batchSize: 100, queueIds: [").append(ids).append("]}\n");
                 }
             }
-            add(TokenManager.start(TokenManagerConfig.parse(logins.toString(), "tm.yaml", env).withInstanceId("bench-tm")));
+            started.add(TokenManager.start(TokenManagerConfig.parse(logins.toString(), "tm.yaml", env).withInstanceId("bench-tm")));
             try (JobPlanner planner = JobPlanner.create(PollerConfig.parse(jobs.toString(), "jobs.yaml", env), null)) {
                 JobPlan plan = planner.plan();
                 planner.apply(plan);
@@ -285,11 +286,6 @@ public final class PollerBenchmark {
             }
             Path yaml = Files.writeString(Files.createTempDirectory("poller-bench").resolve("poller.yaml"), childYaml);
             return java(load.xmx(), List.of(PollerBenchChild.class.getName(), yaml.toString(), load.connections()), env, stats, output);
-        }
-
-        private <T extends AutoCloseable> T add(T resource) {
-            started.add(resource);
-            return resource;
         }
 
         /** Waits {@code warmup} seconds, then measures over {@code seconds}. */
@@ -328,9 +324,7 @@ public final class PollerBenchmark {
             if (child != null && child.isAlive()) {
                 child.destroyForcibly().waitFor();
             }
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).close();
-            }
+            started.close();
         }
     }
 

@@ -36,6 +36,7 @@ import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.SimulatorConfig.GenesysClient;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 import io.switchboard.token.login.internal.LoginHttp;
@@ -63,7 +64,7 @@ class TokenManagerTlsIT {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    private final Closer closer = new Closer();
     private final String secret = "tls-s3cret+/=" + UUID.randomUUID();
     private final String tokenKey = Base64.getEncoder().encodeToString(TokenKeysForTests.randomKey());
     private final Topics topics = new Topics("tls" + UUID.randomUUID().toString().substring(0, 8));
@@ -76,29 +77,25 @@ class TokenManagerTlsIT {
         appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         appender.start();
         root.addAppender(appender);
-        registry = closing(EmbeddedSchemaRegistry.start(broker.bootstrapServers()));
+        registry = closer.add(EmbeddedSchemaRegistry.start(broker.bootstrapServers()));
         tls = SimulatorConfig.Tls.selfSigned(dir.resolve("sim"));
-        sim = closing(VendorSimulator.start(SimulatorConfig.builder().tls(tls)
+        sim = closer.add(VendorSimulator.start(SimulatorConfig.builder().tls(tls)
                 .genesysClient(GenesysClient.of("tls-client", secret)).build()));
         assertThat(sim.baseUrl()).startsWith("https://127.0.0.1:");
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeAfter.size() - 1; i >= 0; i--) {
-            closeAfter.get(i).close();
+        try {
+            closer.close();
+        } finally {
+            root.detachAppender(appender);
         }
-        root.detachAppender(appender);
-    }
-
-    private <T extends AutoCloseable> T closing(T resource) {
-        closeAfter.add(resource);
-        return resource;
     }
 
     @Test
     void withoutTheCaTheLoginIsRefusedAndSaysHowToFixItAndWithTheCaATokenIsPublished() throws Exception {
-        TokenManager refused = closing(manager("tm-untrusted", null));
+        TokenManager refused = closer.add(manager("tm-untrusted", null));
 
         await("the credential parked on the TLS failure").atMost(WAIT).until(() -> refused.state(CREDENTIAL).orElse(null) == TokenState.PARKED);
         String env = "SWITCHBOARD_CREDENTIALS_GENESYS_TLS_CA_BUNDLE";
@@ -123,8 +120,8 @@ class TokenManagerTlsIT {
         refused.close();
 
         // the operator sets caBundle and restarts: the changed configuration is logged in at once, not left parked
-        TokenManager trusted = closing(manager("tm-trusted", tls.certificate()));
-        TokenTable reader = closing(TokenTable.start(config("reader", tls.certificate()).tokenTableConfig()));
+        TokenManager trusted = closer.add(manager("tm-trusted", tls.certificate()));
+        TokenTable reader = closer.add(TokenTable.start(config("reader", tls.certificate()).tokenTableConfig()));
         await("the token published and decrypted by a reader").atMost(WAIT).until(() -> reader.headers(CREDENTIAL).isPresent());
 
         String bearer = reader.headers(CREDENTIAL).orElseThrow().get("Authorization").reveal();
@@ -148,7 +145,7 @@ class TokenManagerTlsIT {
     @Test
     void addingTheMissingCaToTheBundleFileUnparksTheCredentialOnRestart() throws Exception {
         Path bundle = Files.copy(SimulatorConfig.Tls.selfSigned(dir.resolve("other")).certificate(), dir.resolve("bundle.pem"));
-        TokenManager wrongCa = closing(manager("tm-wrong-ca", bundle));
+        TokenManager wrongCa = closer.add(manager("tm-wrong-ca", bundle));
         await("parked: the bundle lacks the issuer").atMost(WAIT).until(() -> wrongCa.state(CREDENTIAL).orElse(null) == TokenState.PARKED);
         assertThat(wrongCa.lastError(CREDENTIAL).orElseThrow()).contains("the CA bundle " + bundle, "does not hold the CA that issued it");
         assertThat(lastStatus(s -> "PARKED".equals(s.getState())).getLastErrorCode()).isEqualTo(LoginHttp.TLS_UNTRUSTED);
@@ -156,7 +153,7 @@ class TokenManagerTlsIT {
 
         // the file's name is unchanged, its content is not: the new owner must not keep it parked for parkedRetry (1 h)
         Files.write(bundle, Files.readAllBytes(tls.certificate()), StandardOpenOption.APPEND);
-        TokenManager fixed = closing(manager("tm-fixed-ca", bundle));
+        TokenManager fixed = closer.add(manager("tm-fixed-ca", bundle));
         await("logged in with the completed bundle").atMost(WAIT).until(() -> fixed.state(CREDENTIAL).orElse(null) == TokenState.VALID);
         assertThat(sim.issuedTokenCount(Vendor.GENESYS, "tls-client")).isEqualTo(1);
     }
