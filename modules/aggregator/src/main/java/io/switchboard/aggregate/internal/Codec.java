@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Compact binary encoding of the aggregator's own state (store values and the tenant repartition
  * topic): a leading format version byte, then fields in a fixed order (big-endian numbers, nullable
- * numbers and strings behind a presence byte, varints for counts and time deltas). Not part of the
+ * numbers and strings behind a presence byte, varints for counts and time deltas; the queue state,
+ * written for every record, uses signed varints and presence bit masks throughout). Not part of the
  * topic contract: only the aggregator reads it. Written straight into a byte array (this runs for
  * every record, twice). Stateless and thread-safe; {@link Out} and {@link In} are single-use.
  */
@@ -134,6 +135,11 @@ public final class Codec {
             buf[pos++] = (byte) x;
         }
 
+        /** A signed varint (zigzag, then LEB128): small magnitudes of either sign take one or two bytes. */
+        void zigzag(long v) {
+            varLong((v << 1) ^ (v >> 63));
+        }
+
         /** UTF-8 with a varint length. */
         void string(String v) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
@@ -178,6 +184,11 @@ public final class Codec {
             if (pos + n > buf.length) {
                 throw new IOException("truncated: " + n + " more bytes needed at " + pos + " of " + buf.length);
             }
+        }
+
+        /** Bytes not read yet. */
+        int remaining() {
+            return buf.length - pos;
         }
 
         int readUnsignedByte() throws IOException {
@@ -226,6 +237,12 @@ public final class Codec {
                 }
             }
             throw new IOException("varint longer than 10 bytes");
+        }
+
+        /** Reads what {@link Out#zigzag} wrote. */
+        long zigzag() throws IOException {
+            long v = varLong();
+            return (v >>> 1) ^ -(v & 1);
         }
 
         String string() throws IOException {

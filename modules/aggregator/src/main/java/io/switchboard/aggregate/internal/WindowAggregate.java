@@ -353,6 +353,155 @@ public final class WindowAggregate {
         }
     }
 
+    // window flags (compact format)
+    private static final int W_NAME = 1;
+    private static final int W_NAME_AS_QUEUE = 1 << 1;
+    private static final int W_OPEN_AT = 1 << 2;
+
+    /**
+     * The compact form used inside the queue state (written for every record): signed varints, times
+     * from {@code start} (the window's start), the name only when it differs from the queue's
+     * ({@code queueName}), absent values as clear mask bits.
+     */
+    static void writeCompact(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
+        boolean sameName = w.queueName != null && w.queueName.equals(queueName);
+        out.varLong((w.queueName != null && !sameName ? W_NAME : 0) | (sameName ? W_NAME_AS_QUEUE : 0)
+                | (w.openAt != Long.MIN_VALUE ? W_OPEN_AT : 0));
+        if (w.queueName != null && !sameName) {
+            out.string(w.queueName);
+        }
+        out.zigzag(w.closedSamples);
+        out.zigzag(w.waitingSum);
+        out.zigzag(w.waitingCount);
+        out.zigzag(w.waitingMax);
+        out.zigzag(w.interactingSum);
+        out.zigzag(w.interactingCount);
+        out.zigzag(w.longestMax);
+        out.zigzag(w.availableSum);
+        out.zigzag(w.availableCount);
+        out.zigzag(w.onQueueSum);
+        out.zigzag(w.onQueueCount);
+        if (w.openAt != Long.MIN_VALUE) {
+            out.zigzag(w.openAt - start);
+        }
+        out.varLong(w.open.size());
+        for (Map.Entry<String, Observation> e : w.open.entrySet()) {
+            Observation o = e.getValue();
+            out.string(e.getKey());
+            out.varLong(bit(o.waiting(), 0) | bit(o.interacting(), 1) | bit(o.longestWaitingMs(), 2) | bit(o.agentsOnQueue(), 3)
+                    | bit(o.agentsAvailable(), 4));
+            present(out, o.waiting());
+            present(out, o.interacting());
+            present(out, o.longestWaitingMs());
+            present(out, o.agentsOnQueue());
+            present(out, o.agentsAvailable());
+        }
+        out.varLong(w.intervals.size());
+        for (Map.Entry<String, Interval> e : w.intervals.entrySet()) {
+            Interval i = e.getValue();
+            out.string(e.getKey());
+            out.zigzag(i.polledAt() - start);
+            out.zigzag(i.pollSequence());
+            int mask = bit(i.offered(), 0) | bit(i.answered(), 1) | bit(i.abandoned(), 2) | bit(i.handleTimeSumMs(), 3)
+                    | bit(i.handleTimeCount(), 4) | bit(i.waitTimeSumMs(), 5) | bit(i.waitTimeCount(), 6)
+                    | bit(i.serviceLevelNumerator(), 7) | bit(i.serviceLevelDenominator(), 8) | (i.serviceLevelPercent() != null ? 1 << 9 : 0);
+            out.varLong(mask);
+            present(out, i.offered());
+            present(out, i.answered());
+            present(out, i.abandoned());
+            present(out, i.handleTimeSumMs());
+            present(out, i.handleTimeCount());
+            present(out, i.waitTimeSumMs());
+            present(out, i.waitTimeCount());
+            present(out, i.serviceLevelNumerator());
+            present(out, i.serviceLevelDenominator());
+            if (i.serviceLevelPercent() != null) {
+                out.writeDouble(i.serviceLevelPercent());
+            }
+        }
+        out.varLong(w.seen.size());
+        for (Map.Entry<String, long[]> e : w.seen.entrySet()) {
+            out.string(e.getKey());
+            long[] times = e.getValue();
+            out.varLong(times.length);
+            long previous = start;
+            for (int k = 0; k < times.length; k++) {
+                // ascending, so every delta after the first is non-negative; the first may precede the start
+                out.zigzag(times[k] - previous);
+                previous = times[k];
+            }
+        }
+    }
+
+    /** Reads what {@link #writeCompact} wrote. */
+    static WindowAggregate readCompact(Codec.In in, long start, String queueName) throws IOException {
+        WindowAggregate w = new WindowAggregate();
+        int flags = (int) in.varLong();
+        w.queueName = (flags & W_NAME) != 0 ? in.string() : (flags & W_NAME_AS_QUEUE) != 0 ? queueName : null;
+        w.closedSamples = in.zigzag();
+        w.waitingSum = in.zigzag();
+        w.waitingCount = in.zigzag();
+        w.waitingMax = in.zigzag();
+        w.interactingSum = in.zigzag();
+        w.interactingCount = in.zigzag();
+        w.longestMax = in.zigzag();
+        w.availableSum = in.zigzag();
+        w.availableCount = in.zigzag();
+        w.onQueueSum = in.zigzag();
+        w.onQueueCount = in.zigzag();
+        if ((flags & W_OPEN_AT) != 0) {
+            w.openAt = start + in.zigzag();
+        }
+        long n = in.varLong();
+        for (long k = 0; k < n; k++) {
+            String media = in.string();
+            int mask = (int) in.varLong();
+            w.open.put(media, new Observation(present(in, mask, 0), present(in, mask, 1), present(in, mask, 2), present(in, mask, 3),
+                    present(in, mask, 4)));
+        }
+        long m = in.varLong();
+        for (long k = 0; k < m; k++) {
+            String key = in.string();
+            long polledAt = start + in.zigzag();
+            long pollSequence = in.zigzag();
+            int mask = (int) in.varLong();
+            w.intervals.put(key, new Interval(polledAt, pollSequence, present(in, mask, 0), present(in, mask, 1), present(in, mask, 2),
+                    present(in, mask, 3), present(in, mask, 4), present(in, mask, 5), present(in, mask, 6), present(in, mask, 7),
+                    present(in, mask, 8), (mask & (1 << 9)) != 0 ? in.readDouble() : null));
+        }
+        long media = in.varLong();
+        for (long k = 0; k < media; k++) {
+            String key = in.string();
+            long count = in.varLong();
+            if (count > in.remaining()) { // every time takes at least a byte
+                throw new IOException("implausible count of observation times: " + count);
+            }
+            long[] times = new long[(int) count];
+            long previous = start;
+            for (int t = 0; t < times.length; t++) {
+                times[t] = previous + in.zigzag();
+                previous = times[t];
+            }
+            w.seen.put(key, times);
+        }
+        return w;
+    }
+
+    /** Presence bit {@code i} of a mask. */
+    private static int bit(Long v, int i) {
+        return v != null ? 1 << i : 0;
+    }
+
+    private static void present(Codec.Out out, Long v) {
+        if (v != null) {
+            out.zigzag(v);
+        }
+    }
+
+    private static Long present(Codec.In in, int mask, int bit) throws IOException {
+        return (mask & (1 << bit)) != 0 ? in.zigzag() : null;
+    }
+
     static WindowAggregate read(Codec.In in, int version) throws IOException {
         WindowAggregate w = new WindowAggregate();
         w.queueName = in.nullableString();
