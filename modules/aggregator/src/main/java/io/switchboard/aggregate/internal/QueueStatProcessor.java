@@ -298,7 +298,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 windows.get(size).put(key, closed.getValue(), closed.getKey());
                 if (!config.emitWindowUpdates()) { // windows.emit = final: the window's one record, now that it cannot change
                     QueueWindowStats stats = closed.getValue().toStats(state.credentialId, state.queueId, size, closed.getKey());
-                    context.forward(new Record<>(AggregatorTopology.windowKey(key, closed.getKey()), (Object) stats, closed.getKey()));
+                    context.forward(new Record<>(AggregatorTopology.windowKey(key, closed.getKey()), (Object) stats, closed.getKey()),
+                            AggregatorTopology.windowRoute(size));
                 }
                 moved = true;
             }
@@ -321,7 +322,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private void forwardWindow(String key, QueueStat stat, WindowSize size, long windowStart, WindowAggregate agg) {
         if (config.emitWindowUpdates()) {
             QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
-            context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+            context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart),
+                    AggregatorTopology.windowRoute(size));
         }
     }
 
@@ -333,9 +335,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             } else {
                 metrics.alertCleared();
             }
-            context.forward(new Record<>(key, (Object) alert, timestamp));
+            context.forward(new Record<>(key, (Object) alert, timestamp), AggregatorTopology.ALERT_ROUTE);
         }
-        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp));
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp), AggregatorTopology.SNAPSHOT_ROUTE);
         dirtyTenants.add(state.credentialId);
     }
 
@@ -356,7 +358,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 }
             }
             if (!states.isEmpty()) {
-                context.forward(new Record<>(tenant, (Object) TenantPartial.of(tenant, source, states, staleAfterMs), timestamp));
+                context.forward(new Record<>(tenant, (Object) TenantPartial.of(tenant, source, states, staleAfterMs), timestamp),
+                        AggregatorTopology.TENANT_PARTIAL_ROUTE);
             }
         }
     }
