@@ -186,11 +186,6 @@ public final class Codec {
             }
         }
 
-        /** Bytes not read yet. */
-        int remaining() {
-            return buf.length - pos;
-        }
-
         int readUnsignedByte() throws IOException {
             need(1);
             return buf[pos++] & 0xFF;

@@ -353,6 +353,9 @@ public final class WindowAggregate {
         }
     }
 
+    /** More distinct milliseconds than the longest window has: a count above it is garbage, not a reason to allocate. */
+    private static final long MAX_TIMES = 1L << 22;
+
     // window flags (compact format)
     private static final int W_NAME = 1;
     private static final int W_NAME_AS_QUEUE = 1 << 1;
@@ -361,7 +364,7 @@ public final class WindowAggregate {
     /**
      * The compact form used inside the queue state (written for every record): signed varints, times
      * from {@code start} (the window's start), the name only when it differs from the queue's
-     * ({@code queueName}), absent values as clear mask bits.
+     * ({@code queueName}), absent values as clear mask bits, the observation times as runs of equal gaps.
      */
     static void writeCompact(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
         boolean sameName = w.queueName != null && w.queueName.equals(queueName);
@@ -424,11 +427,21 @@ public final class WindowAggregate {
             out.string(e.getKey());
             long[] times = e.getValue();
             out.varLong(times.length);
-            long previous = start;
-            for (int k = 0; k < times.length; k++) {
-                // ascending, so every delta after the first is non-negative; the first may precede the start
-                out.zigzag(times[k] - previous);
-                previous = times[k];
+            if (times.length == 0) {
+                continue;
+            }
+            out.zigzag(times[0] - start);
+            // then the gaps (ascending: non-negative) as runs of equal gaps: a steady poll cadence is one run
+            int k = 1;
+            while (k < times.length) {
+                long gap = times[k] - times[k - 1];
+                int run = 1;
+                while (k + run < times.length && times[k + run] - times[k + run - 1] == gap) {
+                    run++;
+                }
+                out.varLong(gap);
+                out.varLong(run);
+                k += run;
             }
         }
     }
@@ -473,14 +486,23 @@ public final class WindowAggregate {
         for (long k = 0; k < media; k++) {
             String key = in.string();
             long count = in.varLong();
-            if (count > in.remaining()) { // every time takes at least a byte
+            if (count > MAX_TIMES) {
                 throw new IOException("implausible count of observation times: " + count);
             }
             long[] times = new long[(int) count];
-            long previous = start;
-            for (int t = 0; t < times.length; t++) {
-                times[t] = previous + in.zigzag();
-                previous = times[t];
+            if (count > 0) {
+                times[0] = start + in.zigzag();
+            }
+            int t = 1;
+            while (t < times.length) {
+                long gap = in.varLong();
+                long run = in.varLong();
+                if (run < 1 || run > times.length - t) {
+                    throw new IOException("run of " + run + " observation times where " + (times.length - t) + " are left");
+                }
+                for (long r = 0; r < run; r++, t++) {
+                    times[t] = times[t - 1] + gap;
+                }
             }
             w.seen.put(key, times);
         }

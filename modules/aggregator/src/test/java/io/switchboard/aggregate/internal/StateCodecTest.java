@@ -99,6 +99,9 @@ class StateCodecTest {
                 }
             }
         }
+        // out of order and off the cadence: the gaps between the times are no longer one run
+        s.live(WindowSize.ONE_HOUR).get(T0.toEpochMilli()).addObservation(T0.plusMillis(5_500).toEpochMilli(), "voice",
+                new WindowAggregate.Observation(1L, 1L, 1L, 1L, 1L));
         s.live(WindowSize.ONE_MINUTE).computeIfAbsent(T0.plusSeconds(600).toEpochMilli(), k -> new WindowAggregate()); // empty, no name
         return s;
     }
