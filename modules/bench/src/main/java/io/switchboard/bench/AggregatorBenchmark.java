@@ -249,6 +249,7 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = AggregatorConfig.fromMap(s);
         io.switchboard.aggregate.internal.TopicSetup.ensureTopics(config);
         Properties props = streamsProps(broker, config.applicationId(), config.stateDir(), config.streamThreads());
+        props.putAll(AggregatorTopology.streamsDefaults()); // as the runtime does; the baseline keeps Streams' defaults
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
