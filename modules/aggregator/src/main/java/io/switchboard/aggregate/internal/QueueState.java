@@ -82,6 +82,10 @@ public final class QueueState {
         }
     }
 
+    /** {@link #totals} as last worked out, for {@link #totalsStaleAfterMs}; null when a media state may have changed since. */
+    private Totals totals;
+    private long totalsStaleAfterMs;
+
     QueueState() {
     }
 
@@ -147,7 +151,9 @@ public final class QueueState {
         return media.get(mediaType);
     }
 
+    /** The media state to change (created when missing); forgets the memoized {@link #totals}. */
     MediaState mediaOrNew(String mediaType) {
+        totals = null;
         return media.computeIfAbsent(mediaType, k -> new MediaState());
     }
 
@@ -185,8 +191,22 @@ public final class QueueState {
         return out;
     }
 
-    /** The queue's current values summed over media types (see the class comment). */
+    /**
+     * The queue's current values summed over media types (see the class comment). Memoized until a
+     * media state is changed through {@link #mediaOrNew}: the tenant partials add up every queue of a
+     * task each interval, most of them unchanged since their last record. Treat the result as read-only.
+     */
     Totals totals(long staleAfterMs) {
+        Totals t = totals;
+        if (t == null || totalsStaleAfterMs != staleAfterMs) {
+            t = computeTotals(staleAfterMs);
+            totals = t;
+            totalsStaleAfterMs = staleAfterMs;
+        }
+        return t;
+    }
+
+    private Totals computeTotals(long staleAfterMs) {
         List<Map.Entry<String, MediaState>> current = current(staleAfterMs);
         MediaState all = null;
         List<Map.Entry<String, MediaState>> perMedia = new ArrayList<>();
