@@ -84,6 +84,23 @@ public final class Codec {
             return Arrays.copyOf(buf, pos);
         }
 
+        /** Bytes written so far. */
+        int position() {
+            return pos;
+        }
+
+        /** A copy of what was written from {@code from} on. */
+        byte[] copyFrom(int from) {
+            return Arrays.copyOfRange(buf, from, pos);
+        }
+
+        /** Appends bytes as they are (an encoding written before). */
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
         private void ensure(int n) {
             if (pos + n > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));

@@ -52,6 +52,15 @@ public final class WindowAggregate {
     final TreeMap<String, Interval> intervals = new TreeMap<>();
     // observation times folded, per media type, sorted ascending
     final TreeMap<String, long[]> seen = new TreeMap<>();
+    /**
+     * The compact encoding as last written (null once anything was folded in since), with what it
+     * depends on besides the fields: most open windows of a queue do not change with its next record
+     * (older minutes still in their grace), so they are copied instead of encoded again.
+     */
+    private byte[] encoded;
+    private long encodedStart;
+    private String encodedQueueName;
+    private String encodedName;
 
     /** Point-in-time values of one media type. */
     record Observation(Long waiting, Long interacting, Long longestWaitingMs, Long agentsOnQueue, Long agentsAvailable) {
@@ -94,6 +103,7 @@ public final class WindowAggregate {
         }
         grown[insert] = observedAt;
         seen.put(mediaType, grown);
+        encoded = null;
         if (observedAt == openAt) {
             open.put(mediaType, obs);
         } else if (observedAt > openAt) {
@@ -117,6 +127,7 @@ public final class WindowAggregate {
             return false;
         }
         intervals.put(intervalKey, revision);
+        encoded = null;
         return true;
     }
 
@@ -367,6 +378,20 @@ public final class WindowAggregate {
      * ({@code queueName}), absent values as clear mask bits, the observation times as runs of equal gaps.
      */
     static void writeCompact(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
+        if (w.encoded != null && w.encodedStart == start && java.util.Objects.equals(w.encodedQueueName, queueName)
+                && java.util.Objects.equals(w.encodedName, w.queueName)) {
+            out.raw(w.encoded);
+            return;
+        }
+        int from = out.position();
+        writeFields(w, out, start, queueName);
+        w.encoded = out.copyFrom(from);
+        w.encodedStart = start;
+        w.encodedQueueName = queueName;
+        w.encodedName = w.queueName;
+    }
+
+    private static void writeFields(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
         boolean sameName = w.queueName != null && w.queueName.equals(queueName);
         out.varLong((w.queueName != null && !sameName ? W_NAME : 0) | (sameName ? W_NAME_AS_QUEUE : 0)
                 | (w.openAt != Long.MIN_VALUE ? W_OPEN_AT : 0));

@@ -138,6 +138,23 @@ class StateCodecTest {
     }
 
     @Test
+    void aWindowEncodedBeforeIsWrittenAgainOnceItChangesOrTheQueueIsRenamed() {
+        var serde = QueueState.serde();
+        QueueState s = busyState();
+        byte[] first = serde.serializer().serialize("t", s);
+        assertThat(serde.serializer().serialize("t", s)).as("unchanged: the same bytes (copied)").isEqualTo(first);
+
+        WindowAggregate minute = s.live(WindowSize.ONE_MINUTE).get(T0.toEpochMilli());
+        minute.addObservation(T0.plusSeconds(45).toEpochMilli(), "voice", new WindowAggregate.Observation(99L, 1L, 1L, 1L, 1L));
+        s.queueName = "Support 2"; // the windows named "Support" now write their own name
+        QueueState copy = serde.deserializer().deserialize("t", serde.serializer().serialize("t", s));
+        assertThat(copy.live(WindowSize.ONE_MINUTE).get(T0.toEpochMilli()).toStats("c", "q", WindowSize.ONE_MINUTE, T0.toEpochMilli()))
+                .isEqualTo(minute.toStats("c", "q", WindowSize.ONE_MINUTE, T0.toEpochMilli()));
+        assertThat(copy.live(WindowSize.ONE_HOUR).get(T0.toEpochMilli()).queueName).isEqualTo("Support");
+        assertThat(serde.serializer().serialize("t", copy)).isEqualTo(serde.serializer().serialize("t", s));
+    }
+
+    @Test
     void stateWrittenInTheFixedWidthFormatStillReadsAndTheCompactOneIsLessThanHalfItsSize() throws Exception {
         QueueState s = busyState();
         byte[] fixed = FixedWidthFormat.encode(s);
