@@ -157,6 +157,13 @@ public final class Codec {
             varLong((v << 1) ^ (v >> 63));
         }
 
+        /** A value whose presence is a bit of a mask written before it: a signed varint, nothing when null. */
+        void present(Long v) {
+            if (v != null) {
+                zigzag(v);
+            }
+        }
+
         /** UTF-8 with a varint length. */
         void string(String v) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
@@ -255,6 +262,11 @@ public final class Codec {
         long zigzag() throws IOException {
             long v = varLong();
             return (v >>> 1) ^ -(v & 1);
+        }
+
+        /** Reads what {@link Out#present} wrote: the value when {@code bit} is set in {@code mask}, else null. */
+        Long present(int mask, int bit) throws IOException {
+            return (mask & bit) != 0 ? zigzag() : null;
         }
 
         String string() throws IOException {

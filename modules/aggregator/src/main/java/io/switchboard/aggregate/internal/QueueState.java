@@ -375,20 +375,20 @@ public final class QueueState {
             if (m.observedAt != Long.MIN_VALUE) {
                 out.zigzag(m.observedAt - base);
             }
-            present(out, m.waiting);
-            present(out, m.interacting);
-            present(out, m.longestWaitingMs);
-            present(out, m.agentsOnQueue);
-            present(out, m.agentsAvailable);
-            present(out, m.agentsLoggedIn);
+            out.present(m.waiting);
+            out.present(m.interacting);
+            out.present(m.longestWaitingMs);
+            out.present(m.agentsOnQueue);
+            out.present(m.agentsAvailable);
+            out.present(m.agentsLoggedIn);
             if (m.serviceLevelAt != Long.MIN_VALUE) {
                 out.zigzag(m.serviceLevelAt - base);
             }
             if (m.serviceLevelPolledAt != Long.MIN_VALUE) {
                 out.zigzag(m.serviceLevelPolledAt - base);
             }
-            present(out, m.serviceLevelNumerator);
-            present(out, m.serviceLevelDenominator);
+            out.present(m.serviceLevelNumerator);
+            out.present(m.serviceLevelDenominator);
             if (m.serviceLevelPercent != null) {
                 out.writeDouble(m.serviceLevelPercent);
             }
@@ -409,27 +409,22 @@ public final class QueueState {
         }
     }
 
-    /** A value whose presence is a mask bit: written only when present. */
-    private static void present(Codec.Out out, Long v) {
-        if (v != null) {
-            out.zigzag(v);
-        }
-    }
-
-    private static Long present(Codec.In in, int mask, int bit) throws IOException {
-        return (mask & bit) != 0 ? in.zigzag() : null;
-    }
-
-    private static QueueState read(Codec.In in, int version) throws IOException {
-        if (version < 3) {
-            return readFixedWidth(in, version);
-        }
+    /** A state with the names every format starts with. */
+    private static QueueState readNames(Codec.In in) throws IOException {
         QueueState s = new QueueState();
         s.credentialId = in.string();
         s.queueId = in.string();
         s.queueName = in.nullableString();
         s.tenantId = in.nullableString();
         s.provider = in.nullableString();
+        return s;
+    }
+
+    private static QueueState read(Codec.In in, int version) throws IOException {
+        if (version < 3) {
+            return readFixedWidth(in, version);
+        }
+        QueueState s = readNames(in);
         long base = in.zigzag();
         s.observedAt = base;
         s.updatedAt = base + in.zigzag();
@@ -443,20 +438,20 @@ public final class QueueState {
             if ((mask & M_OBSERVED) != 0) {
                 m.observedAt = base + in.zigzag();
             }
-            m.waiting = present(in, mask, M_WAITING);
-            m.interacting = present(in, mask, M_INTERACTING);
-            m.longestWaitingMs = present(in, mask, M_LONGEST);
-            m.agentsOnQueue = present(in, mask, M_ON_QUEUE);
-            m.agentsAvailable = present(in, mask, M_AVAILABLE);
-            m.agentsLoggedIn = present(in, mask, M_LOGGED_IN);
+            m.waiting = in.present(mask, M_WAITING);
+            m.interacting = in.present(mask, M_INTERACTING);
+            m.longestWaitingMs = in.present(mask, M_LONGEST);
+            m.agentsOnQueue = in.present(mask, M_ON_QUEUE);
+            m.agentsAvailable = in.present(mask, M_AVAILABLE);
+            m.agentsLoggedIn = in.present(mask, M_LOGGED_IN);
             if ((mask & M_SL_AT) != 0) {
                 m.serviceLevelAt = base + in.zigzag();
             }
             if ((mask & M_SL_POLLED_AT) != 0) {
                 m.serviceLevelPolledAt = base + in.zigzag();
             }
-            m.serviceLevelNumerator = present(in, mask, M_SL_NUMERATOR);
-            m.serviceLevelDenominator = present(in, mask, M_SL_DENOMINATOR);
+            m.serviceLevelNumerator = in.present(mask, M_SL_NUMERATOR);
+            m.serviceLevelDenominator = in.present(mask, M_SL_DENOMINATOR);
             m.serviceLevelPercent = (mask & M_SL_PERCENT) != 0 ? in.readDouble() : null;
             s.media.put(key, m);
         }
@@ -479,12 +474,7 @@ public final class QueueState {
 
     /** Formats 1 and 2 (before 2026-12-02): fixed-width numbers, presence bytes. */
     private static QueueState readFixedWidth(Codec.In in, int version) throws IOException {
-        QueueState s = new QueueState();
-        s.credentialId = in.string();
-        s.queueId = in.string();
-        s.queueName = in.nullableString();
-        s.tenantId = in.nullableString();
-        s.provider = in.nullableString();
+        QueueState s = readNames(in);
         s.observedAt = in.readLong();
         s.updatedAt = in.readLong();
         s.pollSequence = in.readLong();

@@ -418,11 +418,11 @@ public final class WindowAggregate {
             out.string(e.getKey());
             out.varLong(bit(o.waiting(), 0) | bit(o.interacting(), 1) | bit(o.longestWaitingMs(), 2) | bit(o.agentsOnQueue(), 3)
                     | bit(o.agentsAvailable(), 4));
-            present(out, o.waiting());
-            present(out, o.interacting());
-            present(out, o.longestWaitingMs());
-            present(out, o.agentsOnQueue());
-            present(out, o.agentsAvailable());
+            out.present(o.waiting());
+            out.present(o.interacting());
+            out.present(o.longestWaitingMs());
+            out.present(o.agentsOnQueue());
+            out.present(o.agentsAvailable());
         }
         out.varLong(w.intervals.size());
         for (Map.Entry<String, Interval> e : w.intervals.entrySet()) {
@@ -434,15 +434,15 @@ public final class WindowAggregate {
                     | bit(i.handleTimeCount(), 4) | bit(i.waitTimeSumMs(), 5) | bit(i.waitTimeCount(), 6)
                     | bit(i.serviceLevelNumerator(), 7) | bit(i.serviceLevelDenominator(), 8) | (i.serviceLevelPercent() != null ? 1 << 9 : 0);
             out.varLong(mask);
-            present(out, i.offered());
-            present(out, i.answered());
-            present(out, i.abandoned());
-            present(out, i.handleTimeSumMs());
-            present(out, i.handleTimeCount());
-            present(out, i.waitTimeSumMs());
-            present(out, i.waitTimeCount());
-            present(out, i.serviceLevelNumerator());
-            present(out, i.serviceLevelDenominator());
+            out.present(i.offered());
+            out.present(i.answered());
+            out.present(i.abandoned());
+            out.present(i.handleTimeSumMs());
+            out.present(i.handleTimeCount());
+            out.present(i.waitTimeSumMs());
+            out.present(i.waitTimeCount());
+            out.present(i.serviceLevelNumerator());
+            out.present(i.serviceLevelDenominator());
             if (i.serviceLevelPercent() != null) {
                 out.writeDouble(i.serviceLevelPercent());
             }
@@ -494,8 +494,8 @@ public final class WindowAggregate {
         for (long k = 0; k < n; k++) {
             String media = in.string();
             int mask = (int) in.varLong();
-            w.open.put(media, new Observation(present(in, mask, 0), present(in, mask, 1), present(in, mask, 2), present(in, mask, 3),
-                    present(in, mask, 4)));
+            w.open.put(media, new Observation(in.present(mask, 1), in.present(mask, 1 << 1), in.present(mask, 1 << 2),
+                    in.present(mask, 1 << 3), in.present(mask, 1 << 4)));
         }
         long m = in.varLong();
         for (long k = 0; k < m; k++) {
@@ -503,9 +503,10 @@ public final class WindowAggregate {
             long polledAt = start + in.zigzag();
             long pollSequence = in.zigzag();
             int mask = (int) in.varLong();
-            w.intervals.put(key, new Interval(polledAt, pollSequence, present(in, mask, 0), present(in, mask, 1), present(in, mask, 2),
-                    present(in, mask, 3), present(in, mask, 4), present(in, mask, 5), present(in, mask, 6), present(in, mask, 7),
-                    present(in, mask, 8), (mask & (1 << 9)) != 0 ? in.readDouble() : null));
+            w.intervals.put(key, new Interval(polledAt, pollSequence, in.present(mask, 1), in.present(mask, 1 << 1),
+                    in.present(mask, 1 << 2), in.present(mask, 1 << 3), in.present(mask, 1 << 4), in.present(mask, 1 << 5),
+                    in.present(mask, 1 << 6), in.present(mask, 1 << 7), in.present(mask, 1 << 8),
+                    (mask & (1 << 9)) != 0 ? in.readDouble() : null));
         }
         long media = in.varLong();
         for (long k = 0; k < media; k++) {
@@ -539,15 +540,6 @@ public final class WindowAggregate {
         return v != null ? 1 << i : 0;
     }
 
-    private static void present(Codec.Out out, Long v) {
-        if (v != null) {
-            out.zigzag(v);
-        }
-    }
-
-    private static Long present(Codec.In in, int mask, int bit) throws IOException {
-        return (mask & (1 << bit)) != 0 ? in.zigzag() : null;
-    }
 
     static WindowAggregate read(Codec.In in, int version) throws IOException {
         WindowAggregate w = new WindowAggregate();
