@@ -153,20 +153,6 @@ public record PollerConfig(
         }
     }
 
-    /**
-     * One configuration key: name, type, default, documentation.
-     *
-     * @deprecated use {@link #configKeys()}: the {@link ConfigKey}s themselves
-     */
-    @Deprecated
-    public record Key(String name, String type, String defaultValue, String doc) {
-
-        /** Environment variable that overrides this key, e.g. {@code SWITCHBOARD_POLLER_OPS_PORT}. */
-        public String envVar() {
-            return ConfigKey.envVarOf(name, "<ID>");
-        }
-    }
-
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(password|secret|jaas|token|credential|key).*");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
@@ -438,16 +424,6 @@ public record PollerConfig(
     /** The keys of a credential's {@code poll:} section and of its entries (list form). */
     public static List<ConfigKey<?>> credentialKeys() {
         return CREDENTIAL_KEYS;
-    }
-
-    /**
-     * Every key with type, default and documentation, for {@code switchboard poller --help}.
-     *
-     * @deprecated use {@link #configKeys()}
-     */
-    @Deprecated
-    public static List<Key> settings() {
-        return KEYS.stream().map(k -> new Key(k.name(), k.type().name(), k.isRequired() ? null : k.describeDefault(), k.doc())).toList();
     }
 
     /** The reference sections of the keys only the pollers read: {@code poller} and each credential's {@code poll:}. */

@@ -33,6 +33,7 @@ import io.switchboard.simulator.RecordedRequest;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.token.TokenManager;
 import io.switchboard.token.TokenTable;
@@ -59,7 +60,7 @@ final class FleetFixture implements AutoCloseable {
     final int partitions;
     final TokenManager tokenManager;
     final TokenTable tokens;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     /**
      * @param credentialCount credentials, chosen so that each lands in its own partition of poll-jobs
@@ -306,13 +307,7 @@ final class FleetFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                // keep closing the rest
-            }
-        }
+        closeables.closeQuietly();
         tokenFleet.close(); // the token table, the token manager and the registry
         sim.close();
     }

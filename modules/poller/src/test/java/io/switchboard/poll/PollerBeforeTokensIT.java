@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 import io.switchboard.token.TokenKeys;
@@ -33,17 +33,11 @@ class PollerBeforeTokensIT {
 
     static KafkaBroker broker;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     @AfterEach
     void close() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                // best effort: keep closing the rest
-            }
-        }
+        closeables.closeQuietly();
     }
 
     @Test

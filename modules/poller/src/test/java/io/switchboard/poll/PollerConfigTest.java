@@ -112,7 +112,7 @@ class PollerConfigTest {
         assertThat(c.instanceId()).isEqualTo("from-env");
         assertThat(c.bootstrapServers()).isEqualTo("other:9092");
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(PollerConfig.settings()).extracting(PollerConfig.Key::envVar).contains("SWITCHBOARD_POLLER_BACKFILL_LOOK_BACK");
+        assertThat(PollerConfig.configKeys()).extracting(k -> k.envVar()).contains("SWITCHBOARD_POLLER_BACKFILL_LOOK_BACK");
         assertThat(PollerConfig.reference()).contains("poller.planInterval", "queueNames", "batchSize");
     }
 

@@ -27,6 +27,7 @@ import io.switchboard.poll.internal.PollSerdes;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 import io.switchboard.token.TokenKeys;
@@ -43,17 +44,11 @@ class PollerRegistryCredentialsIT {
 
     static KafkaBroker broker;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     @AfterEach
     void close() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                // best effort: keep closing the rest
-            }
-        }
+        closeables.closeQuietly();
     }
 
     @Test

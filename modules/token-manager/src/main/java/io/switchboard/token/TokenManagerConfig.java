@@ -94,20 +94,6 @@ public record TokenManagerConfig(
     /** Prefix of environment variables that override keys. */
     public static final String ENV_PREFIX = ConfigKey.ENV_PREFIX;
 
-    /**
-     * One configuration key as text, for callers of the earlier API.
-     *
-     * @deprecated use {@link #configKeys()}: the {@link ConfigKey}s themselves
-     */
-    @Deprecated
-    public record Key(String name, String type, String defaultValue, String doc) {
-
-        /** Environment variable that overrides this key, e.g. {@code SWITCHBOARD_KAFKA_BOOTSTRAP_SERVERS}. */
-        public String envVar() {
-            return ConfigKey.envVarOf(name, "<ID>");
-        }
-    }
-
     // ---- kafka (shared by every role) ----
 
     /** Kafka bootstrap servers. */
@@ -201,16 +187,6 @@ public record TokenManagerConfig(
     /** Every key the token manager reads outside the credentials list, in file order (credentials: {@link CredentialsConfig#keys()}). */
     public static List<ConfigKey<?>> configKeys() {
         return KEYS;
-    }
-
-    /**
-     * Every key with type, default and documentation, in file order.
-     *
-     * @deprecated use {@link #configKeys()}
-     */
-    @Deprecated
-    public static List<Key> settings() {
-        return KEYS.stream().map(k -> new Key(k.name(), k.type().name(), k.isRequired() ? null : k.describeDefault(), k.doc())).toList();
     }
 
     /** The reference sections of the keys the token manager reads: shared sections, tokenManager, credentials. */

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenStatus;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
-import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.SimulatorConfig.GenesysClient;
+import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 
@@ -57,7 +58,7 @@ class TokenFleetIT {
 
     private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     private final String tokenKey = Base64.getEncoder().encodeToString(TokenKeysForTests.randomKey());
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
     private final List<Process> children = new ArrayList<>();
 
     @BeforeAll
@@ -88,9 +89,7 @@ class TokenFleetIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closeables.close();
         for (Process p : children) {
             p.destroyForcibly().waitFor();
         }

@@ -30,9 +30,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.core.Topics;
 import io.switchboard.events.token.TokenStatus;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
-import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.SimulatorConfig.GenesysClient;
+import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 
@@ -50,7 +51,7 @@ class TokenSecretsNeverLoggedIT {
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Logger ours = (Logger) LoggerFactory.getLogger("io.switchboard");
     private Level oursBefore;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     @BeforeEach
     void capture() {
@@ -63,9 +64,7 @@ class TokenSecretsNeverLoggedIT {
 
     @AfterEach
     void release() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closeables.close();
         root.detachAppender(appender);
         ours.setLevel(oursBefore);
     }

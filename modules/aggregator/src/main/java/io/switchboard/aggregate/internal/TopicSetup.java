@@ -3,7 +3,6 @@ package io.switchboard.aggregate.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.aggregate.WindowSize;
@@ -19,6 +17,7 @@ import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.TopicContract;
 import io.switchboard.core.TopicSpec;
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.TopicCreation;
 
 /**
  * Creates the topics the aggregator reads and writes when they are missing, as the
@@ -48,7 +47,7 @@ public final class TopicSetup {
             if (!existing.contains(topics.queueStats())) {
                 TopicSpec spec = TopicContract.of(topics).get(topics.queueStats());
                 inputPartitions = config.outputPartitions() > 0 ? config.outputPartitions() : spec.partitions();
-                create(admin, List.of(topic(topics.queueStats(), inputPartitions, spec.configs())));
+                TopicCreation.createMissing(admin, List.of(TopicCreation.newTopic(spec, inputPartitions)), props);
             } else {
                 TopicDescription d = admin.describeTopics(List.of(topics.queueStats())).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(topics.queueStats());
@@ -64,10 +63,10 @@ public final class TopicSetup {
             for (String name : outputs) {
                 TopicSpec spec = contract.get(name);
                 int partitions = config.outputPartitions() > 0 ? config.outputPartitions() : spec.partitions();
-                wanted.add(topic(name, partitions, spec.configs()));
+                wanted.add(TopicCreation.newTopic(spec, partitions));
             }
             wanted.removeIf(t -> existing.contains(t.name()));
-            create(admin, wanted);
+            TopicCreation.createMissing(admin, wanted, props);
             return inputPartitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -85,24 +84,6 @@ public final class TopicSetup {
                             || cause instanceof java.util.concurrent.TimeoutException;
                 }
             };
-        }
-    }
-
-    private static NewTopic topic(String name, int partitions, Map<String, String> configs) {
-        return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
-    }
-
-    private static void create(Admin admin, List<NewTopic> topics) throws InterruptedException, ExecutionException,
-            java.util.concurrent.TimeoutException {
-        if (topics.isEmpty()) {
-            return;
-        }
-        try {
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
         }
     }
 }

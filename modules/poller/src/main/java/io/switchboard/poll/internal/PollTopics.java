@@ -3,7 +3,6 @@ package io.switchboard.poll.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.switchboard.core.ConfigException;
 import io.switchboard.core.ConfigProblem;
@@ -23,6 +19,7 @@ import io.switchboard.core.SwitchboardException;
 import io.switchboard.core.TopicContract;
 import io.switchboard.core.TopicSpec;
 import io.switchboard.core.Topics;
+import io.switchboard.core.kafka.TopicCreation;
 
 /**
  * Creates the poller's topics when they are missing, as the {@link TopicContract} describes them, and checks the ones
@@ -32,7 +29,6 @@ import io.switchboard.core.Topics;
  */
 public final class PollTopics {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PollTopics.class);
     private PollTopics() {
     }
 
@@ -49,28 +45,19 @@ public final class PollTopics {
             TopicContract contract = TopicContract.of(topics);
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(topics.pollJobs())) {
-                missing.add(topic(contract.get(topics.pollJobs()), jobPartitions));
+                missing.add(TopicCreation.newTopic(contract.get(topics.pollJobs()), jobPartitions));
             }
             if (!existing.contains(topics.pollProgress())) {
                 int partitions = existing.contains(topics.pollJobs()) ? partitions(admin, topics.pollJobs()) : jobPartitions;
-                missing.add(topic(contract.get(topics.pollProgress()), partitions));
+                missing.add(TopicCreation.newTopic(contract.get(topics.pollProgress()), partitions));
             }
             for (String output : List.of(topics.queueStats(), topics.pollErrors())) {
                 if (!existing.contains(output)) {
                     TopicSpec spec = contract.get(output);
-                    missing.add(topic(spec, spec.partitions()));
+                    missing.add(TopicCreation.newTopic(spec, spec.partitions()));
                 }
             }
-            for (NewTopic t : missing) {
-                try {
-                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-                    LOG.info("created topic {} ({} partitions, {})", t.name(), t.numPartitions(), t.configs());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            TopicCreation.createMissing(admin, missing, kafkaProperties);
             int jobs = partitions(admin, topics.pollJobs());
             int progress = partitions(admin, topics.pollProgress());
             if (jobs != progress) {
@@ -88,10 +75,6 @@ public final class PollTopics {
             Thread.currentThread().interrupt();
             throw new SwitchboardException("interrupted while creating topics", e);
         }
-    }
-
-    private static NewTopic topic(TopicSpec spec, int partitions) {
-        return new NewTopic(spec.name(), Optional.of(partitions), Optional.empty()).configs(spec.configs());
     }
 
     private static int partitions(Admin admin, String topic) throws ExecutionException, InterruptedException, TimeoutException {

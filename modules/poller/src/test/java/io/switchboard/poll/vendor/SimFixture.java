@@ -2,12 +2,11 @@ package io.switchboard.poll.vendor;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 
 /**
  * A simulator frozen at one instant, a poller clock fixed at the same instant, the test token source and an executor
@@ -19,7 +18,7 @@ final class SimFixture implements AutoCloseable {
     final Clock clock;
     final SimulatorTokens tokens;
     final VendorPollExecutor executor;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     private SimFixture(SimulatorConfig config, boolean freeze, UnaryOperator<VendorPollExecutor.Builder> customize) {
         sim = VendorSimulator.start(config);
@@ -54,9 +53,7 @@ final class SimFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closeables.close();
         executor.close();
         sim.close();
     }

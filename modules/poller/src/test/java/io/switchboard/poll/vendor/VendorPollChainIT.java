@@ -21,10 +21,11 @@ import io.switchboard.events.poll.QueueStat;
 import io.switchboard.poll.Endpoints;
 import io.switchboard.poll.PollOutcome;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
-import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.SimulatorConfig.GenesysClient;
+import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.Vendor;
 import io.switchboard.simulator.VendorSimulator;
+import io.switchboard.testkit.Closer;
 import io.switchboard.testkit.KafkaBroker;
 import io.switchboard.testkit.WithKafka;
 import io.switchboard.token.TokenManager;
@@ -48,7 +49,7 @@ class VendorPollChainIT {
     static VendorSimulator sim;
 
     private final String prefix = "p" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closer closeables = new Closer();
 
     @BeforeAll
     static void start() {
@@ -65,9 +66,7 @@ class VendorPollChainIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        closeables.close();
     }
 
     private TokenManagerConfig config(String instanceId, String tokenKey) {
