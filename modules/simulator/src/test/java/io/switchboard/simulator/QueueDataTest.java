@@ -4,7 +4,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,6 +19,7 @@ import java.util.Map;
 import static io.switchboard.simulator.SimHttp.json;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The seeded data generator seen through the vendors' shapes, over HTTP. */
 class QueueDataTest extends SimulatorFixture {
@@ -51,6 +56,86 @@ class QueueDataTest extends SimulatorFixture {
         assertThat(counter.getString("name")).isNotBlank();
         assertThat(counter.getInteger("skillId")).isPositive();
         assertThat(counters.getJsonObject(0).getLong("sequence")).isZero();
+    }
+
+    @Test
+    void answersThatDoNotReachTheClientIntactListTheirSequencesAsUndelivered() throws Exception {
+        start(SimulatorConfig.defaults());
+        String q = sim.queueIds().get(1);
+        String token = http.genesysToken(sim);
+        String query = GenesysReportingTest.observationQuery(List.of(q), "oWaiting");
+
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withTruncatedJson(1.0));
+        assertThat(http.post(sim.genesysApiUrl() + OBSERVATIONS, query, "Authorization", "Bearer " + token).body())
+                .doesNotEndWith("}");
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withMalformedJson(1.0));
+        http.post(sim.genesysApiUrl() + OBSERVATIONS, query, "Authorization", "Bearer " + token);
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withNonJsonBodies(1.0));
+        http.post(sim.genesysApiUrl() + OBSERVATIONS, query, "Authorization", "Bearer " + token);
+        // faults that answer before the queue is looked at take no sequence at all
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withServerErrors(1.0));
+        assertThat(http.post(sim.genesysApiUrl() + OBSERVATIONS, query, "Authorization", "Bearer " + token).statusCode()).isEqualTo(503);
+        sim.faults().clearAll();
+        assertThat(json(http.post(sim.genesysApiUrl() + OBSERVATIONS, query, "Authorization", "Bearer " + token))
+                .getJsonArray("results").getJsonObject(0).getLong("simSequence")).isEqualTo(4L);
+
+        // an answer written after the client gave up (its timeout shorter than the vendor's latency)
+        sim.faults().set(Vendor.GENESYS, FaultSpec.none().withLatency(Duration.ofMillis(1_500)));
+        HttpClient impatient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.genesysApiUrl() + OBSERVATIONS))
+                .timeout(Duration.ofMillis(200)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build();
+        assertThatThrownBy(() -> impatient.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.queueSequence(q) == 5L);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counters().getJsonObject(1).getJsonArray("undelivered")
+                .getList()).as("sequences of the cut, garbled, HTML and too-late answers").containsExactly(1, 2, 3, 5));
+        JsonObject counter = counters().getJsonObject(1);
+        assertThat(counter.getString("id")).isEqualTo(q);
+        assertThat(counter.getLong("undeliveredCount")).isEqualTo(4L);
+        assertThat(counters().getJsonObject(0).getJsonArray("undelivered")).as("a queue no answer included").isEmpty();
+    }
+
+    @Test
+    void adminIntervalsAreTheFiguresTheAggregatesAnswer() {
+        start(SimulatorConfig.builder().clock(SimulatorConfig.Clock.frozenAt(Instant.parse("2024-05-06T10:40:00Z"))).build());
+        String interval = "2024-05-06T10:00:00Z/2024-05-06T10:30:00Z";
+        JsonObject body = new JsonObject().put("interval", interval).put("granularity", "PT15M")
+                .put("groupBy", new JsonArray().add("queueId").add("mediaType")).put("metrics", new JsonArray().add("nOffered").add("tAbandon"));
+        HttpResponse<String> r = http.post(sim.genesysApiUrl() + AGGREGATES, body.encode(),
+                "Authorization", "Bearer " + http.genesysToken(sim), "Content-Type", "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        Map<String, Long> answered = new HashMap<>();
+        for (Object g : json(r).getJsonArray("results")) {
+            JsonObject group = ((JsonObject) g).getJsonObject("group");
+            for (Object d : ((JsonObject) g).getJsonArray("data")) {
+                for (Object m : ((JsonObject) d).getJsonArray("metrics")) {
+                    JsonObject metric = (JsonObject) m;
+                    answered.put(group.getString("queueId") + "|" + group.getString("mediaType") + "|"
+                            + ((JsonObject) d).getString("interval").split("/")[0] + "|" + metric.getString("metric"),
+                            metric.getJsonObject("stats").getLong("count"));
+                }
+            }
+        }
+        JsonArray admin = new JsonArray(http.get(sim.baseUrl() + "/_admin/intervals?from=2024-05-06T10:00:00Z&to=2024-05-06T10:30:00Z"
+                + "&granularity=PT15M").body());
+        Map<String, Long> listed = new HashMap<>();
+        for (Object o : admin) {
+            JsonObject i = (JsonObject) o;
+            String key = i.getString("queueId") + "|" + i.getString("mediaType") + "|" + Instant.parse(i.getString("intervalStart"));
+            listed.put(key + "|nOffered", i.getLong("offered"));
+            if (i.getLong("abandoned") > 0) {
+                listed.put(key + "|tAbandon", i.getLong("abandoned"));
+            }
+        }
+        Map<String, Long> expected = new HashMap<>();
+        answered.forEach((key, count) -> {
+            String[] k = key.split("\\|");
+            expected.put(k[0] + "|" + k[1] + "|" + Instant.parse(k[2]) + "|" + k[3], count);
+        });
+        assertThat(listed).isNotEmpty().isEqualTo(expected);
+        assertThat(http.get(sim.baseUrl() + "/_admin/intervals?from=yesterday&to=2024-05-06T10:30:00Z").statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -261,6 +346,10 @@ class QueueDataTest extends SimulatorFixture {
         long before = totalOffered(token);
         sim.advanceClock(Duration.ofMinutes(2));
         return totalOffered(token) - before;
+    }
+
+    private JsonArray counters() {
+        return json(http.get(sim.baseUrl() + "/_admin/state")).getJsonArray("queueSequences");
     }
 
     private long totalOffered(String token) {

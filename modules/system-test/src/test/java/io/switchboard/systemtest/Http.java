@@ -55,6 +55,15 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    static Answer put(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    static Answer delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).DELETE().build());
+    }
+
     /** A GET that must answer 200 with JSON. */
     static JsonNode json(String url) {
         Answer a = get(url);

@@ -2,10 +2,12 @@ package io.switchboard.systemtest;
 
 import static io.switchboard.systemtest.SwitchboardFleet.CREDENTIALS;
 import static io.switchboard.systemtest.SwitchboardFleet.WAIT;
+import static io.switchboard.systemtest.SwitchboardFleet.okPolls;
+import static io.switchboard.systemtest.SwitchboardFleet.owned;
+import static io.switchboard.systemtest.SwitchboardFleet.snapshots;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,10 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -46,25 +45,10 @@ import io.switchboard.systemtest.SwitchboardFleet.Role;
  *       poll the poller was killed in, which are listed, were in flight at the kill, and were observed again.</li>
  * </ul>
  */
-class MultiProcessFailoverIT {
+class MultiProcessFailoverIT extends FleetTestBase {
 
     /** Queues the simulator serves (its five default queues); every credential sees all of them. */
     static final int QUEUES = 5;
-
-    @TempDir
-    Path dir;
-
-    private SwitchboardFleet fleet;
-
-    @RegisterExtension
-    final DumpOnFailure dumpOnFailure = new DumpOnFailure(() -> fleet);
-
-    @AfterEach
-    void killEverything() {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
 
     @Test
     void aKilledPollerAndTheOwningTokenManagerAreReplacedWithoutALoginStormAndTheAggregatesComplete() {
@@ -97,8 +81,8 @@ class MultiProcessFailoverIT {
                 .until(() -> credentialIds().stream().allMatch(c -> pollers.stream().anyMatch(p -> okPolls(p, c) >= 2)));
         await("a snapshot of every queue of every credential").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> credentialIds().stream().allMatch(c -> snapshots(aggregator, c).size() == QUEUES));
-        assertThat(logins()).as("logins per credential before the kills (simulator request log)")
-                .isEqualTo(expectedLogins(null));
+        assertThat(fleet.logins()).as("logins per credential before the kills (simulator request log)")
+                .isEqualTo(SwitchboardFleet.expectedLogins(null));
 
         // SIGKILL: the poller polling the most credentials, and the token manager owning the most
         Role victimPoller = pollers.stream().max(Comparator.comparingInt(p -> polledCredentials(p).size())).orElseThrow();
@@ -141,8 +125,8 @@ class MultiProcessFailoverIT {
         // the standby takes over every credential, adopting the published tokens: no new login
         await(survivingManager.id() + " owns every credential").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> owned(survivingManager).equals(credentialIds()));
-        assertThat(logins()).as("logins per credential after the failover: the survivor adopted the published tokens")
-                .isEqualTo(expectedLogins(null));
+        assertThat(fleet.logins()).as("logins per credential after the failover: the survivor adopted the published tokens")
+                .isEqualTo(SwitchboardFleet.expectedLogins(null));
 
         // a rejected token after the failover: every poller that gets a 401 reports the version, the new owner logs in once
         Credential revoked = CREDENTIALS.stream().filter(c -> takenOver.contains(c.id()))
@@ -152,13 +136,13 @@ class MultiProcessFailoverIT {
         JsonNode answer = Http.post(fleet.simulatorUrl() + "/_admin/tokens/revoke?vendor=" + revoked.vendor()).json();
         assertThat(answer.path("revoked").asInt()).as("tokens the simulator revoked for %s", revoked.id()).isPositive();
         await("one new login for " + revoked.id() + " and its polls going on").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> logins().get(revoked.id()) >= 2 && survivingPollers.stream()
+                .until(() -> fleet.logins().get(revoked.id()) >= 2 && survivingPollers.stream()
                         .mapToLong(p -> okPolls(p, revoked.id())).sum() >= pollsBeforeRevocation + 2);
-        assertThat(logins()).as("logins per credential: one per credential, plus one for the version the simulator revoked")
-                .isEqualTo(expectedLogins(revoked.id()));
+        assertThat(fleet.logins()).as("logins per credential: one per credential, plus one for the version the simulator revoked")
+                .isEqualTo(SwitchboardFleet.expectedLogins(revoked.id()));
         assertThat(tokenVersion(survivingManager, revoked.id())).as("published version of %s", revoked.id()).isEqualTo(2);
         System.out.printf("401 answers for %s after the revocation: %d; logins: %s%n", revoked.id(),
-                unauthorized(revoked), logins());
+                unauthorized(revoked), fleet.logins());
 
         // the aggregates complete: every queue of every credential, the moved credentials from polls after the kill
         await("snapshots of every queue, fed by the survivors").atMost(WAIT).pollInterval(Duration.ofSeconds(1))
@@ -222,13 +206,6 @@ class MultiProcessFailoverIT {
         return CREDENTIALS.stream().filter(c -> c.id().equals(credentialId)).findFirst().orElseThrow().vendor();
     }
 
-    /** Credentials a token manager owns: those its /metrics show in state VALID (only the owner exports them). */
-    static Set<String> owned(Role tokenManager) {
-        return Http.metrics(tokenManager.opsPort()).stream()
-                .filter(s -> s.name().equals("switchboard_token_state") && "VALID".equals(s.label("state")) && s.value() == 1.0)
-                .map(s -> s.label("credential")).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     private static Map<String, List<String>> ownersOf(List<Role> tokenManagers) {
         Map<String, List<String>> owners = new TreeMap<>();
         for (Role t : tokenManagers) {
@@ -245,14 +222,6 @@ class MultiProcessFailoverIT {
                 .mapToLong(s -> (long) s.value()).findFirst().orElse(-1);
     }
 
-    /** Polls of a credential that a poller completed without an error ({@code switchboard_poller_polls_total{outcome="ok"}}). */
-    static long okPolls(Role poller, String credentialId) {
-        return Http.metrics(poller.opsPort()).stream()
-                .filter(s -> s.name().equals("switchboard_poller_polls_total") && credentialId.equals(s.label("credential"))
-                        && "ok".equals(s.label("outcome")))
-                .mapToLong(s -> (long) s.value()).sum();
-    }
-
     /** Credentials whose jobs a poller runs now ({@code switchboard_poller_job_lag_seconds} of its jobs). */
     private static Set<String> polledCredentials(Role poller) {
         return Http.metrics(poller.opsPort()).stream()
@@ -260,51 +229,13 @@ class MultiProcessFailoverIT {
                 .map(s -> s.label("credential")).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The aggregator's snapshots of one credential's queues, through its query API. */
-    static List<JsonNode> snapshots(Role aggregator, String credentialId) {
-        Http.Answer a = Http.get("http://127.0.0.1:" + aggregator.httpPort() + "/api/queues?pageSize=1000&tenant=" + credentialId);
-        if (a.status() != 200) {
-            return List.of(); // e.g. 503 while the stores are restoring
-        }
-        List<JsonNode> items = new ArrayList<>();
-        a.json().path("items").forEach(items::add);
-        return items;
-    }
-
     private static long maxPollSequence(Role aggregator, String credentialId) {
         return snapshots(aggregator, credentialId).stream().mapToLong(i -> i.path("pollSequence").asLong()).max().orElse(0);
     }
 
-    /** The simulator's request log (secrets masked by the simulator). */
-    private List<JsonNode> requests() {
-        List<JsonNode> all = new ArrayList<>();
-        Http.json(fleet.simulatorUrl() + "/_admin/requests").forEach(all::add);
-        return all;
-    }
-
-    /** Successful logins per credential, from the simulator's request log. */
-    Map<String, Long> logins() {
-        List<JsonNode> requests = requests();
-        Map<String, Long> logins = new TreeMap<>();
-        for (Credential c : CREDENTIALS) {
-            logins.put(c.id(), requests.stream().filter(r -> r.path("method").asText().equals(c.loginMethod())
-                    && r.path("path").asText().equals(c.loginPath())
-                    && r.path("status").asInt() / 100 == 2).count());
-        }
-        return logins;
-    }
-
-    private static Map<String, Long> expectedLogins(String revokedOnce) {
-        Map<String, Long> expected = new TreeMap<>();
-        for (Credential c : CREDENTIALS) {
-            expected.put(c.id(), c.id().equals(revokedOnce) ? 2L : 1L);
-        }
-        return expected;
-    }
-
     /** Reporting-API requests (not logins, not discovery) a vendor of the simulator answered 200. */
     private int apiRequests(String vendor) {
-        return (int) requests().stream().filter(r -> vendor.equals(r.path("vendor").asText()) && r.path("status").asInt() == 200)
+        return (int) fleet.simulatorRequests().stream().filter(r -> vendor.equals(r.path("vendor").asText()) && r.path("status").asInt() == 200)
                 .filter(r -> {
                     String path = r.path("path").asText();
                     return path.endsWith("/observations/query") || path.endsWith("/skills/activity")
@@ -313,6 +244,6 @@ class MultiProcessFailoverIT {
     }
 
     private long unauthorized(Credential c) {
-        return requests().stream().filter(r -> c.vendor().equals(r.path("vendor").asText()) && r.path("status").asInt() == 401).count();
+        return fleet.simulatorRequests().stream().filter(r -> c.vendor().equals(r.path("vendor").asText()) && r.path("status").asInt() == 401).count();
     }
 }

@@ -13,7 +13,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The whole Switchboard deployment of a system test as separate processes on 127.0.0.1: a Kafka broker from Kafka's
@@ -51,6 +57,8 @@ final class SwitchboardFleet implements AutoCloseable {
     private String registryUrl;
     private Path config;
     private final Map<String, String> kafkaProperties;
+    private Duration vendorRequestTimeout;
+    private Duration genesysIntervalGranularity;
 
     SwitchboardFleet(Path dir) {
         this(dir, Map.of());
@@ -79,6 +87,26 @@ final class SwitchboardFleet implements AutoCloseable {
         // If the test JVM itself is stopped (failsafe timeout, Ctrl-C), take the children with it.
         this.killOnExit = new Thread(this::killAll, "system-test-kill-children");
         Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /**
+     * Sets {@code poller.http.requestTimeout} (default 20 s) in the configuration {@link #startInfrastructure()} writes:
+     * a vendor answer slower than this is a timeout, so a test can make the simulator that slow without waiting long.
+     */
+    SwitchboardFleet vendorRequestTimeout(Duration timeout) {
+        this.vendorRequestTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Adds a second job to the Genesys credential in the configuration {@link #startInfrastructure()} writes:
+     * {@code genesys.conversation-aggregates} (name {@code intervals}, every 5 s, intervals of {@code granularity}; each
+     * poll fetches the last two closed intervals and the open one). The poller places the intervals on its own clock
+     * (the wall clock), not the simulator's; the simulator's history answers for any instant.
+     */
+    SwitchboardFleet genesysIntervals(Duration granularity) {
+        this.genesysIntervalGranularity = granularity;
+        return this;
     }
 
     /** {@code java} of the JDK that runs the test, with flags that keep many small JVMs cheap on two cores. */
@@ -151,6 +179,31 @@ final class SwitchboardFleet implements AutoCloseable {
         return switchboard(id, dir.resolve(id), Map.of(), "aggregator", "--config", config.toString());
     }
 
+    /** Starts the only token manager of the fleet and waits until it owns every credential, each VALID. */
+    Role startSoleTokenManager(String id) {
+        Role tokenManager = tokenManager(id, startTokenManager(id));
+        org.awaitility.Awaitility.await("every credential VALID on " + id).atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> owned(tokenManager).size() == CREDENTIALS.size());
+        return tokenManager;
+    }
+
+    /** The pollers and aggregators {@link #startPollersAndAggregators} started, in the order of their ids. */
+    record Started(List<Role> pollers, List<Role> aggregators) {
+    }
+
+    /** Starts the pollers and the aggregators side by side, then waits for each one's start-up line. */
+    Started startPollersAndAggregators(List<String> pollerIds, List<String> aggregatorIds) {
+        Map<String, ChildProcess> pollerProcesses = new LinkedHashMap<>();
+        pollerIds.forEach(id -> pollerProcesses.put(id, startPoller(id)));
+        Map<String, ChildProcess> aggregatorProcesses = new LinkedHashMap<>();
+        aggregatorIds.forEach(id -> aggregatorProcesses.put(id, startAggregator(id)));
+        List<Role> pollers = new ArrayList<>();
+        pollerProcesses.forEach((id, p) -> pollers.add(poller(id, p)));
+        List<Role> aggregators = new ArrayList<>();
+        aggregatorProcesses.forEach((id, p) -> aggregators.add(aggregator(id, p)));
+        return new Started(List.copyOf(pollers), List.copyOf(aggregators));
+    }
+
     /** Waits for a token manager's start-up line and returns the role with its ops port. */
     static Role tokenManager(String id, ChildProcess p) {
         int ops = Integer.parseInt(p.awaitLine(Pattern.compile("token manager .* started: .* ops on 127\\.0\\.0\\.1:(\\d+)"), WAIT));
@@ -204,7 +257,7 @@ final class SwitchboardFleet implements AutoCloseable {
                   ops:
                     port: 0
                   sessionTimeout: 6s
-                  planInterval: 1m
+                  planInterval: 1m%s
                 aggregator:
                   applicationId: switchboard-aggregator
                   streams:
@@ -223,7 +276,7 @@ final class SwitchboardFleet implements AutoCloseable {
                     clientSecret: ${env:GENESYS_SECRET}
                     poll:
                       - endpoint: genesys.queue-observations
-                        interval: 5s
+                        interval: 5s%s
                   - id: cxone
                     provider: nice-cxone
                     authBaseUrl: %s/cxone
@@ -282,7 +335,12 @@ final class SwitchboardFleet implements AutoCloseable {
                 """.formatted(kafka.bootstrapServers(),
                 kafkaProperties.entrySet().stream().map(e -> e.getKey() + ": \"" + e.getValue() + "\"")
                         .collect(java.util.stream.Collectors.joining(", ")), registryUrl,
-                sim, sim, sim, sim, sim, sim, sim);
+                vendorRequestTimeout == null ? "" : "\n  http:\n    requestTimeout: " + vendorRequestTimeout.toMillis() + "ms",
+                sim, sim,
+                genesysIntervalGranularity == null ? "" : "\n      - endpoint: genesys.conversation-aggregates"
+                        + "\n        name: intervals\n        interval: 5s\n        params:\n          granularity: "
+                        + genesysIntervalGranularity,
+                sim, sim, sim, sim, sim);
     }
 
     private ChildProcess switchboard(String name, Map<String, String> env, String... args) {
@@ -306,6 +364,95 @@ final class SwitchboardFleet implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    // ------------------------------------------------------------------ what the roles and the simulator show
+
+    /** Credentials a token manager owns: those its /metrics show in state VALID (only the owner exports them). */
+    static Set<String> owned(Role tokenManager) {
+        return Http.metrics(tokenManager.opsPort()).stream()
+                .filter(s -> s.name().equals("switchboard_token_state") && "VALID".equals(s.label("state")) && s.value() == 1.0)
+                .map(s -> s.label("credential")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Polls of a credential that a poller completed without an error ({@code switchboard_poller_polls_total{outcome="ok"}}). */
+    static long okPolls(Role poller, String credentialId) {
+        return Http.metrics(poller.opsPort()).stream()
+                .filter(s -> s.name().equals("switchboard_poller_polls_total") && credentialId.equals(s.label("credential"))
+                        && "ok".equals(s.label("outcome")))
+                .mapToLong(s -> (long) s.value()).sum();
+    }
+
+    /** Waits until every credential was polled {@code polls} more times (ok polls, summed over the live pollers). */
+    static void awaitPolled(List<Role> pollers, int polls) {
+        Map<String, Long> before = new TreeMap<>();
+        for (Credential c : CREDENTIALS) {
+            before.put(c.id(), okPollsOfLive(pollers, c.id()));
+        }
+        org.awaitility.Awaitility.await("every credential polled " + polls + " more times").atMost(WAIT)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> CREDENTIALS.stream().allMatch(c -> okPollsOfLive(pollers, c.id()) >= before.get(c.id()) + polls));
+    }
+
+    private static long okPollsOfLive(List<Role> pollers, String credentialId) {
+        return pollers.stream().filter(p -> p.process().isAlive()).mapToLong(p -> okPolls(p, credentialId)).sum();
+    }
+
+    /** The aggregator's snapshots of one credential's queues, through its query API (empty while it cannot answer). */
+    static List<JsonNode> snapshots(Role aggregator, String credentialId) {
+        Http.Answer a = Http.get("http://127.0.0.1:" + aggregator.httpPort() + "/api/queues?pageSize=1000&tenant=" + credentialId);
+        if (a.status() != 200) {
+            return List.of(); // e.g. 503 while the stores are restoring
+        }
+        List<JsonNode> items = new ArrayList<>();
+        a.json().path("items").forEach(items::add);
+        return items;
+    }
+
+    /**
+     * The aggregator's windows of one queue ({@code credentialId/queueId}) of one size ({@code 1m}, {@code 15m},
+     * {@code 1h}) whose start lies in [{@code from}, {@code to}] (ISO-8601), through its query API.
+     */
+    static List<JsonNode> windows(Role aggregator, String queue, String size, String from, String to) {
+        Http.Answer a = Http.get("http://127.0.0.1:" + aggregator.httpPort() + "/api/queues/"
+                + java.net.URLEncoder.encode(queue, StandardCharsets.UTF_8) + "/windows?size=" + size + "&from=" + from + "&to=" + to);
+        if (a.status() != 200) {
+            throw new AssertionError("windows of " + queue + ": " + a.status() + " " + a.body());
+        }
+        List<JsonNode> items = new ArrayList<>();
+        a.json().path("data").path("items").forEach(items::add);
+        return items;
+    }
+
+    /** The simulator's request log (secrets masked by the simulator). */
+    List<JsonNode> simulatorRequests() {
+        List<JsonNode> all = new ArrayList<>();
+        Http.json(simulatorUrl + "/_admin/requests").forEach(all::add);
+        return all;
+    }
+
+    /** Successful logins per credential, from the simulator's request log. */
+    Map<String, Long> logins() {
+        List<JsonNode> requests = simulatorRequests();
+        Map<String, Long> logins = new TreeMap<>();
+        for (Credential c : CREDENTIALS) {
+            logins.put(c.id(), requests.stream().filter(r -> r.path("method").asText().equals(c.loginMethod())
+                    && r.path("path").asText().equals(c.loginPath())
+                    && r.path("status").asInt() / 100 == 2).count());
+        }
+        return logins;
+    }
+
+    /**
+     * The logins a run must have seen: one per credential, plus one for the token version the simulator revoked of
+     * {@code revokedOnce} (null: none revoked) — never a second login for the same rejected version.
+     */
+    static Map<String, Long> expectedLogins(String revokedOnce) {
+        Map<String, Long> expected = new TreeMap<>();
+        for (Credential c : CREDENTIALS) {
+            expected.put(c.id(), c.id().equals(revokedOnce) ? 2L : 1L);
+        }
+        return expected;
     }
 
     /** Restarts the broker process (SIGTERM, then the same properties and log directories). */

@@ -47,6 +47,7 @@ final class AdminHandlers extends VendorHandlers {
         }));
         r.post("/_admin/clock/advance").handler(this::advance);
         r.get("/_admin/state").handler(this::state);
+        r.get("/_admin/intervals").handler(this::intervals);
     }
 
     private interface VendorAction {
@@ -159,13 +160,65 @@ final class AdminHandlers extends VendorHandlers {
                 .put("queueSequences", queueSequences()));
     }
 
-    /** Each queue's observation counter (how many live answers included it: the last {@code simSequence} served). */
+    /**
+     * Each queue's observation counter (how many live answers included it: the last {@code simSequence} served) and the
+     * sequences of those answers that did not reach the client intact ({@code undelivered}, at most
+     * {@value QueueModel#MAX_UNDELIVERED} of the newest; {@code undeliveredCount} counts them all).
+     */
     private JsonArray queueSequences() {
         JsonArray out = new JsonArray();
         for (QueueModel m : s.queues.all()) {
             out.add(new JsonObject().put("id", m.spec.id()).put("name", m.spec.name()).put("skillId", m.spec.skillId())
-                    .put("sequence", m.sequence()));
+                    .put("sequence", m.sequence()).put("undelivered", new JsonArray(m.undeliveredSequences()))
+                    .put("undeliveredCount", m.undeliveredCount()));
         }
         return out;
+    }
+
+    /**
+     * {@code GET /_admin/intervals?from=&to=&granularity=PT15M}: the simulator's own interval figures, per queue, media
+     * type and interval of {@code granularity} in {@code [from, to)}, as the Genesys aggregates and CXone summary answer
+     * them (the history is a pure function of the seed, so these are the figures every answer for that interval
+     * carried). Intervals without contacts are left out, as the vendors do.
+     */
+    private void intervals(RoutingContext ctx) {
+        long from;
+        long to;
+        long gran;
+        try {
+            from = java.time.Instant.parse(String.valueOf(ctx.request().getParam("from"))).toEpochMilli();
+            to = java.time.Instant.parse(String.valueOf(ctx.request().getParam("to"))).toEpochMilli();
+            String g = ctx.request().getParam("granularity");
+            gran = g == null ? Duration.ofMinutes(15).toMillis() : Duration.parse(g).toMillis();
+        } catch (java.time.DateTimeException e) {
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
+                    "from and to must be ISO-8601 instants and granularity an ISO-8601 duration, e.g."
+                            + " /_admin/intervals?from=2024-05-06T10:00:00Z&to=2024-05-06T11:00:00Z&granularity=PT15M"));
+            return;
+        }
+        if (gran < 60_000 || to <= from || (to - from) / gran > 10_000) {
+            http.json(ctx, 400, new JsonObject().put("error", "bad_request").put("error_description",
+                    "need from < to, a granularity of at least PT1M and at most 10000 intervals (from " + ctx.request().getParam("from")
+                            + ", to " + ctx.request().getParam("to") + ", granularity " + ctx.request().getParam("granularity") + ")"));
+            return;
+        }
+        JsonArray out = new JsonArray();
+        for (QueueModel q : s.queues.all()) {
+            List<String> types = q.spec.mediaTypes();
+            for (int i = 0; i < types.size(); i++) {
+                for (long b = from; b < to; b += gran) {
+                    long e = Math.min(to, b + gran);
+                    QueueData.IntervalStats st = s.queues.interval(q, b, e, i, types.size());
+                    if (st.offered() == 0) {
+                        continue;
+                    }
+                    out.add(new JsonObject().put("queueId", q.spec.id()).put("skillId", q.spec.skillId())
+                            .put("mediaType", types.get(i)).put("intervalStart", java.time.Instant.ofEpochMilli(b).toString())
+                            .put("intervalEnd", java.time.Instant.ofEpochMilli(e).toString()).put("offered", st.offered())
+                            .put("answered", st.answered()).put("abandoned", st.abandoned()));
+                }
+            }
+        }
+        http.json(ctx, 200, out.encode());
     }
 }

@@ -140,6 +140,6 @@ final class Auth0Handlers extends VendorHandlers {
             error(ctx, 403, "insufficient_scope", "Insufficient scope, expected: " + required);
             return;
         }
-        http.json(ctx, 200, StatsJson.render(s, StatsJson.select(s, ctx.request().getParam("queueIds"))));
+        http.json(ctx, 200, StatsJson.render(ctx, s, StatsJson.select(s, ctx.request().getParam("queueIds"))));
     }
 }

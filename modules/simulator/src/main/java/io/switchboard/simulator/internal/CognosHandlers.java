@@ -190,7 +190,7 @@ final class CognosHandlers extends VendorHandlers {
         List<QueueModel> queues = s.queues.all();
         StringBuilder sb = new StringBuilder(128 + queues.size() * 300);
         sb.append("{\"dataSet\":{\"dataTable\":[{\"id\":\"QueueStatistics\",\"row\":");
-        StatsJson.rows(sb, s, queues, s.clock.nowMillis(), StatsJson.COGNOS);
+        StatsJson.rows(ctx, sb, s, queues, s.clock.nowMillis(), StatsJson.COGNOS);
         sb.append("}]}}");
         http.json(ctx, 200, sb.toString());
     }

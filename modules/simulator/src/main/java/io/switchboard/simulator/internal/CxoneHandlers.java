@@ -182,7 +182,7 @@ final class CxoneHandlers extends VendorHandlers {
         sb.append(wrap ? "{\"resultSet\":{\"lastPollTime\":\"" + serverTime + "\",\"skillActivity\":[" : "{\"skillActivity\":[");
         boolean first = true;
         for (QueueModel q : queues) {
-            QueueSnapshot x = q.observe(now);
+            QueueSnapshot x = Http.observe(ctx, q, now);
             if (!first) {
                 sb.append(',');
             }

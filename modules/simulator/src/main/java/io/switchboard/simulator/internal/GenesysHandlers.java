@@ -225,7 +225,7 @@ final class GenesysHandlers extends VendorHandlers {
             if (q == null) {
                 continue;
             }
-            QueueSnapshot snap = q.observe(now);
+            QueueSnapshot snap = Http.observe(ctx, q, now);
             List<String> types = q.spec.mediaTypes();
             if (anyConversation) {
                 for (int i = 0; i < types.size(); i++) {

@@ -31,6 +31,8 @@ public final class Http {
     static final String FAULT = "sim.fault";
     static final String FAULT_REQUEST = "sim.faultRequest";
     static final String CORRELATION = "sim.correlation";
+    /** The (queue, sequence) pairs an answer carries, until it has left intact or is known not to have. */
+    static final String OBSERVED = "sim.observed";
     /** Form / JSON / query fields whose values are secrets or token material, masked in recorded requests. */
     static final String SECRET_FIELDS = "client_secret|password|refresh_token|access_token|id_token|token|client_assertion|assertion";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -150,6 +152,40 @@ public final class Http {
         }
     }
 
+    // ------------------------------------------------------------------ observations
+
+    /** One observation an answer carries. */
+    private record Observed(QueueModel queue, long sequence) {
+    }
+
+    /**
+     * Observes {@code q} for the answer to {@code ctx}: the queue takes its next sequence, and the answer remembers it so
+     * that, if the answer does not reach the client intact ({@link #send}: a garbled or cut body, a client that has gone),
+     * the sequence is marked undelivered ({@code /_admin/state} lists it). Reconciliation then knows exactly which of
+     * the sequences served no client can have used.
+     */
+    static QueueSnapshot observe(RoutingContext ctx, QueueModel q, long nowMillis) {
+        QueueSnapshot snap = q.observe(nowMillis);
+        if (ctx != null) {
+            java.util.List<Observed> taken = ctx.get(OBSERVED);
+            if (taken == null) {
+                taken = new java.util.ArrayList<>();
+                ctx.put(OBSERVED, taken);
+            }
+            taken.add(new Observed(q, snap.sequence()));
+        }
+        return snap;
+    }
+
+    /** The observations of this answer did not reach the client intact. */
+    private static void undelivered(RoutingContext ctx) {
+        java.util.List<Observed> taken = ctx.get(OBSERVED);
+        if (taken != null) {
+            taken.forEach(o -> o.queue().undelivered(o.sequence()));
+            ctx.remove(OBSERVED);
+        }
+    }
+
     // ------------------------------------------------------------------ answers
 
     void json(RoutingContext ctx, int status, JsonObject body) {
@@ -168,6 +204,7 @@ public final class Http {
     void send(RoutingContext ctx, int status, String contentType, String body) {
         HttpServerResponse resp = ctx.response();
         if (resp.ended() || resp.closed()) {
+            undelivered(ctx); // the client gave up (its timeout) while the answer was being prepared
             return;
         }
         record(ctx, status);
@@ -189,11 +226,14 @@ public final class Http {
             }
             if (active.hits(active.spec.malformedJsonRate(), n, FaultRegistry.MALFORMED)) {
                 body = malformed(body);
+                undelivered(ctx);
             } else if (active.hits(active.spec.truncatedJsonRate(), n, FaultRegistry.TRUNCATED)) {
                 body = body.substring(0, body.length() / 2);
+                undelivered(ctx);
             } else if (active.hits(active.spec.nonJsonBodyRate(), n, FaultRegistry.NON_JSON)) {
                 resp.putHeader("Content-Type", "text/html; charset=utf-8");
                 body = PROXY_PAGE;
+                undelivered(ctx);
             }
             int size = active.spec.oversizedBodyBytes();
             if (size > body.length()) {
@@ -201,7 +241,7 @@ public final class Http {
             }
         }
         if (active != null && !active.spec.slowBody().isZero()) {
-            writeSlowly(resp, Buffer.buffer(body), active.spec.slowBody().toMillis());
+            writeSlowly(ctx, resp, Buffer.buffer(body), active.spec.slowBody().toMillis());
             return;
         }
         resp.end(body);
@@ -240,16 +280,17 @@ public final class Http {
         return body + "{";
     }
 
-    private void writeSlowly(HttpServerResponse resp, Buffer body, long totalMillis) {
+    private void writeSlowly(RoutingContext ctx, HttpServerResponse resp, Buffer body, long totalMillis) {
         int chunks = 10;
         int len = body.length();
         resp.putHeader("Content-Length", Integer.toString(len));
         long step = Math.max(1, totalMillis / chunks);
-        writeChunk(resp, body, 0, Math.max(1, (len + chunks - 1) / chunks), step);
+        writeChunk(ctx, resp, body, 0, Math.max(1, (len + chunks - 1) / chunks), step);
     }
 
-    private void writeChunk(HttpServerResponse resp, Buffer body, int from, int size, long step) {
+    private void writeChunk(RoutingContext ctx, HttpServerResponse resp, Buffer body, int from, int size, long step) {
         if (resp.closed()) {
+            undelivered(ctx); // the client gave up before the last chunk
             return;
         }
         int to = Math.min(body.length(), from + size);
@@ -258,7 +299,7 @@ public final class Http {
             return;
         }
         resp.write(body.slice(from, to));
-        vertx.setTimer(step, id -> writeChunk(resp, body, to, size, step));
+        vertx.setTimer(step, id -> writeChunk(ctx, resp, body, to, size, step));
     }
 
     private String date(long millis) {

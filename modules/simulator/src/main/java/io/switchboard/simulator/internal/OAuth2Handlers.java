@@ -226,6 +226,6 @@ final class OAuth2Handlers extends VendorHandlers {
                     .put("error_description", "This API requires scope " + required));
             return;
         }
-        http.json(ctx, 200, StatsJson.render(s, StatsJson.select(s, ctx.request().getParam("queueIds"))));
+        http.json(ctx, 200, StatsJson.render(ctx, s, StatsJson.select(s, ctx.request().getParam("queueIds"))));
     }
 }

@@ -43,6 +43,9 @@ final class QueueModel {
     private long rng;
     private long lastTickSec;
     private long sequence;
+    /** Sequences served in answers that never reached the client intact, oldest dropped beyond the bound. */
+    private final java.util.TreeSet<Long> undelivered = new java.util.TreeSet<>();
+    private long undeliveredCount;
     // Contacts.
     private int waiting;
     private int interacting;
@@ -134,6 +137,32 @@ final class QueueModel {
 
     synchronized long sequence() {
         return sequence;
+    }
+
+    /** Most undelivered sequences a queue remembers (the count goes on beyond it). */
+    static final int MAX_UNDELIVERED = 10_000;
+
+    /**
+     * Marks observation {@code seq} as served in an answer that did not reach the client intact (its body was garbled
+     * or cut by a fault, or the client had gone when it was written): no client can have used it.
+     */
+    synchronized void undelivered(long seq) {
+        if (undelivered.add(seq)) {
+            undeliveredCount++;
+            if (undelivered.size() > MAX_UNDELIVERED) {
+                undelivered.pollFirst();
+            }
+        }
+    }
+
+    /** The newest undelivered sequences (at most {@link #MAX_UNDELIVERED}), ascending. */
+    synchronized java.util.List<Long> undeliveredSequences() {
+        return java.util.List.copyOf(undelivered);
+    }
+
+    /** How many sequences were undelivered in all (more than {@link #undeliveredSequences()} lists past the bound). */
+    synchronized long undeliveredCount() {
+        return undeliveredCount;
     }
 
     /**

@@ -31,21 +31,24 @@ final class StatsJson {
     }
 
     /** {@code {"generatedAt":..,"queues":[rows]}} in the {@link #STATS} shape. */
-    static String render(SimState s, List<QueueModel> queues) {
+    static String render(io.vertx.ext.web.RoutingContext ctx, SimState s, List<QueueModel> queues) {
         long now = s.clock.nowMillis();
         StringBuilder sb = new StringBuilder(128 + queues.size() * 320);
         sb.append("{\"generatedAt\":\"").append(Instant.ofEpochMilli(now)).append("\",\"queues\":");
-        rows(sb, s, queues, now, STATS);
+        rows(ctx, sb, s, queues, now, STATS);
         return sb.append('}').toString();
     }
 
-    /** Appends {@code [row,...]}: observes each queue at {@code now} (each takes its next sequence number). */
-    static void rows(StringBuilder sb, SimState s, List<QueueModel> queues, long now, Columns c) {
+    /**
+     * Appends {@code [row,...]}: observes each queue at {@code now} for the answer to {@code ctx} (each takes its next
+     * sequence number, see {@link Http#observe}).
+     */
+    static void rows(io.vertx.ext.web.RoutingContext ctx, StringBuilder sb, SimState s, List<QueueModel> queues, long now, Columns c) {
         sb.append('[');
         boolean first = true;
         String time = Instant.ofEpochMilli(now).toString();
         for (QueueModel q : queues) {
-            QueueSnapshot x = q.observe(now);
+            QueueSnapshot x = Http.observe(ctx, q, now);
             if (!first) {
                 sb.append(',');
             }
