@@ -165,6 +165,7 @@ public final class Aggregator implements AutoCloseable {
 
     private void startStreams() {
         Properties props = new Properties();
+        props.putAll(AggregatorTopology.streamsDefaults());
         props.putAll(config.kafkaProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, config.applicationId() + "-" + config.instanceId());

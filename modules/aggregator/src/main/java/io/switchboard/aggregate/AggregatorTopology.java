@@ -7,9 +7,8 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -64,7 +63,28 @@ public final class AggregatorTopology {
     /** Name of the repartition step (topic {@code <applicationId>-tenant-partials-repartition}). */
     public static final String TENANT_REPARTITION = "tenant-partials";
 
+    /** Child of the queue processor that writes snapshots (the sink of the snapshot topic). */
+    public static final String SNAPSHOT_ROUTE = "queue-snapshots";
+    /** Child of the queue processor that writes alerts. */
+    public static final String ALERT_ROUTE = "alerts";
+    /** Child of the queue processor that takes tenant partials to the repartition topic. */
+    public static final String TENANT_PARTIAL_ROUTE = "as-tenant-partial";
+
     private AggregatorTopology() {
+    }
+
+    private static final String[] WINDOW_ROUTES = java.util.Arrays.stream(WindowSize.values())
+            .map(size -> "queue-stats-" + size.label()).toArray(String[]::new);
+
+    /** Child of the queue processor that writes windows of one size. */
+    public static String windowRoute(WindowSize size) {
+        return WINDOW_ROUTES[size.ordinal()];
+    }
+
+    /** A sink's serde for the processor's {@code Object} outputs; the processor forwards each type to its own sink only. */
+    @SuppressWarnings("unchecked")
+    private static Serde<Object> untyped(Serde<?> serde) {
+        return (Serde<Object>) serde;
     }
 
     /** Window store of one size; key credentialId/queueId, one entry per window start. */
@@ -75,6 +95,18 @@ public final class AggregatorTopology {
     /** Key of a window on the queue-stats-&lt;size&gt; topics: {@code credentialId/queueId@2026-11-20T10:15:00Z}. */
     public static String windowKey(String queueKey, long windowStartMs) {
         return queueKey + "@" + Instant.ofEpochMilli(windowStartMs);
+    }
+
+    /**
+     * Kafka Streams settings the topology is meant to run with, below {@code kafka.properties} (which
+     * may override them). {@code max.task.idle.ms = -1}: every task of this topology has one input
+     * partition (a {@code queue-stats} partition, or one of the tenant repartition topic), so there is
+     * nothing to wait for across partitions; at Streams' default (0) each readiness check of a task
+     * whose partition is momentarily empty formats log text it then drops (Kafka 4.3's
+     * {@code PartitionGroup.readyToProcess}: 7.7 % of the stream thread in AggregatorBenchmark).
+     */
+    public static Map<String, Object> streamsDefaults() {
+        return Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     }
 
     /**
@@ -121,25 +153,17 @@ public final class AggregatorTopology {
         }
         KStream<String, Object> outputs = input.process(() -> new QueueStatProcessor(config), Named.as("queue-aggregator"), queueStores);
 
-        BranchedKStream<String, Object> routes = outputs.split(Named.as("route-"));
-        routes.branch((k, v) -> v instanceof QueueSnapshot, Branched.withConsumer(s -> s
-                .mapValues(v -> (QueueSnapshot) v, Named.as("as-snapshot"))
-                .to(topics.queueSnapshots(), Produced.with(keys, snapshots).withName("queue-snapshots")), "snapshots"));
+        // Every output goes straight from the processor to its sink (a named child: see the route constants),
+        // not through split + a cast per branch: three nodes per output record fewer.
+        outputs.to(topics.queueSnapshots(), Produced.with(keys, untyped(snapshots)).withName(SNAPSHOT_ROUTE));
         for (WindowSize size : WindowSize.values()) {
-            String iso = size.iso();
-            routes.branch((k, v) -> v instanceof QueueWindowStats w && iso.equals(w.getWindowSize()), Branched.withConsumer(s -> s
-                    .mapValues(v -> (QueueWindowStats) v, Named.as("as-window-" + size.label()))
-                    .to(topics.queueWindowStats(size.label()), Produced.with(keys, windowStats).withName("queue-stats-" + size.label())),
-                    "windows-" + size.label()));
+            outputs.to(topics.queueWindowStats(size.label()), Produced.with(keys, untyped(windowStats)).withName(windowRoute(size)));
         }
-        routes.branch((k, v) -> v instanceof QueueAlert, Branched.withConsumer(s -> s
-                .mapValues(v -> (QueueAlert) v, Named.as("as-alert"))
-                .to(topics.alerts(), Produced.with(keys, alerts).withName("alerts")), "alerts"));
-        routes.branch((k, v) -> v instanceof TenantPartial, Branched.withConsumer(s -> s
-                .mapValues(v -> (TenantPartial) v, Named.as("as-tenant-partial"))
+        outputs.to(topics.alerts(), Produced.with(keys, untyped(alerts)).withName(ALERT_ROUTE));
+        outputs.mapValues(v -> (TenantPartial) v, Named.as(TENANT_PARTIAL_ROUTE))
                 .repartition(Repartitioned.with(keys, TenantPartial.serde()).withName(TENANT_REPARTITION))
                 .process(TenantSummaryProcessor::new, Named.as("tenant-aggregator"), TENANT_PARTIALS_STORE, TENANT_STORE)
-                .to(topics.tenantSummary(), Produced.with(keys, tenants).withName("tenant-summary")), "contributions"));
+                .to(topics.tenantSummary(), Produced.with(keys, tenants).withName("tenant-summary"));
         return builder.build();
     }
 }

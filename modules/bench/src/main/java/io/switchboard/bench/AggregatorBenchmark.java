@@ -143,6 +143,14 @@ public final class AggregatorBenchmark {
             System.out.printf("%nTHROUGHPUT (median of %d rounds) aggregator %,.0f records/s, re-key (by %s) + count() %,.0f records/s,"
                     + " ratio %.2f (target >= 0.4)%n", rounds, aggregator, baselineKey, baseline, aggregator / baseline);
 
+            // CPU time of the whole JVM (stream threads, producers, the in-process broker) per record over the same
+            // 10%..90% span: less at the mercy of other processes on the machine than records/s
+            double aggCpu = median(CPU_US_PER_RECORD.get("aggregator"));
+            double baseCpu = median(CPU_US_PER_RECORD.get("baseline"));
+            System.out.printf("CPU (median of %d rounds, whole JVM incl. broker) aggregator %.1f µs per record %s, baseline %.1f µs per record %s,"
+                    + " ratio baseline/aggregator %.2f%n", rounds, aggCpu, CPU_US_PER_RECORD.get("aggregator"), baseCpu,
+                    CPU_US_PER_RECORD.get("baseline"), baseCpu / aggCpu);
+
             long stateBytes = directorySize(work.resolve("agg-state-" + rounds));
             System.out.printf("STATE aggregator state dir after the run: %,d bytes for %,d queues = %.1f MB per 10,000 queues%n",
                     stateBytes, queues, stateBytes / 1e6 * 10_000 / queues);
@@ -249,6 +257,7 @@ public final class AggregatorBenchmark {
         AggregatorConfig config = AggregatorConfig.fromMap(s);
         io.switchboard.aggregate.internal.TopicSetup.ensureTopics(config);
         Properties props = streamsProps(broker, config.applicationId(), config.stateDir(), config.streamThreads());
+        props.putAll(AggregatorTopology.streamsDefaults()); // as the runtime does; the baseline keeps Streams' defaults
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
@@ -268,6 +277,8 @@ public final class AggregatorBenchmark {
         String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         long t10 = 0;
         long t90 = 0;
+        long cpu10 = 0;
+        long cpu90 = 0;
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = broker.admin()) {
             streams.start();
@@ -276,9 +287,11 @@ public final class AggregatorBenchmark {
                 long now = System.nanoTime();
                 if (t10 == 0 && done >= records / 10) {
                     t10 = now;
+                    cpu10 = processCpuNanos();
                 }
                 if (t90 == 0 && done >= records * 9L / 10) {
                     t90 = now;
+                    cpu90 = processCpuNanos();
                 }
                 if (done >= records) {
                     break;
@@ -292,8 +305,10 @@ public final class AggregatorBenchmark {
                 Thread.sleep(100);
             }
             double rate = records * 0.8 / ((t90 - t10) / 1e9);
-            System.out.printf("%s: %,.0f records/s (10%%..90%% in %.1f s, all in %.1f s from start)%n", name, rate, (t90 - t10) / 1e9,
-                    (System.nanoTime() - start) / 1e9);
+            double cpuUs = (cpu90 - cpu10) / 1e3 / (records * 0.8);
+            CPU_US_PER_RECORD.computeIfAbsent(name.startsWith("aggregator") ? "aggregator" : "baseline", k -> new ArrayList<>()).add(cpuUs);
+            System.out.printf("%s: %,.0f records/s (10%%..90%% in %.1f s, all in %.1f s from start), %.1f CPU µs per record%n", name, rate,
+                    (t90 - t10) / 1e9, (System.nanoTime() - start) / 1e9, cpuUs);
             streams.close(Duration.ofSeconds(60));
             return rate;
         }
@@ -399,6 +414,14 @@ public final class AggregatorBenchmark {
                 }
             }
         }
+    }
+
+    /** CPU microseconds per record of each round, by "aggregator" / "baseline". */
+    private static final Map<String, List<Double>> CPU_US_PER_RECORD = new LinkedHashMap<>();
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double median(List<Double> values) {

@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Compact binary encoding of the aggregator's own state (store values and the tenant repartition
  * topic): a leading format version byte, then fields in a fixed order (big-endian numbers, nullable
- * numbers and strings behind a presence byte, varints for counts and time deltas). Not part of the
+ * numbers and strings behind a presence byte, varints for counts and time deltas; the queue state,
+ * written for every record, uses signed varints and presence bit masks throughout). Not part of the
  * topic contract: only the aggregator reads it. Written straight into a byte array (this runs for
  * every record, twice). Stateless and thread-safe; {@link Out} and {@link In} are single-use.
  */
@@ -83,6 +84,23 @@ public final class Codec {
             return Arrays.copyOf(buf, pos);
         }
 
+        /** Bytes written so far. */
+        int position() {
+            return pos;
+        }
+
+        /** A copy of what was written from {@code from} on. */
+        byte[] copyFrom(int from) {
+            return Arrays.copyOfRange(buf, from, pos);
+        }
+
+        /** Appends bytes as they are (an encoding written before). */
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
         private void ensure(int n) {
             if (pos + n > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
@@ -132,6 +150,18 @@ public final class Codec {
                 x >>>= 7;
             }
             buf[pos++] = (byte) x;
+        }
+
+        /** A signed varint (zigzag, then LEB128): small magnitudes of either sign take one or two bytes. */
+        void zigzag(long v) {
+            varLong((v << 1) ^ (v >> 63));
+        }
+
+        /** A value whose presence is a bit of a mask written before it: a signed varint, nothing when null. */
+        void present(Long v) {
+            if (v != null) {
+                zigzag(v);
+            }
         }
 
         /** UTF-8 with a varint length. */
@@ -226,6 +256,17 @@ public final class Codec {
                 }
             }
             throw new IOException("varint longer than 10 bytes");
+        }
+
+        /** Reads what {@link Out#zigzag} wrote. */
+        long zigzag() throws IOException {
+            long v = varLong();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        /** Reads what {@link Out#present} wrote: the value when {@code bit} is set in {@code mask}, else null. */
+        Long present(int mask, int bit) throws IOException {
+            return (mask & bit) != 0 ? zigzag() : null;
         }
 
         String string() throws IOException {

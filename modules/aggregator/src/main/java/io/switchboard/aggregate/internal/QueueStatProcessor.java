@@ -71,6 +71,16 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
      */
     private final Map<String, java.util.SortedSet<String>> queuesByTenant = new java.util.TreeMap<>();
 
+    /** ISO text of recent window starts: formatting an {@code Instant} costs more than the rest of a window's key. */
+    private final Map<Long, String> startText = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            return size() > 256;
+        }
+    };
+
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
     private final Map<WindowSize, WindowStore<String, WindowAggregate>> windows = new EnumMap<>(WindowSize.class);
@@ -129,8 +139,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         if (stat == null) {
             return; // a tombstone on queue-stats carries nothing to fold
         }
-        validate(record.key(), stat);
         String key = stat.getCredentialId() + "/" + stat.getQueueId();
+        validate(record.key(), key, stat);
         String media = stat.getMediaType() == null ? QueueState.ALL_MEDIA : stat.getMediaType();
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long now = context.currentSystemTimeMs();
@@ -167,8 +177,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
     }
 
-    private static void validate(String key, QueueStat stat) {
-        String expected = stat.getCredentialId() + "/" + stat.getQueueId();
+    private static void validate(String key, String expected, QueueStat stat) {
         if (key != null && !key.equals(expected)) {
             throw new InvalidQueueStatException("QueueStat for " + expected + " arrived under key '" + key + "'; pollers must key"
                     + " switchboard.queue-stats by credentialId/queueId so one queue stays in one partition");
@@ -183,12 +192,21 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             throw new InvalidQueueStatException("QueueStat for " + expected + " has intervalEnd " + stat.getIntervalEnd()
                     + " not after intervalStart " + stat.getIntervalStart());
         }
-        for (Long v : new Long[] {stat.getWaiting(), stat.getInteracting(), stat.getLongestWaitingMs(), stat.getAgentsOnQueue(),
-                stat.getAgentsAvailable(), stat.getAgentsLoggedIn(), stat.getOffered(), stat.getAnswered(), stat.getAbandoned()}) {
-            if (v != null && v < 0) {
-                throw new InvalidQueueStatException("QueueStat for " + expected + " has a negative count (" + v
-                        + "); counts the vendor does not report must be null");
-            }
+        nonNegative(expected, stat.getWaiting());
+        nonNegative(expected, stat.getInteracting());
+        nonNegative(expected, stat.getLongestWaitingMs());
+        nonNegative(expected, stat.getAgentsOnQueue());
+        nonNegative(expected, stat.getAgentsAvailable());
+        nonNegative(expected, stat.getAgentsLoggedIn());
+        nonNegative(expected, stat.getOffered());
+        nonNegative(expected, stat.getAnswered());
+        nonNegative(expected, stat.getAbandoned());
+    }
+
+    private static void nonNegative(String queue, Long v) {
+        if (v != null && v < 0) {
+            throw new InvalidQueueStatException("QueueStat for " + queue + " has a negative count (" + v
+                    + "); counts the vendor does not report must be null");
         }
     }
 
@@ -298,12 +316,19 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 windows.get(size).put(key, closed.getValue(), closed.getKey());
                 if (!config.emitWindowUpdates()) { // windows.emit = final: the window's one record, now that it cannot change
                     QueueWindowStats stats = closed.getValue().toStats(state.credentialId, state.queueId, size, closed.getKey());
-                    context.forward(new Record<>(AggregatorTopology.windowKey(key, closed.getKey()), (Object) stats, closed.getKey()));
+                    context.forward(new Record<>(windowKey(key, closed.getKey()), (Object) stats, closed.getKey()),
+                            AggregatorTopology.windowRoute(size));
                 }
                 moved = true;
             }
         }
         return moved;
+    }
+
+    /** {@link AggregatorTopology#windowKey}, with the start's text cached. */
+    private String windowKey(String queueKey, long windowStartMs) {
+        String start = startText.computeIfAbsent(windowStartMs, ms -> java.time.Instant.ofEpochMilli(ms).toString());
+        return queueKey + "@" + start;
     }
 
     private static boolean hasServiceLevel(QueueStat s) {
@@ -321,7 +346,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private void forwardWindow(String key, QueueStat stat, WindowSize size, long windowStart, WindowAggregate agg) {
         if (config.emitWindowUpdates()) {
             QueueWindowStats stats = agg.toStats(stat.getCredentialId(), stat.getQueueId(), size, windowStart);
-            context.forward(new Record<>(AggregatorTopology.windowKey(key, windowStart), (Object) stats, windowStart));
+            context.forward(new Record<>(windowKey(key, windowStart), (Object) stats, windowStart),
+                    AggregatorTopology.windowRoute(size));
         }
     }
 
@@ -333,9 +359,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             } else {
                 metrics.alertCleared();
             }
-            context.forward(new Record<>(key, (Object) alert, timestamp));
+            context.forward(new Record<>(key, (Object) alert, timestamp), AggregatorTopology.ALERT_ROUTE);
         }
-        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp));
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp), AggregatorTopology.SNAPSHOT_ROUTE);
         dirtyTenants.add(state.credentialId);
     }
 
@@ -356,7 +382,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
                 }
             }
             if (!states.isEmpty()) {
-                context.forward(new Record<>(tenant, (Object) TenantPartial.of(tenant, source, states, staleAfterMs), timestamp));
+                context.forward(new Record<>(tenant, (Object) TenantPartial.of(tenant, source, states, staleAfterMs), timestamp),
+                        AggregatorTopology.TENANT_PARTIAL_ROUTE);
             }
         }
     }

@@ -82,6 +82,10 @@ public final class QueueState {
         }
     }
 
+    /** {@link #totals} as last worked out, for {@link #totalsStaleAfterMs}; null when a media state may have changed since. */
+    private Totals totals;
+    private long totalsStaleAfterMs;
+
     QueueState() {
     }
 
@@ -147,7 +151,9 @@ public final class QueueState {
         return media.get(mediaType);
     }
 
+    /** The media state to change (created when missing); forgets the memoized {@link #totals}. */
     MediaState mediaOrNew(String mediaType) {
+        totals = null;
         return media.computeIfAbsent(mediaType, k -> new MediaState());
     }
 
@@ -185,8 +191,22 @@ public final class QueueState {
         return out;
     }
 
-    /** The queue's current values summed over media types (see the class comment). */
+    /**
+     * The queue's current values summed over media types (see the class comment). Memoized until a
+     * media state is changed through {@link #mediaOrNew}: the tenant partials add up every queue of a
+     * task each interval, most of them unchanged since their last record. Treat the result as read-only.
+     */
     Totals totals(long staleAfterMs) {
+        Totals t = totals;
+        if (t == null || totalsStaleAfterMs != staleAfterMs) {
+            t = computeTotals(staleAfterMs);
+            totals = t;
+            totalsStaleAfterMs = staleAfterMs;
+        }
+        return t;
+    }
+
+    private Totals computeTotals(long staleAfterMs) {
         List<Map.Entry<String, MediaState>> current = current(staleAfterMs);
         MediaState all = null;
         List<Map.Entry<String, MediaState>> perMedia = new ArrayList<>();
@@ -305,61 +325,156 @@ public final class QueueState {
         return b == null ? a : Long.valueOf(Math.max(a, b));
     }
 
-    /** Store serde. */
+    /**
+     * Store serde. Writes format 3: every number a signed varint, times as deltas from the queue's
+     * newest observation time (windows' from their start), absent values as clear bits of a
+     * per-entry mask; it is written for every record folded, so its size is the changelog's and
+     * RocksDB's bytes per record. Reads formats 2 (fixed-width numbers) and 3.
+     */
     public static Serde<QueueState> serde() {
-        return Codec.serde(2, QueueState::write, QueueState::read);
+        return Codec.serde(3, QueueState::write, QueueState::read);
     }
 
+    // MediaState presence bits (format 3)
+    private static final int M_OBSERVED = 1;
+    private static final int M_WAITING = 1 << 1;
+    private static final int M_INTERACTING = 1 << 2;
+    private static final int M_LONGEST = 1 << 3;
+    private static final int M_ON_QUEUE = 1 << 4;
+    private static final int M_AVAILABLE = 1 << 5;
+    private static final int M_LOGGED_IN = 1 << 6;
+    private static final int M_SL_AT = 1 << 7;
+    private static final int M_SL_POLLED_AT = 1 << 8;
+    private static final int M_SL_NUMERATOR = 1 << 9;
+    private static final int M_SL_DENOMINATOR = 1 << 10;
+    private static final int M_SL_PERCENT = 1 << 11;
+
     private static void write(QueueState s, Codec.Out out) throws IOException {
+        long base = s.observedAt;
         out.string(s.credentialId);
         out.string(s.queueId);
         out.nullableString(s.queueName);
         out.nullableString(s.tenantId);
         out.nullableString(s.provider);
-        out.writeLong(s.observedAt);
-        out.writeLong(s.updatedAt);
-        out.writeLong(s.pollSequence);
+        out.zigzag(base);
+        out.zigzag(s.updatedAt - base);
+        out.zigzag(s.pollSequence);
         out.writeBoolean(s.stale);
-        out.writeShort(s.media.size());
+        out.varLong(s.media.size());
         for (Map.Entry<String, MediaState> e : s.media.entrySet()) {
             MediaState m = e.getValue();
             out.string(e.getKey());
-            out.writeLong(m.observedAt);
-            out.nullableLong(m.waiting);
-            out.nullableLong(m.interacting);
-            out.nullableLong(m.longestWaitingMs);
-            out.nullableLong(m.agentsOnQueue);
-            out.nullableLong(m.agentsAvailable);
-            out.nullableLong(m.agentsLoggedIn);
-            out.writeLong(m.serviceLevelAt);
-            out.writeLong(m.serviceLevelPolledAt);
-            out.nullableLong(m.serviceLevelNumerator);
-            out.nullableLong(m.serviceLevelDenominator);
-            out.nullableDouble(m.serviceLevelPercent);
+            int mask = (m.observedAt != Long.MIN_VALUE ? M_OBSERVED : 0) | (m.waiting != null ? M_WAITING : 0)
+                    | (m.interacting != null ? M_INTERACTING : 0) | (m.longestWaitingMs != null ? M_LONGEST : 0)
+                    | (m.agentsOnQueue != null ? M_ON_QUEUE : 0) | (m.agentsAvailable != null ? M_AVAILABLE : 0)
+                    | (m.agentsLoggedIn != null ? M_LOGGED_IN : 0) | (m.serviceLevelAt != Long.MIN_VALUE ? M_SL_AT : 0)
+                    | (m.serviceLevelPolledAt != Long.MIN_VALUE ? M_SL_POLLED_AT : 0)
+                    | (m.serviceLevelNumerator != null ? M_SL_NUMERATOR : 0) | (m.serviceLevelDenominator != null ? M_SL_DENOMINATOR : 0)
+                    | (m.serviceLevelPercent != null ? M_SL_PERCENT : 0);
+            out.varLong(mask);
+            if (m.observedAt != Long.MIN_VALUE) {
+                out.zigzag(m.observedAt - base);
+            }
+            out.present(m.waiting);
+            out.present(m.interacting);
+            out.present(m.longestWaitingMs);
+            out.present(m.agentsOnQueue);
+            out.present(m.agentsAvailable);
+            out.present(m.agentsLoggedIn);
+            if (m.serviceLevelAt != Long.MIN_VALUE) {
+                out.zigzag(m.serviceLevelAt - base);
+            }
+            if (m.serviceLevelPolledAt != Long.MIN_VALUE) {
+                out.zigzag(m.serviceLevelPolledAt - base);
+            }
+            out.present(m.serviceLevelNumerator);
+            out.present(m.serviceLevelDenominator);
+            if (m.serviceLevelPercent != null) {
+                out.writeDouble(m.serviceLevelPercent);
+            }
         }
-        out.writeShort(s.firing.size());
+        out.varLong(s.firing.size());
         for (Map.Entry<String, Long> e : s.firing.entrySet()) {
             out.string(e.getKey());
-            out.writeLong(e.getValue());
+            out.zigzag(e.getValue() - base);
         }
         out.writeByte(s.live.size());
         for (Map.Entry<io.switchboard.aggregate.WindowSize, TreeMap<Long, WindowAggregate>> e : s.live.entrySet()) {
             out.writeByte(e.getKey().ordinal());
-            out.writeShort(e.getValue().size());
+            out.varLong(e.getValue().size());
             for (Map.Entry<Long, WindowAggregate> w : e.getValue().entrySet()) {
-                out.writeLong(w.getKey());
-                WindowAggregate.write(w.getValue(), out);
+                out.zigzag(w.getKey() - base);
+                WindowAggregate.writeCompact(w.getValue(), out, w.getKey(), s.queueName);
             }
         }
     }
 
-    private static QueueState read(Codec.In in, int version) throws IOException {
+    /** A state with the names every format starts with. */
+    private static QueueState readNames(Codec.In in) throws IOException {
         QueueState s = new QueueState();
         s.credentialId = in.string();
         s.queueId = in.string();
         s.queueName = in.nullableString();
         s.tenantId = in.nullableString();
         s.provider = in.nullableString();
+        return s;
+    }
+
+    private static QueueState read(Codec.In in, int version) throws IOException {
+        if (version < 3) {
+            return readFixedWidth(in, version);
+        }
+        QueueState s = readNames(in);
+        long base = in.zigzag();
+        s.observedAt = base;
+        s.updatedAt = base + in.zigzag();
+        s.pollSequence = in.zigzag();
+        s.stale = in.readBoolean();
+        long n = in.varLong();
+        for (long i = 0; i < n; i++) {
+            String key = in.string();
+            int mask = (int) in.varLong();
+            MediaState m = new MediaState();
+            if ((mask & M_OBSERVED) != 0) {
+                m.observedAt = base + in.zigzag();
+            }
+            m.waiting = in.present(mask, M_WAITING);
+            m.interacting = in.present(mask, M_INTERACTING);
+            m.longestWaitingMs = in.present(mask, M_LONGEST);
+            m.agentsOnQueue = in.present(mask, M_ON_QUEUE);
+            m.agentsAvailable = in.present(mask, M_AVAILABLE);
+            m.agentsLoggedIn = in.present(mask, M_LOGGED_IN);
+            if ((mask & M_SL_AT) != 0) {
+                m.serviceLevelAt = base + in.zigzag();
+            }
+            if ((mask & M_SL_POLLED_AT) != 0) {
+                m.serviceLevelPolledAt = base + in.zigzag();
+            }
+            m.serviceLevelNumerator = in.present(mask, M_SL_NUMERATOR);
+            m.serviceLevelDenominator = in.present(mask, M_SL_DENOMINATOR);
+            m.serviceLevelPercent = (mask & M_SL_PERCENT) != 0 ? in.readDouble() : null;
+            s.media.put(key, m);
+        }
+        long f = in.varLong();
+        for (long i = 0; i < f; i++) {
+            s.firing.put(in.string(), base + in.zigzag());
+        }
+        int sizes = in.readUnsignedByte();
+        for (int i = 0; i < sizes; i++) {
+            io.switchboard.aggregate.WindowSize size = io.switchboard.aggregate.WindowSize.values()[in.readUnsignedByte()];
+            long windows = in.varLong();
+            TreeMap<Long, WindowAggregate> bySize = s.live(size);
+            for (long w = 0; w < windows; w++) {
+                long start = base + in.zigzag();
+                bySize.put(start, WindowAggregate.readCompact(in, start, s.queueName));
+            }
+        }
+        return s;
+    }
+
+    /** Formats 1 and 2 (before 2026-12-02): fixed-width numbers, presence bytes. */
+    private static QueueState readFixedWidth(Codec.In in, int version) throws IOException {
+        QueueState s = readNames(in);
         s.observedAt = in.readLong();
         s.updatedAt = in.readLong();
         s.pollSequence = in.readLong();

@@ -52,6 +52,15 @@ public final class WindowAggregate {
     final TreeMap<String, Interval> intervals = new TreeMap<>();
     // observation times folded, per media type, sorted ascending
     final TreeMap<String, long[]> seen = new TreeMap<>();
+    /**
+     * The compact encoding as last written (null once anything was folded in since), with what it
+     * depends on besides the fields: most open windows of a queue do not change with its next record
+     * (older minutes still in their grace), so they are copied instead of encoded again.
+     */
+    private byte[] encoded;
+    private long encodedStart;
+    private String encodedQueueName;
+    private String encodedName;
 
     /** Point-in-time values of one media type. */
     record Observation(Long waiting, Long interacting, Long longestWaitingMs, Long agentsOnQueue, Long agentsAvailable) {
@@ -94,6 +103,7 @@ public final class WindowAggregate {
         }
         grown[insert] = observedAt;
         seen.put(mediaType, grown);
+        encoded = null;
         if (observedAt == openAt) {
             open.put(mediaType, obs);
         } else if (observedAt > openAt) {
@@ -117,6 +127,7 @@ public final class WindowAggregate {
             return false;
         }
         intervals.put(intervalKey, revision);
+        encoded = null;
         return true;
     }
 
@@ -352,6 +363,183 @@ public final class WindowAggregate {
             }
         }
     }
+
+    /** More distinct milliseconds than the longest window has: a count above it is garbage, not a reason to allocate. */
+    private static final long MAX_TIMES = 1L << 22;
+
+    // window flags (compact format)
+    private static final int W_NAME = 1;
+    private static final int W_NAME_AS_QUEUE = 1 << 1;
+    private static final int W_OPEN_AT = 1 << 2;
+
+    /**
+     * The compact form used inside the queue state (written for every record): signed varints, times
+     * from {@code start} (the window's start), the name only when it differs from the queue's
+     * ({@code queueName}), absent values as clear mask bits, the observation times as runs of equal gaps.
+     */
+    static void writeCompact(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
+        if (w.encoded != null && w.encodedStart == start && java.util.Objects.equals(w.encodedQueueName, queueName)
+                && java.util.Objects.equals(w.encodedName, w.queueName)) {
+            out.raw(w.encoded);
+            return;
+        }
+        int from = out.position();
+        writeFields(w, out, start, queueName);
+        w.encoded = out.copyFrom(from);
+        w.encodedStart = start;
+        w.encodedQueueName = queueName;
+        w.encodedName = w.queueName;
+    }
+
+    private static void writeFields(WindowAggregate w, Codec.Out out, long start, String queueName) throws IOException {
+        boolean sameName = w.queueName != null && w.queueName.equals(queueName);
+        out.varLong((w.queueName != null && !sameName ? W_NAME : 0) | (sameName ? W_NAME_AS_QUEUE : 0)
+                | (w.openAt != Long.MIN_VALUE ? W_OPEN_AT : 0));
+        if (w.queueName != null && !sameName) {
+            out.string(w.queueName);
+        }
+        out.zigzag(w.closedSamples);
+        out.zigzag(w.waitingSum);
+        out.zigzag(w.waitingCount);
+        out.zigzag(w.waitingMax);
+        out.zigzag(w.interactingSum);
+        out.zigzag(w.interactingCount);
+        out.zigzag(w.longestMax);
+        out.zigzag(w.availableSum);
+        out.zigzag(w.availableCount);
+        out.zigzag(w.onQueueSum);
+        out.zigzag(w.onQueueCount);
+        if (w.openAt != Long.MIN_VALUE) {
+            out.zigzag(w.openAt - start);
+        }
+        out.varLong(w.open.size());
+        for (Map.Entry<String, Observation> e : w.open.entrySet()) {
+            Observation o = e.getValue();
+            out.string(e.getKey());
+            out.varLong(bit(o.waiting(), 0) | bit(o.interacting(), 1) | bit(o.longestWaitingMs(), 2) | bit(o.agentsOnQueue(), 3)
+                    | bit(o.agentsAvailable(), 4));
+            out.present(o.waiting());
+            out.present(o.interacting());
+            out.present(o.longestWaitingMs());
+            out.present(o.agentsOnQueue());
+            out.present(o.agentsAvailable());
+        }
+        out.varLong(w.intervals.size());
+        for (Map.Entry<String, Interval> e : w.intervals.entrySet()) {
+            Interval i = e.getValue();
+            out.string(e.getKey());
+            out.zigzag(i.polledAt() - start);
+            out.zigzag(i.pollSequence());
+            int mask = bit(i.offered(), 0) | bit(i.answered(), 1) | bit(i.abandoned(), 2) | bit(i.handleTimeSumMs(), 3)
+                    | bit(i.handleTimeCount(), 4) | bit(i.waitTimeSumMs(), 5) | bit(i.waitTimeCount(), 6)
+                    | bit(i.serviceLevelNumerator(), 7) | bit(i.serviceLevelDenominator(), 8) | (i.serviceLevelPercent() != null ? 1 << 9 : 0);
+            out.varLong(mask);
+            out.present(i.offered());
+            out.present(i.answered());
+            out.present(i.abandoned());
+            out.present(i.handleTimeSumMs());
+            out.present(i.handleTimeCount());
+            out.present(i.waitTimeSumMs());
+            out.present(i.waitTimeCount());
+            out.present(i.serviceLevelNumerator());
+            out.present(i.serviceLevelDenominator());
+            if (i.serviceLevelPercent() != null) {
+                out.writeDouble(i.serviceLevelPercent());
+            }
+        }
+        out.varLong(w.seen.size());
+        for (Map.Entry<String, long[]> e : w.seen.entrySet()) {
+            out.string(e.getKey());
+            long[] times = e.getValue();
+            out.varLong(times.length);
+            if (times.length == 0) {
+                continue;
+            }
+            out.zigzag(times[0] - start);
+            // then the gaps (ascending: non-negative) as runs of equal gaps: a steady poll cadence is one run
+            int k = 1;
+            while (k < times.length) {
+                long gap = times[k] - times[k - 1];
+                int run = 1;
+                while (k + run < times.length && times[k + run] - times[k + run - 1] == gap) {
+                    run++;
+                }
+                out.varLong(gap);
+                out.varLong(run);
+                k += run;
+            }
+        }
+    }
+
+    /** Reads what {@link #writeCompact} wrote. */
+    static WindowAggregate readCompact(Codec.In in, long start, String queueName) throws IOException {
+        WindowAggregate w = new WindowAggregate();
+        int flags = (int) in.varLong();
+        w.queueName = (flags & W_NAME) != 0 ? in.string() : (flags & W_NAME_AS_QUEUE) != 0 ? queueName : null;
+        w.closedSamples = in.zigzag();
+        w.waitingSum = in.zigzag();
+        w.waitingCount = in.zigzag();
+        w.waitingMax = in.zigzag();
+        w.interactingSum = in.zigzag();
+        w.interactingCount = in.zigzag();
+        w.longestMax = in.zigzag();
+        w.availableSum = in.zigzag();
+        w.availableCount = in.zigzag();
+        w.onQueueSum = in.zigzag();
+        w.onQueueCount = in.zigzag();
+        if ((flags & W_OPEN_AT) != 0) {
+            w.openAt = start + in.zigzag();
+        }
+        long n = in.varLong();
+        for (long k = 0; k < n; k++) {
+            String media = in.string();
+            int mask = (int) in.varLong();
+            w.open.put(media, new Observation(in.present(mask, 1), in.present(mask, 1 << 1), in.present(mask, 1 << 2),
+                    in.present(mask, 1 << 3), in.present(mask, 1 << 4)));
+        }
+        long m = in.varLong();
+        for (long k = 0; k < m; k++) {
+            String key = in.string();
+            long polledAt = start + in.zigzag();
+            long pollSequence = in.zigzag();
+            int mask = (int) in.varLong();
+            w.intervals.put(key, new Interval(polledAt, pollSequence, in.present(mask, 1), in.present(mask, 1 << 1),
+                    in.present(mask, 1 << 2), in.present(mask, 1 << 3), in.present(mask, 1 << 4), in.present(mask, 1 << 5),
+                    in.present(mask, 1 << 6), in.present(mask, 1 << 7), in.present(mask, 1 << 8),
+                    (mask & (1 << 9)) != 0 ? in.readDouble() : null));
+        }
+        long media = in.varLong();
+        for (long k = 0; k < media; k++) {
+            String key = in.string();
+            long count = in.varLong();
+            if (count > MAX_TIMES) {
+                throw new IOException("implausible count of observation times: " + count);
+            }
+            long[] times = new long[(int) count];
+            if (count > 0) {
+                times[0] = start + in.zigzag();
+            }
+            int t = 1;
+            while (t < times.length) {
+                long gap = in.varLong();
+                long run = in.varLong();
+                if (run < 1 || run > times.length - t) {
+                    throw new IOException("run of " + run + " observation times where " + (times.length - t) + " are left");
+                }
+                for (long r = 0; r < run; r++, t++) {
+                    times[t] = times[t - 1] + gap;
+                }
+            }
+            w.seen.put(key, times);
+        }
+        return w;
+    }
+
+    /** Presence bit {@code i} of a mask. */
+    private static int bit(Long v, int i) {
+        return v != null ? 1 << i : 0;
+    }
+
 
     static WindowAggregate read(Codec.In in, int version) throws IOException {
         WindowAggregate w = new WindowAggregate();
