@@ -52,6 +52,7 @@ import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.poll.QueueStat;
 import io.switchboard.poll.internal.PollSerdes;
+import io.switchboard.poll.internal.PollTopics;
 import io.switchboard.registry.SchemaRegistryConfig;
 import io.switchboard.registry.server.EmbeddedSchemaRegistry;
 import io.switchboard.registry.server.EmbeddedSchemaRegistryOptions;
@@ -157,6 +158,19 @@ class PollerKafkaAclIT {
                 .hasMessageContaining("--allow-principal User:switchboard-poller --operation Create --topic switchboard.token-status")
                 .hasMessageContaining("run it as the Kafka user meant for it")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("poller-pw"));
+    }
+
+    @Test
+    void aPollerWhoseTopicsWereNeverCreatedIsToldWhichCreateAclItLacks() {
+        PollerConfig config = PollerConfig.parse(pollerYaml("acl-poller-topics", ""), "poller.yaml", env(POLLER, "poller-pw"));
+        Topics unprovisioned = new Topics("unprovisioned");
+        assertThatThrownBy(() -> PollTopics.ensure(config.kafkaClientProperties(), unprovisioned, 2))
+                .isInstanceOfSatisfying(KafkaAccessDeniedException.class, e -> {
+                    assertThat(e.operations()).containsExactly("Create");
+                    assertThat(e.principal()).isEqualTo("User:" + POLLER);
+                    assertThat(e.resourceNames()).singleElement().satisfies(name -> assertThat(name).startsWith("unprovisioned."));
+                    assertThat(e.getMessage()).doesNotContain("poller-pw");
+                });
     }
 
     @Test
