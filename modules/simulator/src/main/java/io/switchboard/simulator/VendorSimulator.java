@@ -4,6 +4,7 @@ import io.switchboard.simulator.internal.SimServer;
 import io.switchboard.simulator.internal.SimState;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A running vendor simulator: one real HTTP server on a real socket hosting Genesys Cloud, NICE CXone,
@@ -141,6 +142,15 @@ public final class VendorSimulator implements AutoCloseable {
      */
     public long queueSequence(String queueId) {
         return state.queues().sequence(queueId);
+    }
+
+    /**
+     * The sequences of {@link #queueSequence} this queue took in answers that never reached a client intact (a body
+     * garbled or cut by a fault, or written after the client had closed the connection), ascending; the newest
+     * 10,000 at most. Empty for an unknown queue.
+     */
+    public List<Long> undeliveredSequences(String queueId) {
+        return state.queues().undelivered(queueId);
     }
 
     /**

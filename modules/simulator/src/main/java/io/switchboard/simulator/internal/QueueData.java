@@ -107,6 +107,12 @@ public final class QueueData {
         return m == null ? -1 : m.sequence();
     }
 
+    /** The observations of a queue served in answers that never reached a client intact, ascending; empty when unknown. */
+    public java.util.List<Long> undelivered(String queueId) {
+        QueueModel m = byId.get(queueId);
+        return m == null ? java.util.List.of() : m.undeliveredSequences();
+    }
+
     /**
      * Deterministic totals of one queue over one interval (for aggregate and summary queries): the same
      * arguments always give the same figures, adjacent intervals add up to their union and the media types of a queue
