@@ -85,7 +85,8 @@ import io.vertx.core.json.JsonObject;
  * every {@code --interval}, request budgets off.
  *
  * <p>For every sweep point (queues 1k/10k/50k at the base poller count, pollers 1/2/4 at the base queue count) it
- * measures after {@code --warmup} seconds over {@code --seconds}:
+ * measures after {@code --warmup} seconds, and then until the aggregator has caught up with the pollers' start-up
+ * backlog ({@code --settle-lag}, {@code --settle-max}; the CSV's {@code settle_s}), over {@code --seconds}:
  * <ul>
  *   <li>QueueStat records/s committed to {@code queue-stats} (the pollers' counters) and folded by the aggregator
  *       (its processed counter); vendor requests per record; vendor logins per credential over the whole point (the
@@ -111,7 +112,7 @@ import io.vertx.core.json.JsonObject;
  *     -Dbench.main=io.switchboard.bench.e2e.PipelineBenchmark \
  *     -Dbench.args="--queues 1000,10000,50000 --pollers 1,2,4 --warmup 20 --seconds 25 --login-pollers 1,3,10 --login-seconds 45 --raw-records 500000"
  * </pre>
- * Other options: {@code --base-queues 10000 --base-pollers 2 --credentials 12 --interval PT1S --commit-interval 100ms
+ * Other options: {@code --base-queues 10000 --base-pollers 2 --credentials 12 --interval PT1S --commit-interval 1s --settle-lag 2000 --settle-max 60
  * --catch-up true --login-queues 240 --lifetime 20 --connections 8 --out <repo>/docs/benchmarks}; {@code --replot <csv>}
  * only redraws the charts from a CSV it wrote.
  */
@@ -127,7 +128,7 @@ public final class PipelineBenchmark {
     record Point(String sweep, int queues, int pollers, String load, double window, long records, double recordsPerSecond,
                  double aggregatedPerSecond, double requestsPerRecord, double loginsPerCredential, int freshnessSamples,
                  double freshP50, double freshP99, double dateP50, double dateP99, int ageSamples, double ageP50, double ageP99,
-                 long aggregatorLag, int recordBytes, double rawProducer, long skipped) {
+                 long aggregatorLag, int recordBytes, double rawProducer, long skipped, double settleSeconds) {
         double ratio() {
             return recordsPerSecond / rawProducer;
         }
@@ -258,6 +259,7 @@ public final class PipelineBenchmark {
                         Freshness fresh = new Freshness(this, topics.queueStats(), agg.httpPort());
                         fresh.start();
                         progress(warmup, children, agg, fresh);
+                        double settled = settle(topics.queueStats(), prefix + "-aggregator");
                         long t0 = System.currentTimeMillis();
                         long[] c0 = pollerTotals(children);
                         double a0 = agg.metrics().processedCount();
@@ -286,7 +288,7 @@ public final class PipelineBenchmark {
                         return new Point(sweep, queues, pollers, load0 + " → " + load1, window, records, records / window, (a1 - a0) / window,
                                 (double) (c1[1] - c0[1]) / Math.max(1, records), (double) logins / creds.size(), viaPolled.size(),
                                 pct(viaPolled, 50), pct(viaPolled, 99), pct(viaDate, 50), pct(viaDate, 99), ages.size(), pct(ages, 50),
-                                pct(ages, 99), lag, bytes, raw, c1[2] - c0[2]);
+                                pct(ages, 99), lag, bytes, raw, c1[2] - c0[2], settled);
                     } finally {
                         for (Child c : children) {
                             c.close();
@@ -295,6 +297,34 @@ public final class PipelineBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * After the warm-up, waits until the aggregator has caught up with what the pollers wrote during their start
+     * (lag at most {@code --settle-lag} records, default 2,000, about a tenth of a second of the base point), checking
+     * every second, for at most {@code --settle-max} seconds (default 60; 0 skips this): the window then measures the
+     * steady state, not the draining of the start-up backlog. Returns the seconds it waited (the full bound when the
+     * aggregator never caught up: then the window measures a pipeline that does not keep up, and says so).
+     */
+    private double settle(String topic, String group) throws Exception {
+        long maxLag = Long.parseLong(opts.getOrDefault("settle-lag", "2000"));
+        int maxSeconds = Integer.parseInt(opts.getOrDefault("settle-max", "60"));
+        long start = System.currentTimeMillis();
+        long end = start + maxSeconds * 1000L;
+        long lag = Long.MAX_VALUE;
+        while (System.currentTimeMillis() < end) {
+            lag = endOffsets(topic) - committed(group, topic);
+            if (lag <= maxLag) {
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        double waited = (System.currentTimeMillis() - start) / 1000.0;
+        if (maxSeconds > 0) {
+            System.out.printf("  settle: aggregator lag %,d records after %.1f s more (bound %,d records, %d s)%s%n", lag, waited, maxLag,
+                    maxSeconds, lag <= maxLag ? "" : ": it did NOT catch up, the window measures a pipeline behind its input");
+        }
+        return waited;
     }
 
     /** Waits {@code seconds}, printing the counters every 5 s (so a stall shows where it is). */
@@ -482,7 +512,7 @@ public final class PipelineBenchmark {
         m.put("aggregator.streams.stateDir", stateDir.toString());
         m.put("aggregator.streams.threads", "1");
         m.put("aggregator.streams.standbyReplicas", "0");
-        m.put("aggregator.streams.commitInterval", opts.getOrDefault("commit-interval", "100ms"));
+        m.put("aggregator.streams.commitInterval", opts.getOrDefault("commit-interval", "1s")); // the aggregator's default
         m.put("aggregator.http.port", "0");
         m.put("aggregator.ops.port", "-1");
         m.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"))));
@@ -651,11 +681,11 @@ public final class PipelineBenchmark {
         System.out.printf("POINT %,d queues, %d poller(s): %,.0f records/s committed (%,d in %.1f s), aggregator %,.0f records/s,"
                         + " %.4f requests/record, %.2f logins/credential, skipped slots %d; freshness (polledAt) p50 %.0f ms p99 %.0f ms,"
                         + " (Date header) p50 %.0f ms p99 %.0f ms (%d samples); age of the visible snapshot p50 %.0f ms p99 %.0f ms (%d reads);"
-                        + " aggregator lag at the end %,d records; raw producer %,.0f records/s (%d B) → ratio %.2f; load %s%n",
+                        + " aggregator lag at the end %,d records; raw producer %,.0f records/s (%d B) → ratio %.2f; settled after %.1f s; load %s%n",
                 p.queues(), p.pollers(), p.recordsPerSecond(), p.records(), p.window(), p.aggregatedPerSecond(), p.requestsPerRecord(),
                 p.loginsPerCredential(), p.skipped(), p.freshP50(), p.freshP99(), p.dateP50(), p.dateP99(), p.freshnessSamples(),
                 p.ageP50(), p.ageP99(), p.ageSamples(), p.aggregatorLag(),
-                p.rawProducer(), p.recordBytes(), p.ratio(), p.load());
+                p.rawProducer(), p.recordBytes(), p.ratio(), p.settleSeconds(), p.load());
     }
 
     private void report(List<Point> points, double[] streams, List<LoginRun> logins, Path out, List<Integer> queueSweep,
@@ -663,13 +693,14 @@ public final class PipelineBenchmark {
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("kind,queues,pollers,window_s,records,records_per_s,aggregated_per_s,requests_per_record,"
                 + "logins_per_credential,freshness_samples,fresh_polled_p50_ms,fresh_polled_p99_ms,fresh_date_p50_ms,fresh_date_p99_ms,"
-                + "age_reads,age_p50_ms,age_p99_ms,aggregator_lag_records,record_bytes,raw_producer_per_s,ratio_raw,skipped_slots,load\n");
+                + "age_reads,age_p50_ms,age_p99_ms,aggregator_lag_records,record_bytes,raw_producer_per_s,ratio_raw,skipped_slots,load,settle_s\n");
         for (Point p : points) {
             csv.append(String.format(Locale.ROOT, "sweep-%s,%d,%d,%.1f,%d,%.0f,%.0f,%.5f,%.2f,%d,%.0f,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%d,%d,%.0f,"
-                            + "%.3f,%d,\"%s\"%n",
+                            + "%.3f,%d,\"%s\",%.1f%n",
                     p.sweep(), p.queues(), p.pollers(), p.window(), p.records(), p.recordsPerSecond(), p.aggregatedPerSecond(),
                     p.requestsPerRecord(), p.loginsPerCredential(), p.freshnessSamples(), p.freshP50(), p.freshP99(), p.dateP50(),
-                    p.dateP99(), p.ageSamples(), p.ageP50(), p.ageP99(), p.aggregatorLag(), p.recordBytes(), p.rawProducer(), p.ratio(), p.skipped(), p.load()));
+                    p.dateP99(), p.ageSamples(), p.ageP50(), p.ageP99(), p.aggregatorLag(), p.recordBytes(), p.rawProducer(), p.ratio(), p.skipped(), p.load(),
+                    p.settleSeconds()));
         }
         if (streams != null) {
             csv.append(String.format(Locale.ROOT, "streams-catch-up,%d,%d,,%.0f,,%.0f,,,,,,,,,,,,,%.0f,%.3f,,%n", baseQueues, basePollers,
@@ -715,7 +746,8 @@ public final class PipelineBenchmark {
                 points.add(new Point(f.get(0).substring(6), Integer.parseInt(f.get(1)), Integer.parseInt(f.get(2)), f.get(22),
                         d(f.get(3)), Long.parseLong(f.get(4)), d(f.get(5)), d(f.get(6)), d(f.get(7)), d(f.get(8)), Integer.parseInt(f.get(9)),
                         d(f.get(10)), d(f.get(11)), d(f.get(12)), d(f.get(13)), Integer.parseInt(f.get(14)), d(f.get(15)), d(f.get(16)),
-                        Long.parseLong(f.get(17)), Integer.parseInt(f.get(18)), d(f.get(19)), Long.parseLong(f.get(21))));
+                        Long.parseLong(f.get(17)), Integer.parseInt(f.get(18)), d(f.get(19)), Long.parseLong(f.get(21)),
+                        f.size() > 23 ? d(f.get(23)) : Double.NaN));
             } else if (f.get(0).equals("streams-catch-up")) {
                 streams = new double[] {d(f.get(6)), d(f.get(19)), d(f.get(4))};
             } else if (f.get(0).equals("single-login")) {
