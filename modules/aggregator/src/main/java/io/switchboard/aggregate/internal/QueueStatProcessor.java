@@ -35,6 +35,10 @@ import io.switchboard.events.poll.QueueStat;
  * {@code tenantSummary.interval} (wall clock) it also forwards, for each tenant whose queues changed,
  * a {@link TenantPartial} (key = credential id): the roll-up of the tenant's queues in this task.
  *
+ * <p>Snapshots leave once per queue and commit: the queue state's store has Streams' record cache, and
+ * the snapshot of a changed queue is forwarded when the cache writes its state to the store and the
+ * changelog (before every commit, or on eviction), so it is in the same transaction as the state.
+ *
  * <p>Windows that can still change (their end plus grace not reached) live in the queue's state, so
  * a record updates one store entry; a window moves to its window store ({@code queue-windows-<size>})
  * once final, when the queue's next record finds it so. The query API reads both.
