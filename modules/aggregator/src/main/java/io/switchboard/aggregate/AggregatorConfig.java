@@ -170,7 +170,7 @@ public record AggregatorConfig(
             .check(Checks.between(0, 10))
             .doc("num.standby.replicas: warm copies of each store on other instances, served while the owner is away.");
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("aggregator.streams.commitInterval")
-            .defaultValue(Duration.ofSeconds(1)).check(Checks.positive())
+            .defaultValue(Duration.ofMillis(500)).check(Checks.positive())
             .doc("commit.interval.ms: how often the exactly-once transaction commits (and outputs on the topics become visible;"
                     + " the query API reads the stores and does not wait for it). Every commit has a fixed cost, see docs/aggregator.md.");
     public static final ConfigKey<Duration> GRACE_1M = graceKey(WindowSize.ONE_MINUTE);

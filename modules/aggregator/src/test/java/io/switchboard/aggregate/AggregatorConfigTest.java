@@ -32,7 +32,7 @@ class AggregatorConfigTest {
         assertThat(c.windows().get(WindowSize.ONE_HOUR).retention()).isEqualTo(Duration.ofDays(2));
         assertThat(c.staleAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.standbyReplicas()).isEqualTo(1);
-        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.httpPort()).isEqualTo(9402);
         assertThat(c.advertisedHost()).isEqualTo("127.0.0.1");
         assertThat(c.alertRules()).isEmpty();

@@ -6,14 +6,19 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 import io.switchboard.aggregate.AggregatorConfig;
 import io.switchboard.aggregate.AggregatorTopology;
@@ -29,6 +34,10 @@ import io.switchboard.events.poll.QueueStat;
  * {@code QueueSnapshot}, {@link QueueWindowStats} per window size and {@link QueueAlert}s; every
  * {@code tenantSummary.interval} (wall clock) it also forwards, for each tenant whose queues changed,
  * a {@link TenantPartial} (key = credential id): the roll-up of the tenant's queues in this task.
+ *
+ * <p>Snapshots leave once per queue and commit: the queue state's store has Streams' record cache, and
+ * the snapshot of a changed queue is forwarded when the cache writes its state to the store and the
+ * changelog (before every commit, or on eviction), so it is in the same transaction as the state.
  *
  * <p>Windows that can still change (their end plus grace not reached) live in the queue's state, so
  * a record updates one store entry; a window moves to its window store ({@code queue-windows-<size>})
@@ -81,6 +90,15 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
     };
 
+    /**
+     * Queues whose snapshot is due: written to the snapshot topic when the record cache of
+     * {@code queue-state} hands their entry on (at the latest when the task commits; see {@link #onStateFlushed}).
+     */
+    private final java.util.Set<String> snapshotDue = new java.util.HashSet<>();
+    private final Deserializer<QueueState> stateDecoder = QueueState.serde().deserializer();
+    /** Whether snapshots leave with the cache flush (false only when the store has no record cache). */
+    private boolean snapshotsOnFlush;
+
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
     private final Map<WindowSize, WindowStore<String, WindowAggregate>> windows = new EnumMap<>(WindowSize.class);
@@ -103,7 +121,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         // (re)initialised after a failure or a move: the store is the truth, forget every decoded copy
         recent.clear();
         queuesByTenant.clear();
+        snapshotDue.clear();
         this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
+        this.snapshotsOnFlush = listenToStateFlushes();
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
         }
@@ -166,8 +186,59 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         state.stale = now - state.updatedAt > staleAfterMs;
         QueueState.Totals totals = state.totals(staleAfterMs);
         List<QueueAlert> raised = alerts.evaluate(state, totals, stat.getObservedAt().toEpochMilli(), now, false);
+        snapshotDue(key);
         save(key, state);
         emit(key, state, totals, raised, record.timestamp(), now);
+    }
+
+    /**
+     * Hands the snapshots of {@code queue-state}'s record cache entries on as the cache writes them to
+     * the store and its changelog: when the task commits (Streams flushes the caches before it ends the
+     * transaction, so the snapshots are in the same transaction as the state and the input offsets) or
+     * when the cache evicts an entry. A queue updated n times within one commit interval then costs one
+     * changelog record and one snapshot instead of n of each. The DSL's cached KTables forward the same
+     * way; Kafka Streams has no public API for it, so this uses its internal listener (Kafka 4.3).
+     * Returns false (snapshots forwarded per record) when the store has no cache.
+     */
+    private boolean listenToStateFlushes() {
+        if (!(queues instanceof WrappedStateStore<?, ?, ?> wrapped) || !(context instanceof InternalProcessorContext<?, ?> internal)) {
+            return false;
+        }
+        CachingKeyValueStore caching = wrapped.findInner(CachingKeyValueStore.class);
+        if (caching == null) {
+            return false;
+        }
+        ProcessorNode<?, ?, ?, ?> self = internal.currentNode();
+        return caching.setFlushListener(flushed -> {
+            ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+            internal.setCurrentNode(self); // the cache flushes at commit, outside any processor
+            try {
+                onStateFlushed(new String(flushed.key(), java.nio.charset.StandardCharsets.UTF_8), flushed.value().newValue,
+                        flushed.timestamp());
+            } finally {
+                internal.setCurrentNode(previous);
+            }
+        }, false);
+    }
+
+    private void onStateFlushed(String key, byte[] value, long timestamp) {
+        if (value == null || !snapshotDue.remove(key)) {
+            return; // a put that changed no snapshot (windows moved to their stores)
+        }
+        QueueState state = recent.get(key); // the decoded copy is the value just flushed (every change is put)
+        if (state == null) {
+            state = stateDecoder.deserialize(AggregatorTopology.QUEUE_STORE, value);
+        }
+        long now = context.currentSystemTimeMs();
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, state.totals(staleAfterMs)), timestamp),
+                AggregatorTopology.SNAPSHOT_ROUTE);
+    }
+
+    /** Before the put: a cache without room flushes the entry during the put itself. */
+    private void snapshotDue(String key) {
+        if (snapshotsOnFlush) {
+            snapshotDue.add(key);
+        }
     }
 
     private void save(String key, QueueState state) {
@@ -361,7 +432,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             }
             context.forward(new Record<>(key, (Object) alert, timestamp), AggregatorTopology.ALERT_ROUTE);
         }
-        context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp), AggregatorTopology.SNAPSHOT_ROUTE);
+        if (!snapshotsOnFlush) {
+            context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp), AggregatorTopology.SNAPSHOT_ROUTE);
+        }
         dirtyTenants.add(state.credentialId);
     }
 
@@ -425,6 +498,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
+            snapshotDue(kv.key);
             save(kv.key, kv.value);
             emit(kv.key, kv.value, kv.value.totals(staleAfterMs), changedAlerts.get(i), timestamp, timestamp);
         }
