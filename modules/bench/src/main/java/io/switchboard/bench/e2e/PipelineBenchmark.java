@@ -112,7 +112,7 @@ import io.vertx.core.json.JsonObject;
  *     -Dbench.main=io.switchboard.bench.e2e.PipelineBenchmark \
  *     -Dbench.args="--queues 1000,10000,50000 --pollers 1,2,4 --warmup 20 --seconds 25 --login-pollers 1,3,10 --login-seconds 45 --raw-records 500000"
  * </pre>
- * Other options: {@code --base-queues 10000 --base-pollers 2 --credentials 12 --interval PT1S --commit-interval 1s --settle-lag 2000 --settle-max 60
+ * Other options: {@code --base-queues 10000 --base-pollers 2 --credentials 12 --interval PT1S --settle-lag 2000 --settle-max 60 [--commit-interval <the aggregator's default>]
  * --catch-up true --login-queues 240 --lifetime 20 --connections 8 --out <repo>/docs/benchmarks}; {@code --replot <csv>}
  * only redraws the charts from a CSV it wrote.
  */
@@ -512,7 +512,9 @@ public final class PipelineBenchmark {
         m.put("aggregator.streams.stateDir", stateDir.toString());
         m.put("aggregator.streams.threads", "1");
         m.put("aggregator.streams.standbyReplicas", "0");
-        m.put("aggregator.streams.commitInterval", opts.getOrDefault("commit-interval", "1s")); // the aggregator's default
+        if (opts.containsKey("commit-interval")) { // otherwise the aggregator's own default
+            m.put("aggregator.streams.commitInterval", opts.get("commit-interval"));
+        }
         m.put("aggregator.http.port", "0");
         m.put("aggregator.ops.port", "-1");
         m.put("aggregator.alerts", Map.of("rules", List.of(Map.of("name", "busy", "kind", "waiting-above", "threshold", "15"))));
