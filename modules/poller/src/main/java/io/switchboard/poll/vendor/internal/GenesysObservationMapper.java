@@ -1,10 +1,12 @@
 package io.switchboard.poll.vendor.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.switchboard.events.poll.QueueStat;
@@ -20,7 +22,33 @@ public final class GenesysObservationMapper {
     private GenesysObservationMapper() {
     }
 
-    private static final class Acc {
+    private static final String ALERTING = "oAlerting";
+    private static final String LONGEST_INTERACTING = "oLongestInteracting";
+    private static final String SIM_SEQUENCE = "simSequence";
+    /** {@code metric.qualifier} keys of extraMetrics, built once per pair (bounded: vendor qualifiers are open-ended). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, String>> KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KEYS = 4096;
+    private static final java.util.concurrent.atomic.AtomicInteger KEY_COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
+    static String key(String metric, String qualifier) {
+        if (qualifier == null) {
+            return metric;
+        }
+        java.util.concurrent.ConcurrentHashMap<String, String> byQualifier = KEYS.get(metric);
+        String key = byQualifier == null ? null : byQualifier.get(qualifier);
+        if (key != null) {
+            return key;
+        }
+        key = metric + "." + qualifier;
+        if (KEY_COUNT.get() < MAX_KEYS) {
+            KEY_COUNT.incrementAndGet();
+            KEYS.computeIfAbsent(metric, k -> new java.util.concurrent.ConcurrentHashMap<>()).putIfAbsent(qualifier, key);
+        }
+        return key;
+    }
+
+    static final class Acc {
         Long waiting;
         Long interacting;
         Long longestWaiting;
@@ -36,7 +64,7 @@ public final class GenesysObservationMapper {
         }
     }
 
-    private static final class QueueAcc {
+    static final class QueueAcc {
         final Map<String, Acc> media = new LinkedHashMap<>();
         final Acc all = new Acc();
         boolean allMediaConversation;
@@ -44,6 +72,8 @@ public final class GenesysObservationMapper {
     }
 
     /**
+     * Maps an answer read as a tree.
+     *
      * @param json             the answer
      * @param requestedMetrics the metrics asked for (to tell "nobody waits" from "not reported")
      */
@@ -53,23 +83,17 @@ public final class GenesysObservationMapper {
             return List.of(); // Genesys leaves "results" out when no queue matched
         }
         if (!results.isArray()) {
-            throw new MappingException("\"results\" is a " + results.getNodeType().toString().toLowerCase() + ", not a list");
+            throw notAList(results.getNodeType().toString().toLowerCase());
         }
-        boolean longestRequested = requestedMetrics.contains("oLongestWaiting");
-        Map<String, QueueAcc> queues = new LinkedHashMap<>();
+        Answer answer = new Answer(requestedMetrics.contains("oLongestWaiting"));
         for (JsonNode result : results) {
             String queueId = JsonValues.asText(result.path("group").path("queueId"));
             if (queueId == null) {
-                throw new MappingException("a result has no group.queueId");
+                throw noQueueId();
             }
             String mediaType = JsonValues.asText(result.path("group").path("mediaType"));
-            QueueAcc q = queues.computeIfAbsent(queueId, k -> new QueueAcc());
-            Long seq = JsonValues.asLong(result.get("simSequence"));
-            if (seq != null) {
-                q.sequence = seq;
-            }
-            Acc acc = mediaType == null ? q.all : q.media.computeIfAbsent(mediaType, k -> new Acc());
-            acc.longestRequested = longestRequested;
+            QueueAcc q = answer.queue(queueId, JsonValues.asLong(result.get("simSequence")));
+            Acc acc = answer.acc(q, mediaType);
             JsonNode data = result.path("data");
             if (!data.isArray()) {
                 continue;
@@ -88,35 +112,87 @@ public final class GenesysObservationMapper {
                 if (value == null) {
                     continue;
                 }
-                if (mediaType == null && isConversationMetric(metric)) {
-                    q.allMediaConversation = true;
-                }
-                apply(acc, metric, qualifier, value);
+                answer.datum(q, acc, mediaType == null, metric, qualifier, value);
             }
         }
-        List<QueueStat> out = new ArrayList<>();
-        queues.forEach((queueId, q) -> {
-            Acc all = q.all;
-            if (!q.allMediaConversation) {
-                for (Acc m : q.media.values()) {
-                    all.waiting = sum(all.waiting, m.waiting);
-                    all.interacting = sum(all.interacting, m.interacting);
-                    all.longestWaiting = max(all.longestWaiting, m.longestWaiting);
-                    for (Map.Entry<String, Double> e : m.extra.entrySet()) {
-                        if (e.getKey().equals("oAlerting") || e.getKey().equals("oLongestInteracting")) {
-                            if (e.getKey().equals("oAlerting")) {
-                                all.add(e.getKey(), e.getValue());
-                            } else {
-                                all.extra.merge(e.getKey(), e.getValue(), Math::max);
+        return answer.records(base);
+    }
+
+    /**
+     * Maps an answer straight from its bytes with a streaming parser, building no tree: the same records, in the same
+     * order, and the same {@link MappingException}s as {@link #map(JsonNode, StatBase, List)} over the tree of the same
+     * body. A body that is not one complete JSON value is an {@link IOException} (a shape error of a body that is not
+     * JSON either is the IOException), so the caller reports it as a tree parse would.
+     */
+    public static List<QueueStat> map(JsonParser p, StatBase base, List<String> requestedMetrics) throws IOException {
+        GenesysObservationStream stream = new GenesysObservationStream(p, requestedMetrics.contains("oLongestWaiting"));
+        Answer answer = stream.read();
+        return answer == null ? List.of() : answer.records(base);
+    }
+
+    static MappingException notAList(String type) {
+        return new MappingException("\"results\" is a " + type + ", not a list");
+    }
+
+    static MappingException noQueueId() {
+        return new MappingException("a result has no group.queueId");
+    }
+
+    /** The queues of one answer as its results are read, then its records. Not thread-safe. */
+    static final class Answer {
+        private final boolean longestRequested;
+        private final Map<String, QueueAcc> queues = new LinkedHashMap<>();
+
+        Answer(boolean longestRequested) {
+            this.longestRequested = longestRequested;
+        }
+
+        /** The queue of a result, taking the result's {@code simSequence} when it has one. */
+        QueueAcc queue(String queueId, Long sequence) {
+            QueueAcc q = queues.computeIfAbsent(queueId, k -> new QueueAcc());
+            if (sequence != null) {
+                q.sequence = sequence;
+            }
+            return q;
+        }
+
+        /** The accumulator of a result's media type (the all-media one when null). */
+        Acc acc(QueueAcc q, String mediaType) {
+            Acc acc = mediaType == null ? q.all : q.media.computeIfAbsent(mediaType, k -> new Acc());
+            acc.longestRequested = longestRequested;
+            return acc;
+        }
+
+        void datum(QueueAcc q, Acc acc, boolean allMedia, String metric, String qualifier, long value) {
+            if (allMedia && isConversationMetric(metric)) {
+                q.allMediaConversation = true;
+            }
+            apply(acc, metric, qualifier, value);
+        }
+
+        List<QueueStat> records(StatBase base) {
+            List<QueueStat> out = new ArrayList<>(queues.size() * 2);
+            queues.forEach((queueId, q) -> {
+                Acc all = q.all;
+                if (!q.allMediaConversation) {
+                    for (Acc m : q.media.values()) {
+                        all.waiting = sum(all.waiting, m.waiting);
+                        all.interacting = sum(all.interacting, m.interacting);
+                        all.longestWaiting = max(all.longestWaiting, m.longestWaiting);
+                        for (Map.Entry<String, Double> e : m.extra.entrySet()) {
+                            if (e.getKey().equals(ALERTING)) {
+                                all.add(ALERTING, e.getValue());
+                            } else if (e.getKey().equals(LONGEST_INTERACTING)) {
+                                all.extra.merge(LONGEST_INTERACTING, e.getValue(), Math::max);
                             }
                         }
                     }
                 }
-            }
-            q.media.forEach((type, m) -> out.add(record(base, queueId, type, m, q.sequence)));
-            out.add(record(base, queueId, null, all, q.sequence));
-        });
-        return out;
+                q.media.forEach((type, m) -> out.add(record(base, queueId, type, m, q.sequence)));
+                out.add(record(base, queueId, null, all, q.sequence));
+            });
+            return out;
+        }
     }
 
     private static boolean isConversationMetric(String metric) {
@@ -129,25 +205,25 @@ public final class GenesysObservationMapper {
             case "oWaiting" -> acc.waiting = sum(acc.waiting, value);
             case "oInteracting" -> acc.interacting = sum(acc.interacting, value);
             case "oLongestWaiting" -> acc.longestWaiting = max(acc.longestWaiting, value);
-            case "oAlerting" -> acc.add("oAlerting", value);
-            case "oLongestInteracting" -> acc.extra.merge("oLongestInteracting", (double) value, Math::max);
+            case "oAlerting" -> acc.add(ALERTING, value);
+            case "oLongestInteracting" -> acc.extra.merge(LONGEST_INTERACTING, (double) value, Math::max);
             case "oOnQueueUsers" -> {
                 acc.onQueue = sum(acc.onQueue, value);
                 if ("IDLE".equals(qualifier)) {
                     acc.available = sum(acc.available, value);
                 }
                 if (qualifier != null) {
-                    acc.add("oOnQueueUsers." + qualifier, value);
+                    acc.add(key("oOnQueueUsers", qualifier), value);
                 }
             }
             case "oUserRoutingStatuses" -> {
                 if ("IDLE".equals(qualifier)) {
                     acc.routingIdle = sum(acc.routingIdle, value);
                 }
-                acc.add(qualifier == null ? metric : metric + "." + qualifier, value);
+                acc.add(key(metric, qualifier), value);
             }
             case "oActiveUsers" -> acc.loggedIn = sum(acc.loggedIn, value);
-            default -> acc.add(qualifier == null ? metric : metric + "." + qualifier, value);
+            default -> acc.add(key(metric, qualifier), value);
         }
     }
 
@@ -156,19 +232,21 @@ public final class GenesysObservationMapper {
         if (longest == null && a.longestRequested && a.waiting != null && a.waiting == 0) {
             longest = 0L; // Genesys leaves oLongestWaiting out when nobody waits
         }
-        QueueStat.Builder b = base.builder(queueId).setMediaType(mediaType)
-                .setWaiting(a.waiting)
-                .setInteracting(a.interacting)
-                .setLongestWaitingMs(longest)
-                .setAgentsOnQueue(a.onQueue)
-                .setAgentsAvailable(a.available != null ? a.available : a.routingIdle)
-                .setAgentsLoggedIn(a.loggedIn);
-        Map<String, Double> extra = new LinkedHashMap<>(a.extra);
+        QueueStat r = base.record(queueId);
+        r.setMediaType(mediaType);
+        r.setWaiting(a.waiting);
+        r.setInteracting(a.interacting);
+        r.setLongestWaitingMs(longest);
+        r.setAgentsOnQueue(a.onQueue);
+        r.setAgentsAvailable(a.available != null ? a.available : a.routingIdle);
+        r.setAgentsLoggedIn(a.loggedIn);
+        // The accumulator's own map: each accumulator makes one record, after the all-media sums have read it.
+        Map<String, Double> extra = a.extra;
         if (sequence != null) {
-            extra.put("simSequence", (double) sequence);
+            extra.put(SIM_SEQUENCE, (double) sequence);
         }
-        b.setExtraMetrics(extra);
-        return b.build();
+        r.setExtraMetrics(extra);
+        return r;
     }
 
     static Long sum(Long a, Long b) {

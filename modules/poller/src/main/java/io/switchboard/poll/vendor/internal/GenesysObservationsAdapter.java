@@ -40,12 +40,16 @@ public final class GenesysObservationsAdapter implements EndpointAdapter {
             }
             return Future.failedFuture(e);
         }).compose(ids -> Batches.run(Batches.split(ids, perRequest), parallel, batch -> {
-            CallSpec spec = CallSpec.postJson(Urls.join(api, PATH), body(batch, metrics, mediaTypes), "POST " + PATH, PERMISSION);
+            CallSpec spec = CallSpec.postJson(Urls.join(api, PATH), body(batch, metrics, mediaTypes), "POST " + PATH, PERMISSION)
+                    .withRawJson();
             return scope.call(spec).map(result -> {
                 if (scope.okOrRecord(result)) {
                     CallResult.Ok ok = (CallResult.Ok) result;
-                    try {
-                        scope.addAll(named(scope, GenesysObservationMapper.map(ok.json(), scope.base(ok.answer()), metrics)));
+                    // Streamed from the body's bytes: no JSON tree (see docs/poller.md, "Vendor mappings").
+                    try (com.fasterxml.jackson.core.JsonParser p = VendorCalls.parser(ok.answer().body())) {
+                        scope.addAll(named(scope, GenesysObservationMapper.map(p, scope.base(ok.answer()), metrics)));
+                    } catch (java.io.IOException e) {
+                        scope.okOrRecord(scope.calls().malformed(scope.caller(), spec, ok, e));
                     } catch (RuntimeException e) {
                         scope.mappingError(spec, ok, e);
                     }

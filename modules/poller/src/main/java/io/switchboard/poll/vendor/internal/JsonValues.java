@@ -33,18 +33,23 @@ public final class JsonValues {
             return Double.isFinite(d) ? d : null;
         }
         if (v.isTextual()) {
-            String s = v.asText().trim();
-            if (s.isEmpty()) {
-                return null;
-            }
-            try {
-                double d = new BigDecimal(s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s).doubleValue();
-                return Double.isFinite(d) ? d : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return parseNumber(v.asText());
         }
         return null;
+    }
+
+    /** A number held in text ({@code "12"}, {@code " 4.5 "}, {@code "97 %"}), or {@code null}. */
+    public static Double parseNumber(String text) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            return null;
+        }
+        try {
+            double d = new BigDecimal(s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s).doubleValue();
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Text of a value node, or {@code null}. */

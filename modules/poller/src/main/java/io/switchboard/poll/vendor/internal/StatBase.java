@@ -27,4 +27,22 @@ public record StatBase(String credentialId, String tenantId, String provider, St
                 .setObservedAt(observedAt)
                 .setExtraMetrics(new HashMap<>());
     }
+
+    /**
+     * A record with the shared fields set and an empty metrics map, built without the Avro builder's per-field
+     * validation and default copies: the caller sets the rest (every other field of QueueStat defaults to null).
+     */
+    public QueueStat record(String queueId) {
+        QueueStat r = new QueueStat();
+        r.setCredentialId(credentialId);
+        r.setTenantId(tenantId);
+        r.setProvider(provider);
+        r.setJobId(jobId);
+        r.setPollSequence(pollSequence);
+        r.setQueueId(queueId);
+        r.setPolledAt(polledAt);
+        r.setObservedAt(observedAt);
+        r.setExtraMetrics(new HashMap<>());
+        return r;
+    }
 }

@@ -340,28 +340,70 @@ public final class VendorCalls {
 
     private CallResult parse(Caller caller, CallSpec spec, TokenView token, HttpAnswer answer, int attempt) {
         try {
-            JsonNode json = answer.body().length() == 0 ? null : JSON.readTree(answer.body().getBytes());
+            JsonNode json;
+            if (spec.rawJson()) {
+                json = blank(answer.body()) ? null : com.fasterxml.jackson.databind.node.NullNode.getInstance();
+            } else {
+                json = answer.body().length() == 0 ? null : JSON.readTree(answer.body().getBytes());
+            }
             if (json == null || json.isMissingNode()) {
                 return fail(caller, token, spec, PollErrors.MAPPING, true, null, Vendors.displayName(token.provider())
                         + " answered " + answer.status() + " to " + spec.label() + " with an empty body where JSON was expected;"
                         + " the poller retries at the next slot", attempt, null, null);
             }
-            return new CallResult.Ok(json, answer, token);
+            return new CallResult.Ok(spec.rawJson() ? null : json, answer, token, attempt);
         } catch (java.io.IOException e) {
-            count("malformed");
-            String why = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-            String type = answer.header("Content-Type");
-            String mediaType = type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-            String what = mediaType != null && !mediaType.isEmpty() && !mediaType.contains("json")
-                    ? "a " + mediaType + " body where JSON was expected (" + answer.body().length() + " bytes) — a proxy, a"
-                            + " sign-in page or a wrong apiBaseUrl answered instead of the vendor's API"
-                    : "a body that is not complete JSON (" + VendorResponses.excerpt(why, secretsOf(token)) + ", "
-                            + answer.body().length() + " bytes)";
-            return fail(caller, token, spec, PollErrors.MAPPING, true, null, Vendors.displayName(token.provider())
-                    + " answered " + answer.status() + " to " + spec.label() + " with " + what + "; excerpt: "
-                    + VendorResponses.excerpt(answer.bodyText(), secretsOf(token)) + " — nothing of this answer was used;"
-                    + " the poller retries at the next slot", attempt, null, null);
+            return malformed(caller, spec, token, answer, attempt, e);
         }
+    }
+
+    /**
+     * The MAPPING error for a 2xx body of a {@link CallSpec#rawJson} call that its caller's streaming parser found not
+     * to be JSON: the same error a tree parse gives.
+     */
+    public CallResult.Failed malformed(Caller caller, CallSpec spec, CallResult.Ok ok, java.io.IOException e) {
+        return malformed(caller, spec, ok.token(), ok.answer(), ok.attempt(), e);
+    }
+
+    private CallResult.Failed malformed(Caller caller, CallSpec spec, TokenView token, HttpAnswer answer, int attempt,
+                                        java.io.IOException e) {
+        count("malformed");
+        String why = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        String type = answer.header("Content-Type");
+        String mediaType = type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        String what = mediaType != null && !mediaType.isEmpty() && !mediaType.contains("json")
+                ? "a " + mediaType + " body where JSON was expected (" + answer.body().length() + " bytes) — a proxy, a"
+                        + " sign-in page or a wrong apiBaseUrl answered instead of the vendor's API"
+                : "a body that is not complete JSON (" + VendorResponses.excerpt(why, secretsOf(token)) + ", "
+                        + answer.body().length() + " bytes)";
+        return fail(caller, token, spec, PollErrors.MAPPING, true, null, Vendors.displayName(token.provider())
+                + " answered " + answer.status() + " to " + spec.label() + " with " + what + "; excerpt: "
+                + VendorResponses.excerpt(answer.bodyText(), secretsOf(token)) + " — nothing of this answer was used;"
+                + " the poller retries at the next slot", attempt, null, null);
+    }
+
+    /** Whether a body holds nothing but JSON whitespace (and a UTF-8 byte order mark), as a tree parse reads it. */
+    static boolean blank(io.vertx.core.buffer.Buffer body) {
+        int n = body.length();
+        int i = n >= 3 && body.getByte(0) == (byte) 0xEF && body.getByte(1) == (byte) 0xBB && body.getByte(2) == (byte) 0xBF ? 3 : 0;
+        for (; i < n; i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A streaming parser over a body, reading its backing array in place when it has one (no copy). */
+    static com.fasterxml.jackson.core.JsonParser parser(io.vertx.core.buffer.Buffer body) throws java.io.IOException {
+        if (body instanceof io.vertx.core.internal.buffer.BufferInternal bi) {
+            io.netty.buffer.ByteBuf buf = bi.getByteBuf();
+            if (buf.hasArray()) {
+                return JSON.getFactory().createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+        }
+        return JSON.getFactory().createParser(body.getBytes());
     }
 
     /** The answer as JSON, or {@code null} when it is not JSON. */

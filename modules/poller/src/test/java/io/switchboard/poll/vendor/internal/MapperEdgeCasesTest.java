@@ -2,6 +2,7 @@ package io.switchboard.poll.vendor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,53 @@ class MapperEdgeCasesTest {
         assertThat(out.get(2).getAgentsOnQueue()).isEqualTo(5);
         assertThat(out.get(2).getAgentsAvailable()).isEqualTo(5);
         assertThat(out.get(2).getWaiting()).isNull();
+    }
+
+    static List<QueueStat> streamed(String body, List<String> metrics) throws Exception {
+        try (com.fasterxml.jackson.core.JsonParser p = VendorCalls.parser(io.vertx.core.buffer.Buffer.buffer(body))) {
+            return GenesysObservationMapper.map(p, BASE, metrics);
+        }
+    }
+
+    /** The streaming mapper gives the tree mapper's records, and its shape errors, for the same body. */
+    @Test
+    void theStreamingObservationMapperAgreesWithTheTreeMapper() throws Exception {
+        List<String> bodies = List.of("{}", "[]", "{\"results\":null}", "{\"results\":[]}", """
+                {"results":[
+                  {"group":{"queueId":"q1","mediaType":"voice"},"simSequence":7,"data":[
+                     {"metric":"oWaiting","stats":{"count":"4"}},
+                     {"metric":"oInteracting","stats":{}},
+                     {"metric":"oAlerting","stats":{"count":1}},
+                     {"metric":"oLongestInteracting","stats":{"max":1200.6}},
+                     {"metric":"oLongestWaiting","stats":{"calculatedMetricValue":"350"}},
+                     {"metric":"oSomethingNew","qualifier":"X","stats":{"count":2}},
+                     {"metric":{"odd":1},"stats":{"count":2}}, 5, null,
+                     {"stats":{"count":9}}]},
+                  {"data":[{"metric":"oWaiting","stats":{"count":2}}],"group":{"queueId":"q1","mediaType":"chat"}},
+                  {"group":{"queueId":"q1"},"simSequence":"8"},
+                  {"group":{"queueId":"q2"},"data":[{"metric":"oOnQueueUsers","qualifier":"IDLE","stats":{"count":5}},
+                     {"metric":"oOnQueueUsers","qualifier":"INTERACTING","stats":{"count":3}},
+                     {"metric":"oUserRoutingStatuses","qualifier":"IDLE","stats":{"count":6}},
+                     {"metric":"oActiveUsers","stats":{"count":12, "count":13}},
+                     {"metric":"oWaiting","stats":{"count":null,"max":4}}]},
+                  {"group":{"queueId":7,"mediaType":true},"data":{}}
+                ],"unexpected":[1,{"a":2}]}""");
+        for (String body : bodies) {
+            for (List<String> metrics : List.of(List.<String>of(), List.of("oLongestWaiting"))) {
+                assertThat(streamed(body, metrics)).as(body).isEqualTo(GenesysObservationMapper.map(json(body), BASE, metrics));
+            }
+        }
+        assertThat(streamed(bodies.get(4), List.of())).hasSize(6);
+        for (String bad : List.of("{\"results\":{}}", "{\"results\":\"x\"}", "{\"results\":[{\"data\":[]}]}", "{\"results\":[3]}",
+                "{\"results\":[{\"group\":{\"queueId\":\"\"}}]}")) {
+            String expected = catchThrowable(() -> GenesysObservationMapper.map(json(bad), BASE, List.of())).getMessage();
+            assertThatThrownBy(() -> streamed(bad, List.of())).as(bad).isInstanceOf(MappingException.class).hasMessage(expected);
+        }
+        assertThat(streamed("{\"results\":{}, \"results\":[]}", List.of())).isEmpty();
+        for (String malformed : List.of("{\"results\":[", "{\"results\":{}} x", "{} {}", "{\"results\":[{\"group\":{\"queueId\":\"q\"}}]]")) {
+            assertThatThrownBy(() -> json(malformed)).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> streamed(malformed, List.of())).as(malformed).isInstanceOf(java.io.IOException.class);
+        }
     }
 
     @Test
