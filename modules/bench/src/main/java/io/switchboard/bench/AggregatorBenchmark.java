@@ -100,8 +100,18 @@ public final class AggregatorBenchmark {
         int latencySamples = Integer.parseInt(opts.getOrDefault("latency-samples", "300"));
         boolean baselineFirst = Boolean.parseBoolean(opts.getOrDefault("baseline-first", "true"));
         String baselineKey = opts.getOrDefault("baseline-key", "queue");
-        // commit.interval.ms of both topologies in the throughput part (100 ms unless told: the figures before 2026-12-02 12:00)
-        commitIntervalMs = Long.parseLong(opts.getOrDefault("commit-interval-ms", "100"));
+        // commit.interval.ms of both topologies in the throughput part: the aggregator's default (500 ms) unless told
+        // (100 ms: the figures before 2026-12-02 14:00)
+        commitIntervalMs = Long.parseLong(opts.getOrDefault("commit-interval-ms",
+                String.valueOf(AggregatorConfig.COMMIT_INTERVAL.defaultValue().toMillis())));
+        // poll (default): each queue's poll as the Genesys pollers write it, one record per media type (voice, chat) and the
+        // all-media one, side by side; alternating: one record per queue and step, voice and chat by turns (before 2026-12-02 14:00)
+        shape = opts.getOrDefault("shape", "poll");
+        if (!shape.equals("poll") && !shape.equals("alternating")) {
+            throw new IllegalArgumentException("--shape must be poll or alternating, not " + shape);
+        }
+        // rounds run first and not counted: the JIT compiles both topologies' paths in them
+        int warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "1"));
         // extra Streams properties for the aggregator topology only, k=v,k=v (e.g. statestore.cache.max.bytes=0)
         for (String kv : opts.getOrDefault("streams", "").split(",")) {
             if (!kv.isBlank()) {
@@ -115,8 +125,8 @@ public final class AggregatorBenchmark {
             String input = "bench.queue-stats";
             broker.createTopic(input, partitions, Map.of());
             broker.createTopic("bench.baseline-counts", partitions, Map.of());
-            System.out.printf("input: %,d records for %,d queues on %d partitions; %d stream thread(s); exactly-once v2, commit interval %d ms%n",
-                    records, queues, partitions, threads, commitIntervalMs);
+            System.out.printf("input: %,d records for %,d queues on %d partitions (%s shape); %d stream thread(s); exactly-once v2,"
+                    + " commit interval %d ms; %d warm-up round(s)%n", records, queues, partitions, shape, threads, commitIntervalMs, warmupRounds);
             long bytes = produce(broker, registry.url(), input, records, queues);
             System.out.printf("produced %,d records (%,d bytes of values)%n", records, bytes);
 
@@ -126,17 +136,24 @@ public final class AggregatorBenchmark {
             section.put("aggregator.outputPartitions", String.valueOf(partitions));
             List<Double> baselines = new ArrayList<>();
             List<Double> aggregators = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1 - warmupRounds; round <= rounds; round++) {
+                if (round == 1 && warmupRounds > 0) {
+                    System.out.printf("(%d warm-up round(s) done, not counted)%n", warmupRounds);
+                    baselines.clear();
+                    aggregators.clear();
+                    CPU_US_PER_RECORD.clear();
+                    STREAM_THREAD_US_PER_RECORD.clear();
+                }
                 // alternate the order, so a change of machine load hits both about equally
-                boolean baselineNow = baselineFirst == (round % 2 == 1);
+                boolean baselineNow = baselineFirst == (Math.floorMod(round, 2) == 1);
                 for (int step = 0; step < 2; step++) {
                     if (baselineNow) {
-                        baselines.add(runBaseline(broker, input, records, threads, work.resolve("baseline-state-" + round), baselineKey,
-                                round));
+                        baselines.add(runBaseline(broker, input, records, threads, work.resolve("baseline-state-r" + round), baselineKey,
+                                "r" + round));
                     } else {
                         Map<String, Object> s = new LinkedHashMap<>(section);
-                        s.put("aggregator.applicationId", "bench-aggregator-" + round);
-                        s.put("aggregator.streams.stateDir", work.resolve("agg-state-" + round).toString());
+                        s.put("aggregator.applicationId", "bench-aggregator-r" + round);
+                        s.put("aggregator.streams.stateDir", work.resolve("agg-state-r" + round).toString());
                         aggregators.add(runAggregatorTopology(broker, s, input, records));
                     }
                     baselineNow = !baselineNow;
@@ -158,8 +175,13 @@ public final class AggregatorBenchmark {
             System.out.printf("CPU (median of %d rounds, whole JVM incl. broker) aggregator %.1f µs per record %s, baseline %.1f µs per record %s,"
                     + " ratio baseline/aggregator %.2f%n", rounds, aggCpu, CPU_US_PER_RECORD.get("aggregator"), baseCpu,
                     CPU_US_PER_RECORD.get("baseline"), baseCpu / aggCpu);
+            System.out.printf("CPU (median of %d rounds, stream threads only) aggregator %.1f µs per record %s, baseline %.1f µs per record %s,"
+                    + " ratio baseline/aggregator %.2f%n", rounds, median(STREAM_THREAD_US_PER_RECORD.get("aggregator")),
+                    STREAM_THREAD_US_PER_RECORD.get("aggregator"), median(STREAM_THREAD_US_PER_RECORD.get("baseline")),
+                    STREAM_THREAD_US_PER_RECORD.get("baseline"),
+                    median(STREAM_THREAD_US_PER_RECORD.get("baseline")) / median(STREAM_THREAD_US_PER_RECORD.get("aggregator")));
 
-            long stateBytes = directorySize(work.resolve("agg-state-" + rounds));
+            long stateBytes = directorySize(work.resolve("agg-state-r" + rounds));
             System.out.printf("STATE aggregator state dir after the run: %,d bytes for %,d queues = %.1f MB per 10,000 queues%n",
                     stateBytes, queues, stateBytes / 1e6 * 10_000 / queues);
 
@@ -198,17 +220,53 @@ public final class AggregatorBenchmark {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         long bytes = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < records; i++) {
-                int q = i % queues;
-                int step = i / queues;
-                QueueStat stat = record(q, step, i);
-                byte[] value = serializer.serialize(topic, stat);
-                bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, stat.getCredentialId() + "/" + stat.getQueueId(), value));
+            int sent = 0;
+            for (int step = 0; sent < records; step++) {
+                for (int q = 0; q < queues && sent < records; q++) {
+                    List<QueueStat> poll = shape.equals("poll") ? poll(q, step) : List.of(record(q, step, step * queues + q));
+                    for (int k = 0; k < poll.size() && sent < records; k++, sent++) {
+                        QueueStat stat = poll.get(k);
+                        byte[] value = serializer.serialize(topic, stat);
+                        bytes += value.length;
+                        producer.send(new ProducerRecord<>(topic, stat.getCredentialId() + "/" + stat.getQueueId(), value));
+                    }
+                }
             }
             producer.flush();
         }
         return bytes;
+    }
+
+    /**
+     * One poll of queue {@code q} at {@code step} (10 s of vendor time apart) as a Genesys poller writes it: a record
+     * per media type (voice, chat) and the all-media one (agents), the same observation time; once a minute also the
+     * last minute's interval record.
+     */
+    private static List<QueueStat> poll(int q, int step) {
+        Instant observed = T0.plusSeconds(10L * step);
+        List<QueueStat> out = new ArrayList<>(4);
+        long voice = (q + step) % 12;
+        long chat = (q * 3 + step) % 8;
+        long longestVoice = 1_000L * ((q * 7 + step) % 180);
+        long longestChat = 1_000L * ((q * 5 + step) % 90);
+        out.add(observation(q, step, observed, "voice").setWaiting(voice).setInteracting(2L).setLongestWaitingMs(longestVoice).build());
+        out.add(observation(q, step, observed, "chat").setWaiting(chat).setInteracting(1L).setLongestWaitingMs(longestChat).build());
+        out.add(observation(q, step, observed, null).setWaiting(voice + chat).setInteracting(3L)
+                .setLongestWaitingMs(Math.max(longestVoice, longestChat)).setAgentsOnQueue(6L).setAgentsAvailable((long) ((q + step) % 4))
+                .setAgentsLoggedIn(8L).build());
+        if (step % 6 == 5) {
+            Instant start = observed.truncatedTo(ChronoUnit.MINUTES);
+            out.add(observation(q, step, start.plusSeconds(60), "voice").setIntervalStart(start).setIntervalEnd(start.plusSeconds(60))
+                    .setOffered(10L + step % 5).setAnswered(9L).setAbandoned(1L).setHandleTimeSumMs(9 * 240_000L).setHandleTimeCount(9L)
+                    .setWaitTimeSumMs(9 * 15_000L).setWaitTimeCount(9L).setServiceLevelNumerator(8L).setServiceLevelDenominator(10L).build());
+        }
+        return out;
+    }
+
+    private static QueueStat.Builder observation(int q, int step, Instant observed, String mediaType) {
+        return QueueStat.newBuilder().setCredentialId("tenant-" + (q % 20)).setProvider("genesys-cloud").setJobId("job-" + (q % 20))
+                .setPollSequence(step).setQueueId("q-" + q).setQueueName("Queue " + q).setPolledAt(observed.plusMillis(300))
+                .setMediaType(mediaType).setObservedAt(observed);
     }
 
     private static QueueStat record(int q, int step, int i) {
@@ -245,7 +303,7 @@ public final class AggregatorBenchmark {
      * id (20 keys, so the record cache folds most updates away).
      */
     private static double runBaseline(EmbeddedKafkaBroker broker, String input, int records, int threads, Path stateDir, String key,
-                                      int round) throws Exception {
+                                      String round) throws Exception {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .selectKey((k, v) -> key.equals("tenant") ? k.substring(0, k.indexOf('/')) : k.substring(k.indexOf('/') + 1))
@@ -288,6 +346,8 @@ public final class AggregatorBenchmark {
         long t90 = 0;
         long cpu10 = 0;
         long cpu90 = 0;
+        long thread10 = 0;
+        long thread90 = 0;
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology, props); Admin admin = broker.admin()) {
             streams.start();
@@ -297,10 +357,12 @@ public final class AggregatorBenchmark {
                 if (t10 == 0 && done >= records / 10) {
                     t10 = now;
                     cpu10 = processCpuNanos();
+                    thread10 = streamThreadCpuNanos(group);
                 }
                 if (t90 == 0 && done >= records * 9L / 10) {
                     t90 = now;
                     cpu90 = processCpuNanos();
+                    thread90 = streamThreadCpuNanos(group);
                 }
                 if (done >= records) {
                     break;
@@ -315,9 +377,12 @@ public final class AggregatorBenchmark {
             }
             double rate = records * 0.8 / ((t90 - t10) / 1e9);
             double cpuUs = (cpu90 - cpu10) / 1e3 / (records * 0.8);
+            double threadUs = (thread90 - thread10) / 1e3 / (records * 0.8);
+            STREAM_THREAD_US_PER_RECORD.computeIfAbsent(name.startsWith("aggregator") ? "aggregator" : "baseline", k -> new ArrayList<>())
+                    .add(threadUs);
             CPU_US_PER_RECORD.computeIfAbsent(name.startsWith("aggregator") ? "aggregator" : "baseline", k -> new ArrayList<>()).add(cpuUs);
-            System.out.printf("%s: %,.0f records/s (10%%..90%% in %.1f s, all in %.1f s from start), %.1f CPU µs per record%n", name, rate,
-                    (t90 - t10) / 1e9, (System.nanoTime() - start) / 1e9, cpuUs);
+            System.out.printf("%s: %,.0f records/s (10%%..90%% in %.1f s, all in %.1f s from start), %.1f CPU µs per record"
+                    + " (stream threads %.1f)%n", name, rate, (t90 - t10) / 1e9, (System.nanoTime() - start) / 1e9, cpuUs, threadUs);
             streams.close(Duration.ofSeconds(60));
             return rate;
         }
@@ -434,11 +499,26 @@ public final class AggregatorBenchmark {
         }
     }
 
-    private static long commitIntervalMs = 100;
+    private static long commitIntervalMs = 500;
+    private static String shape = "poll";
     private static final Map<String, String> AGGREGATOR_STREAMS = new LinkedHashMap<>();
 
     /** CPU microseconds per record of each round, by "aggregator" / "baseline". */
     private static final Map<String, List<Double>> CPU_US_PER_RECORD = new LinkedHashMap<>();
+    private static final Map<String, List<Double>> STREAM_THREAD_US_PER_RECORD = new LinkedHashMap<>();
+
+    /** CPU time of the stream threads of application {@code appId} (the processing itself, without the broker and the producers' I/O threads). */
+    private static long streamThreadCpuNanos(String appId) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(appId + "-") && t.getThreadName().contains("-StreamThread-")
+                    && !t.getThreadName().contains("producer")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())

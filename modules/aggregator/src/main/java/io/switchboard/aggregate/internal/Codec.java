@@ -166,11 +166,29 @@ public final class Codec {
 
         /** UTF-8 with a varint length. */
         void string(String v) {
+            int n = v.length();
+            if (n < 128 && ascii(v, n)) { // ids, media types, interval keys: written as they are, without a copy
+                ensure(n + 1);
+                buf[pos++] = (byte) n;
+                for (int i = 0; i < n; i++) {
+                    buf[pos++] = (byte) v.charAt(i);
+                }
+                return;
+            }
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
             varLong(b.length);
             ensure(b.length);
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
+        }
+
+        private static boolean ascii(String v, int n) {
+            for (int i = 0; i < n; i++) {
+                if (v.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void nullableLong(Long v) {
