@@ -138,6 +138,23 @@ class MapperEdgeCasesTest {
             assertThat(GenesysObservationMapper.map(p, BASE, metrics)).isEqualTo(tree);
         }
         assertThat(streamed(body, metrics)).isEqualTo(tree);
+        // extraMetrics (the mapper's own compact map) behaves and encodes as the LinkedHashMap it replaces
+        for (QueueStat r : tree) {
+            Map<String, Double> copy = new java.util.LinkedHashMap<>(r.getExtraMetrics());
+            QueueStat plain = QueueStat.newBuilder(r).setExtraMetrics(copy).build();
+            assertThat(r).isEqualTo(plain);
+            assertThat(r.getExtraMetrics()).isEqualTo(copy).hasSameHashCodeAs(copy);
+            assertThat(new java.util.ArrayList<>(r.getExtraMetrics().keySet())).containsExactlyElementsOf(copy.keySet());
+            assertThat(avro(r)).isEqualTo(avro(plain));
+        }
+    }
+
+    private static byte[] avro(QueueStat r) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(QueueStat.class).write(r, enc);
+        enc.flush();
+        return out.toByteArray();
     }
 
     @Test
