@@ -162,6 +162,11 @@ public final class PollerBenchmark {
             System.out.printf("baseline: ProducerPerformance %,.0f records/s with %d-byte records (the poller's average key + value)%n",
                     raw, recordBytes);
             System.out.printf("ratio poller / raw producer: %.2f  (offered: %,d queue observations per interval)%n", rate / raw, offered);
+            double pollsDone = (w.end().polls() - w.first().polls()) / w.seconds();
+            double pollsOffered = fleet.jobCount / (Duration.parse(load.interval()).toMillis() / 1000.0);
+            System.out.printf("offered load: %,.0f of %,.0f polls/s done (%.0f %%)%s%n", pollsDone, pollsOffered, 100 * pollsDone / pollsOffered,
+                    pollsDone >= 0.95 * pollsOffered ? " — the offered load is the limit, not the poller: raise --entries to measure its capacity"
+                            : "");
         }
     }
 
