@@ -81,11 +81,11 @@ public final class PollerBenchmark {
     }
 
     /** What one run offers the poller: {@code credentials} Genesys credentials, each with {@code entries} x {@code queues}. */
-    record Load(int credentials, int queues, int entries, String interval, int rpm, String xmx, String connections) {
+    record Load(int credentials, int queues, int entries, String interval, int rpm, String xmx, String connections, List<String> childJvm) {
     }
 
     /** The measured window of one run: its first and last sample, every sample in between, the child's CPU time. */
-    record Window(Stats first, Stats end, List<Stats> samples, Duration cpu) {
+    record Window(Stats first, Stats end, List<Stats> samples, Duration cpu, Duration benchCpu, String loadBefore, String loadAfter) {
         double seconds() {
             return (end.at() - first.at()) / 1000.0;
         }
@@ -114,7 +114,9 @@ public final class PollerBenchmark {
         Load load = new Load(1, Integer.parseInt(opts.getOrDefault("queues", sizing ? "500" : "10000")),
                 Integer.parseInt(opts.getOrDefault("entries", "1")), opts.getOrDefault("interval", sizing ? "PT10S" : "PT1S"),
                 Integer.parseInt(opts.getOrDefault("rpm", sizing ? "300" : "0")), opts.getOrDefault("xmx", "256m"),
-                opts.getOrDefault("connections", "8"));
+                opts.getOrDefault("connections", "8"),
+                // --child-jvm: extra JVM options of the poller child, separated by '|' (e.g. a JFR recording)
+                opts.containsKey("child-jvm") ? List.of(opts.get("child-jvm").split("\\|")) : List.of());
         if (sizing) {
             sizeCredentials(load, java.util.Arrays.stream(opts.get("credentials").split(",")).map(String::trim).map(Integer::valueOf)
                     .toList(), warmup, seconds);
@@ -150,12 +152,21 @@ public final class PollerBenchmark {
                             + " %.3f CPU s per 1,000 records, skipped slots %d, max job lag %.1f s%s%n",
                     rate, w.records(), w.end().polls() - w.first().polls(), requestsPerRecord, cpuPer1000,
                     w.end().skipped() - w.first().skipped(), maxLag, fatal ? " (THE POLLER FAILED)" : "");
+            System.out.printf("cpu: poller child %.2f cores, this JVM (broker, registry, simulator, token manager) %.2f cores, over the"
+                            + " measured window; load average (1 / 5 / 15 min) %s at its start, %s at its end; %d cores%n",
+                    w.cpu().toMillis() / 1000.0 / w.seconds(), w.benchCpu().toMillis() / 1000.0 / w.seconds(), w.loadBefore(),
+                    w.loadAfter(), Runtime.getRuntime().availableProcessors());
             System.out.printf("memory: live heap after a full GC at the end %.1f MB; heap in use max %.1f MB, after-GC pool usage max %.1f MB;"
                     + " RSS max %.1f MB (-Xmx%s); mean vendor request %.1f ms%n",
                     live / 1e6, maxHeapUsed / 1e6, maxHeapAfterGc / 1e6, maxRss / 1024.0, load.xmx(), w.end().requestMs());
             System.out.printf("baseline: ProducerPerformance %,.0f records/s with %d-byte records (the poller's average key + value)%n",
                     raw, recordBytes);
             System.out.printf("ratio poller / raw producer: %.2f  (offered: %,d queue observations per interval)%n", rate / raw, offered);
+            double pollsDone = (w.end().polls() - w.first().polls()) / w.seconds();
+            double pollsOffered = fleet.jobCount / (Duration.parse(load.interval()).toMillis() / 1000.0);
+            System.out.printf("offered load: %,.0f of %,.0f polls/s done (%.0f %%)%s%n", pollsDone, pollsOffered, 100 * pollsDone / pollsOffered,
+                    pollsDone >= 0.95 * pollsOffered ? " — the offered load is the limit, not the poller: raise --entries to measure its capacity"
+                            : "");
         }
     }
 
@@ -174,7 +185,8 @@ public final class PollerBenchmark {
                 + " | mean vendor request ms | load average");
         Integer kept = null;
         for (int n : steps) {
-            Load step = new Load(n, load.queues(), load.entries(), load.interval(), load.rpm(), load.xmx(), load.connections());
+            Load step = new Load(n, load.queues(), load.entries(), load.interval(), load.rpm(), load.xmx(), load.connections(),
+                    load.childJvm());
             Window w;
             boolean fatal;
             int jobs;
@@ -285,19 +297,24 @@ public final class PollerBenchmark {
                 jobCount = plan.credentials().stream().mapToInt(c -> c.jobs().size()).sum();
             }
             Path yaml = Files.writeString(Files.createTempDirectory("poller-bench").resolve("poller.yaml"), childYaml);
-            return java(load.xmx(), List.of(PollerBenchChild.class.getName(), yaml.toString(), load.connections()), env, stats, output);
+            List<String> mainAndArgs = new ArrayList<>(load.childJvm());
+            mainAndArgs.addAll(List.of(PollerBenchChild.class.getName(), yaml.toString(), load.connections()));
+            return java(load.xmx(), mainAndArgs, env, stats, output);
         }
 
         /** Waits {@code warmup} seconds, then measures over {@code seconds}. */
         Window measure(int warmup, int seconds) throws InterruptedException {
             Thread.sleep(warmup * 1000L);
             Stats first = last(stats);
+            String loadBefore = loadAverage();
             Duration cpu0 = child.info().totalCpuDuration().orElse(Duration.ZERO);
+            long own0 = ownCpuNanos();
             Thread.sleep(seconds * 1000L);
             Stats end = last(stats);
             Duration cpu1 = child.info().totalCpuDuration().orElse(Duration.ZERO);
+            long own1 = ownCpuNanos();
             return new Window(first, end, stats.stream().filter(s -> s.at() >= first.at() && s.at() <= end.at()).toList(),
-                    cpu1.minus(cpu0));
+                    cpu1.minus(cpu0), Duration.ofNanos(own1 - own0), loadBefore, loadAverage());
         }
 
         /** Heap in use in the child right after a full collection (its live set), or -1. */
@@ -326,6 +343,12 @@ public final class PollerBenchmark {
             }
             started.close();
         }
+    }
+
+    /** CPU time of this JVM (the broker, registry, simulator and token manager), or 0. */
+    private static long ownCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static Stats last(List<Stats> stats) {

@@ -274,17 +274,18 @@ public final class JobScheduler {
         } catch (RuntimeException e) {
             written = CompletableFuture.failedFuture(e);
         }
-        written.whenComplete((ok, writeError) -> submit(() -> written(r, job, request, outcome, closed, success, writeError)));
+        boolean clean = outcome.clean(); // not the outcome itself: its records need not stay reachable until written
+        written.whenComplete((ok, writeError) -> submit(() -> written(r, job, request, clean, closed, success, writeError)));
     }
 
-    private void written(RunningJob r, PollJob job, PollRequest request, PollOutcome outcome, Instant closed, Instant success,
+    private void written(RunningJob r, PollJob job, PollRequest request, boolean clean, Instant closed, Instant success,
                          Throwable error) {
         if (error == null) {
             r.pollSequence = request.pollSequence();
             r.lastScheduledAt = request.scheduledAt();
             r.lastClosedIntervalEnd = closed;
             r.lastSuccessAt = success;
-            metrics.poll(job, outcome.clean() ? "ok" : "vendor_error");
+            metrics.poll(job, clean ? "ok" : "vendor_error");
         } else {
             metrics.poll(job, "dropped");
             LOG.info("poll {} of job {} was not written: {}", request.pollSequence(), job.getJobId(), Failures.describe(error));

@@ -38,8 +38,10 @@ import io.switchboard.core.kafka.KafkaAccessDeniedException;
 import io.switchboard.core.supervise.Failures;
 import io.switchboard.core.supervise.Supervisor;
 import io.switchboard.events.poll.PollError;
+import io.switchboard.events.poll.PollJob;
 import io.switchboard.events.poll.PollProgress;
 import io.switchboard.events.poll.QueueStat;
+import io.switchboard.poll.PollOutcome;
 
 /**
  * Writes finished polls with one transactional producer (this poller's own {@code transactional.id}): each transaction
@@ -89,6 +91,10 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
     private List<Pending> batch;
     private volatile boolean closed;
     private volatile boolean ready;
+    /** Whether this writer has encoded a record of each kind once, so its schema id is known: encoding needs no I/O. */
+    private volatile boolean statsKnown;
+    private volatile boolean errorsKnown;
+    private volatile boolean progressKnown;
 
     /**
      * @param kafkaProperties    client properties (bootstrap servers, security)
@@ -127,12 +133,26 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         return ready;
     }
 
+    /**
+     * Hands a poll over. Once the writer knows the schema ids (it has encoded each kind of record once), the caller's
+     * thread encodes the poll's records here, so only their bytes wait for the transaction (not the records as objects,
+     * which the garbage collector would otherwise copy while they wait); a poll that cannot be encoded here is encoded,
+     * and its failure handled, by the writer as before.
+     */
     @Override
     public CompletableFuture<Void> write(PollResult result) {
         Pending p = new Pending(result, new CompletableFuture<>());
         if (closed) {
             p.done.completeExceptionally(new SwitchboardException("the poll writer is closed"));
         } else {
+            PollOutcome o = result.outcome();
+            if (progressKnown && (o.stats().isEmpty() || statsKnown) && (o.errors().isEmpty() || errorsKnown)) {
+                try {
+                    p.encoded(encode(result));
+                } catch (RuntimeException e) {
+                    // the writer encodes it again and handles the failure
+                }
+            }
             queue.add(p);
         }
         return p.done;
@@ -181,30 +201,40 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
             batch = null;
             return;
         }
-        List<ProducerRecord<String, byte[]>> records = serialize();
+        serialize();
         if (batch.isEmpty()) {
             batch = null;
             return;
         }
         try {
             producer.beginTransaction();
-            for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
+            String stats = topics.queueStats();
+            String errors = topics.pollErrors();
+            String progress = topics.pollProgress();
+            for (Pending p : batch) {
+                Encoded e = p.encoded;
+                for (int i = 0; i < e.statKeys.length; i++) {
+                    producer.send(new ProducerRecord<>(stats, e.statKeys[i], e.statValues[i]));
+                }
+                for (int i = 0; i < e.errorKeys.length; i++) {
+                    producer.send(new ProducerRecord<>(errors, e.errorKeys[i], e.errorValues[i]));
+                }
+                producer.send(new ProducerRecord<>(progress, p.partition, e.progressKey, e.progressValue));
             }
             Optional<ConsumerGroupMetadata> group = ownership.groupMetadata();
             if (group.isPresent()) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
                 for (Pending p : batch) {
-                    long position = ownership.position(p.result.partition());
+                    long position = ownership.position(p.partition);
                     if (position >= 0) {
-                        offsets.put(new TopicPartition(topics.pollJobs(), p.result.partition()), new OffsetAndMetadata(position));
+                        offsets.put(new TopicPartition(topics.pollJobs(), p.partition), new OffsetAndMetadata(position));
                     }
                 }
                 if (!offsets.isEmpty()) {
                     producer.sendOffsetsToTransaction(offsets, group.get());
                 }
             }
-            if (batch.stream().anyMatch(p -> !ownership.owns(p.result.partition()))) {
+            if (batch.stream().anyMatch(p -> !ownership.owns(p.partition))) {
                 producer.abortTransaction(); // a partition moved while we wrote: write the rest again without it
                 metrics.transaction("aborted");
                 return;
@@ -222,54 +252,69 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         List<Pending> done = batch;
         batch = null;
         for (Pending p : done) {
-            metrics.records(p.result.job().getCredentialId(), "queue-stats", p.result.outcome().stats().size());
-            metrics.records(p.result.job().getCredentialId(), "poll-errors", p.result.outcome().errors().size());
+            metrics.records(p.job.getCredentialId(), "queue-stats", p.stats);
+            metrics.records(p.job.getCredentialId(), "poll-errors", p.errors);
             p.done.complete(null);
         }
     }
 
     private void dropNotOwned() {
         batch.removeIf(p -> {
-            if (!ownership.owns(p.result.partition())) {
-                p.done.completeExceptionally(new NotOwnedException(p.result.job().getJobId(), p.result.partition()));
+            if (!ownership.owns(p.partition)) {
+                p.done.completeExceptionally(new NotOwnedException(p.job.getJobId(), p.partition));
                 return true;
             }
             return false;
         });
     }
 
-    /** Serializes the batch; a poll whose records cannot be encoded for good is failed alone. */
-    private List<ProducerRecord<String, byte[]>> serialize() {
-        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    /** Encodes the polls of the batch not encoded yet; a poll whose records cannot be encoded for good is failed alone. */
+    private void serialize() {
         for (java.util.Iterator<Pending> it = batch.iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            List<ProducerRecord<String, byte[]>> mine = new ArrayList<>();
+            if (p.encoded != null) {
+                continue;
+            }
             try {
-                String stats = topics.queueStats();
-                for (QueueStat s : p.result.outcome().stats()) {
-                    mine.add(new ProducerRecord<>(stats, s.getCredentialId() + "/" + s.getQueueId(), statSerializer.serialize(stats, s)));
-                }
-                String errors = topics.pollErrors();
-                for (PollError e : p.result.outcome().errors()) {
-                    String key = e.getCredentialId() + "/" + (e.getJobId() == null ? p.result.job().getJobId() : e.getJobId());
-                    mine.add(new ProducerRecord<>(errors, key, errorSerializer.serialize(errors, e)));
-                }
-                String progress = topics.pollProgress();
-                PollProgress pr = p.result.progress();
-                mine.add(new ProducerRecord<>(progress, p.result.partition(), pr.getJobId(), progressSerializer.serialize(progress, pr)));
+                p.encoded(encode(p.result));
             } catch (RuntimeException e) {
                 if (Failures.isRetriable(e)) {
-                    throw retriable("encoding the records of job " + p.result.job().getJobId(), e);
+                    throw retriable("encoding the records of job " + p.job.getJobId(), e);
                 }
                 LOG.error("the records of poll {} of job {} cannot be encoded ({}); the poll is dropped and its progress not advanced",
-                        p.result.request().pollSequence(), p.result.job().getJobId(), Failures.describe(e));
+                        p.pollSequence, p.job.getJobId(), Failures.describe(e));
                 p.done.completeExceptionally(new SwitchboardException("records cannot be encoded: " + Failures.describe(e), e));
                 it.remove();
                 continue;
             }
-            out.addAll(mine);
+            statsKnown |= p.stats > 0;
+            errorsKnown |= p.errors > 0;
+            progressKnown = true;
         }
-        return out;
+    }
+
+    /** The keys and values of one poll's records. Thread-safe (the serializers are). */
+    private Encoded encode(PollResult r) {
+        String stats = topics.queueStats();
+        List<QueueStat> statList = r.outcome().stats();
+        String[] statKeys = new String[statList.size()];
+        byte[][] statValues = new byte[statList.size()][];
+        for (int i = 0; i < statKeys.length; i++) {
+            QueueStat s = statList.get(i);
+            statKeys[i] = s.getCredentialId() + "/" + s.getQueueId();
+            statValues[i] = statSerializer.serialize(stats, s);
+        }
+        String errors = topics.pollErrors();
+        List<PollError> errorList = r.outcome().errors();
+        String[] errorKeys = new String[errorList.size()];
+        byte[][] errorValues = new byte[errorList.size()][];
+        for (int i = 0; i < errorKeys.length; i++) {
+            PollError e = errorList.get(i);
+            errorKeys[i] = e.getCredentialId() + "/" + (e.getJobId() == null ? r.job().getJobId() : e.getJobId());
+            errorValues[i] = errorSerializer.serialize(errors, e);
+        }
+        PollProgress pr = r.progress();
+        return new Encoded(statKeys, statValues, errorKeys, errorValues, pr.getJobId(), progressSerializer.serialize(topics.pollProgress(), pr));
     }
 
     private static boolean isFatal(Throwable e) {
@@ -363,9 +408,39 @@ public final class TransactionalPollWriter implements PollWriter, AutoCloseable 
         }
     }
 
-    private record Pending(PollResult result, CompletableFuture<Void> done) {
-        int recordCount() {
-            return result.outcome().stats().size() + result.outcome().errors().size() + 1;
+    /** A poll handed over: the poll until its records are encoded, their bytes after. */
+    private static final class Pending {
+        final PollJob job;
+        final int partition;
+        final long pollSequence;
+        final int stats;
+        final int errors;
+        final CompletableFuture<Void> done;
+        PollResult result;
+        Encoded encoded;
+
+        Pending(PollResult result, CompletableFuture<Void> done) {
+            this.job = result.job();
+            this.partition = result.partition();
+            this.pollSequence = result.request().pollSequence();
+            this.stats = result.outcome().stats().size();
+            this.errors = result.outcome().errors().size();
+            this.done = done;
+            this.result = result;
         }
+
+        /** Keeps the bytes and lets go of the poll's records (retries send the same bytes). */
+        void encoded(Encoded e) {
+            encoded = e;
+            result = null;
+        }
+
+        int recordCount() {
+            return stats + errors + 1;
+        }
+    }
+
+    private record Encoded(String[] statKeys, byte[][] statValues, String[] errorKeys, byte[][] errorValues, String progressKey,
+                           byte[] progressValue) {
     }
 }

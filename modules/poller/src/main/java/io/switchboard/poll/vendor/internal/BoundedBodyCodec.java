@@ -11,6 +11,10 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 /**
  * Reads an answer body into memory up to a bound: a vendor (or a proxy) that sends more than {@code maxBytes} fails
  * the request with {@link TransportException.Kind#BODY_TOO_LARGE} instead of filling the heap.
+ *
+ * <p>The body is the chunks as the HTTP client delivered them (each already its own heap copy), joined without copying
+ * into one composite buffer: appending them to one growing buffer allocated and copied about twice the body again
+ * (see docs/benchmarks.md, PollerBenchmark).
  */
 final class BoundedBodyCodec implements BodyCodec<Buffer> {
 
@@ -39,7 +43,8 @@ final class BoundedBodyCodec implements BodyCodec<Buffer> {
     private static final class Stream implements BodyStream<Buffer> {
         private final int maxBytes;
         private final Promise<Buffer> result = Promise.promise();
-        private final Buffer buffer = Buffer.buffer();
+        private final java.util.List<io.netty.buffer.ByteBuf> chunks = new java.util.ArrayList<>();
+        private long length;
         private boolean tooLarge;
 
         Stream(int maxBytes) {
@@ -66,20 +71,28 @@ final class BoundedBodyCodec implements BodyCodec<Buffer> {
             if (tooLarge) {
                 return Future.failedFuture(new TooLarge(maxBytes));
             }
-            if ((long) buffer.length() + data.length() > maxBytes) {
+            if (length + data.length() > maxBytes) {
                 tooLarge = true;
                 TooLarge e = new TooLarge(maxBytes);
                 result.tryFail(e);
                 return Future.failedFuture(e);
             }
-            buffer.appendBuffer(data);
+            if (data.length() > 0) {
+                chunks.add(((io.vertx.core.internal.buffer.BufferInternal) data).getByteBuf());
+                length += data.length();
+            }
             return Future.succeededFuture();
         }
 
         @Override
         public Future<Void> end() {
             if (!tooLarge) {
-                result.tryComplete(buffer);
+                result.tryComplete(switch (chunks.size()) {
+                    case 0 -> Buffer.buffer();
+                    case 1 -> io.vertx.core.internal.buffer.BufferInternal.buffer(chunks.get(0));
+                    default -> io.vertx.core.internal.buffer.BufferInternal.buffer(
+                            io.netty.buffer.Unpooled.wrappedBuffer(chunks.size(), chunks.toArray(io.netty.buffer.ByteBuf[]::new)));
+                });
             }
             return Future.succeededFuture();
         }

@@ -57,10 +57,11 @@ public final class GenesysObservationMapper {
         Long available;
         Long routingIdle;
         Long loggedIn;
-        final Map<String, Double> extra = new LinkedHashMap<>();
+        /** Becomes the record's extraMetrics: names and primitive values, no boxing while they accumulate. */
+        final MetricMap extra = new MetricMap();
 
         void add(String name, double v) {
-            extra.merge(name, v, Double::sum);
+            extra.add(name, v);
         }
     }
 
@@ -179,11 +180,12 @@ public final class GenesysObservationMapper {
                         all.waiting = sum(all.waiting, m.waiting);
                         all.interacting = sum(all.interacting, m.interacting);
                         all.longestWaiting = max(all.longestWaiting, m.longestWaiting);
-                        for (Map.Entry<String, Double> e : m.extra.entrySet()) {
-                            if (e.getKey().equals(ALERTING)) {
-                                all.add(ALERTING, e.getValue());
-                            } else if (e.getKey().equals(LONGEST_INTERACTING)) {
-                                all.extra.merge(LONGEST_INTERACTING, e.getValue(), Math::max);
+                        for (int i = 0; i < m.extra.count(); i++) {
+                            String key = m.extra.keyAt(i);
+                            if (key.equals(ALERTING)) {
+                                all.add(ALERTING, m.extra.valueAt(i));
+                            } else if (key.equals(LONGEST_INTERACTING)) {
+                                all.extra.max(LONGEST_INTERACTING, m.extra.valueAt(i));
                             }
                         }
                     }
@@ -206,7 +208,7 @@ public final class GenesysObservationMapper {
             case "oInteracting" -> acc.interacting = sum(acc.interacting, value);
             case "oLongestWaiting" -> acc.longestWaiting = max(acc.longestWaiting, value);
             case "oAlerting" -> acc.add(ALERTING, value);
-            case "oLongestInteracting" -> acc.extra.merge(LONGEST_INTERACTING, (double) value, Math::max);
+            case "oLongestInteracting" -> acc.extra.max(LONGEST_INTERACTING, value);
             case "oOnQueueUsers" -> {
                 acc.onQueue = sum(acc.onQueue, value);
                 if ("IDLE".equals(qualifier)) {
@@ -241,9 +243,9 @@ public final class GenesysObservationMapper {
         r.setAgentsAvailable(a.available != null ? a.available : a.routingIdle);
         r.setAgentsLoggedIn(a.loggedIn);
         // The accumulator's own map: each accumulator makes one record, after the all-media sums have read it.
-        Map<String, Double> extra = a.extra;
+        MetricMap extra = a.extra;
         if (sequence != null) {
-            extra.put(SIM_SEQUENCE, (double) sequence);
+            extra.set(SIM_SEQUENCE, sequence);
         }
         r.setExtraMetrics(extra);
         return r;

@@ -2,7 +2,6 @@ package io.switchboard.poll.vendor.internal;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParseException;
@@ -24,9 +23,17 @@ final class GenesysObservationStream {
     private final JsonParser p;
     private final boolean longestRequested;
 
-    /** One datum of a result whose metric and value were readable. */
-    private record Datum(String metric, String qualifier, long value) {
-    }
+    /** The data of the result being read (metric, qualifier, value), reused from result to result. */
+    private String[] dataMetric = new String[16];
+    private String[] dataQualifier = new String[16];
+    private long[] dataValue = new long[16];
+    private int dataCount;
+    /** Text values of this answer (metric names, qualifiers, media types, queue ids), each built once; bounded. */
+    private final String[] pool = new String[POOL_SLOTS];
+    private int pooled;
+    private static final int POOL_SLOTS = 1024;
+    private static final int POOL_MAX = POOL_SLOTS / 2;
+    private static final int POOL_MAX_LENGTH = 64;
 
     GenesysObservationStream(JsonParser p, boolean longestRequested) {
         this.p = p;
@@ -86,7 +93,7 @@ final class GenesysObservationStream {
         String queueId = null;
         String mediaType = null;
         Long sequence = null;
-        List<Datum> data = null;
+        boolean hasData = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
@@ -111,15 +118,16 @@ final class GenesysObservationStream {
                     }
                 }
                 case "simSequence" -> {
-                    Double d = number();
-                    sequence = d == null ? null : Math.round(d);
+                    double d = number();
+                    sequence = Double.isNaN(d) ? null : Math.round(d);
                 }
                 case "data" -> {
-                    data = null;
+                    hasData = false; // the last "data" counts, as in a tree
+                    dataCount = 0;
                     if (t == JsonToken.START_ARRAY) {
-                        data = new ArrayList<>();
+                        hasData = true;
                         while (p.nextToken() != JsonToken.END_ARRAY) {
-                            datum(data);
+                            datum();
                         }
                     } else {
                         p.skipChildren();
@@ -133,16 +141,16 @@ final class GenesysObservationStream {
         }
         QueueAcc q = answer.queue(queueId, sequence);
         Acc acc = answer.acc(q, mediaType);
-        if (data != null) {
-            for (Datum d : data) {
-                answer.datum(q, acc, mediaType == null, d.metric(), d.qualifier(), d.value());
+        if (hasData) {
+            for (int i = 0; i < dataCount; i++) {
+                answer.datum(q, acc, mediaType == null, dataMetric[i], dataQualifier[i], dataValue[i]);
             }
         }
         return true;
     }
 
     /** One element of {@code data}, the parser on its first token. */
-    private void datum(List<Datum> out) throws IOException {
+    private void datum() throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             p.skipChildren();
             return;
@@ -150,9 +158,9 @@ final class GenesysObservationStream {
         String metric = null;
         String qualifier = null;
         boolean hasCount = false;
-        Double count = null;
-        Double calculated = null;
-        Double max = null;
+        double count = Double.NaN; // NaN: absent or not a number, as null in a tree read
+        double calculated = Double.NaN;
+        double max = Double.NaN;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
@@ -161,9 +169,9 @@ final class GenesysObservationStream {
                 case "qualifier" -> qualifier = text();
                 case "stats" -> {
                     hasCount = false;
-                    count = null;
-                    calculated = null;
-                    max = null;
+                    count = Double.NaN;
+                    calculated = Double.NaN;
+                    max = Double.NaN;
                     if (t == JsonToken.START_OBJECT) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String s = p.currentName();
@@ -188,12 +196,19 @@ final class GenesysObservationStream {
         if (metric == null) {
             return;
         }
-        Double value = hasCount ? count : calculated;
-        if (value == null) {
+        double value = hasCount ? count : calculated;
+        if (Double.isNaN(value)) {
             value = max;
         }
-        if (value != null) {
-            out.add(new Datum(metric, qualifier, Math.round(value)));
+        if (!Double.isNaN(value)) {
+            if (dataCount == dataValue.length) {
+                dataMetric = java.util.Arrays.copyOf(dataMetric, dataCount * 2);
+                dataQualifier = java.util.Arrays.copyOf(dataQualifier, dataCount * 2);
+                dataValue = java.util.Arrays.copyOf(dataValue, dataCount * 2);
+            }
+            dataMetric[dataCount] = metric;
+            dataQualifier[dataCount] = qualifier;
+            dataValue[dataCount++] = Math.round(value);
         }
     }
 
@@ -201,7 +216,7 @@ final class GenesysObservationStream {
     private String text() throws IOException {
         JsonToken t = p.currentToken();
         String s = switch (t) {
-            case VALUE_STRING -> p.getText();
+            case VALUE_STRING -> pooledText();
             case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     ? p.getBigIntegerValue().toString() : Long.toString(p.getLongValue());
             case VALUE_NUMBER_FLOAT -> Double.toString(p.getDoubleValue());
@@ -215,19 +230,64 @@ final class GenesysObservationStream {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    /** {@link JsonValues#asDouble} of the current value (skipped when it is an object or a list). */
-    private Double number() throws IOException {
+    /**
+     * The current string value, the same String for the same text within this answer (metric names, qualifiers and
+     * media types repeat in every result; a queue id in each of its results): built from the parser's characters once.
+     */
+    private String pooledText() throws IOException {
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        if (length > POOL_MAX_LENGTH) {
+            return new String(chars, offset, length);
+        }
+        int h = 0;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + chars[offset + i];
+        }
+        int mask = POOL_SLOTS - 1;
+        for (int slot = (h ^ (h >>> 16)) & mask; ; slot = (slot + 1) & mask) {
+            String s = pool[slot];
+            if (s == null) {
+                s = new String(chars, offset, length);
+                if (pooled < POOL_MAX) {
+                    pool[slot] = s;
+                    pooled++;
+                }
+                return s;
+            }
+            if (s.length() == length && s.hashCode() == h && equalsChars(s, chars, offset, length)) {
+                return s;
+            }
+        }
+    }
+
+    private static boolean equalsChars(String s, char[] chars, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link JsonValues#asDouble} of the current value (skipped when it is an object or a list), {@code NaN} where that
+     * gives null (no number, or not a finite one).
+     */
+    private double number() throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             double d = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? new BigInteger(p.getText()).doubleValue()
                     : p.getDoubleValue();
-            return Double.isFinite(d) ? d : null;
+            return Double.isFinite(d) ? d : Double.NaN;
         }
         if (t == JsonToken.VALUE_STRING) {
-            return JsonValues.parseNumber(p.getText());
+            Double d = JsonValues.parseNumber(p.getText());
+            return d == null ? Double.NaN : d;
         }
         p.skipChildren();
-        return null;
+        return Double.NaN;
     }
 
     private static String typeName(JsonToken t) {

@@ -402,6 +402,8 @@ public final class VendorCalls {
             if (buf.hasArray()) {
                 return JSON.getFactory().createParser(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
             }
+            // the body's chunks (BoundedBodyCodec): read through the parser's own buffer, no copy of the whole body
+            return JSON.getFactory().createParser((java.io.InputStream) new io.netty.buffer.ByteBufInputStream(buf.duplicate()));
         }
         return JSON.getFactory().createParser(body.getBytes());
     }

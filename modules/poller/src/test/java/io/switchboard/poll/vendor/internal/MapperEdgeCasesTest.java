@@ -96,6 +96,67 @@ class MapperEdgeCasesTest {
         }
     }
 
+    /**
+     * A large answer (more distinct texts than the streaming mapper keeps per answer, texts longer than it keeps, escaped
+     * characters, more data per result than its first buffer holds, a repeated "data"), read from the chunks the body
+     * codec joins: the same records as the tree mapper over the same bytes.
+     */
+    @Test
+    void theStreamingObservationMapperAgreesWithTheTreeMapperOnALargeChunkedAnswer() throws Exception {
+        StringBuilder b = new StringBuilder("{\"results\":[");
+        String longQualifier = "Q".repeat(70);
+        for (int q = 0; q < 700; q++) {
+            if (q > 0) {
+                b.append(',');
+            }
+            String id = "queue-" + q + (q % 7 == 0 ? "-\\u00e9t\\u00e9" : "");
+            b.append("{\"group\":{\"queueId\":\"").append(id).append("\",\"mediaType\":\"").append(q % 2 == 0 ? "voice" : "chat")
+                    .append("\"},\"data\":[{\"metric\":\"oWaiting\",\"stats\":{\"count\":99}}],\"data\":[");
+            for (int d = 0; d < 20; d++) {
+                b.append(d == 0 ? "" : ",").append("{\"metric\":\"").append(d % 3 == 0 ? "oWaiting" : "oCustom" + (q * 20 + d) % 900)
+                        .append("\",\"qualifier\":").append(d % 5 == 0 ? "\"" + longQualifier + d + "\"" : d % 4 == 0 ? "null" : "\"IDLE\"")
+                        .append(",\"stats\":{\"count\":").append(q + d).append("}}");
+            }
+            b.append("],\"simSequence\":").append(q).append("},{\"group\":{\"queueId\":\"").append(id)
+                    .append("\"},\"data\":[{\"metric\":\"oOnQueueUsers\",\"qualifier\":\"IDLE\",\"stats\":{\"count\":").append(q)
+                    .append("}}]}");
+        }
+        String body = b.append("]}").toString();
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var stream = new BoundedBodyCodec(bytes.length).stream();
+        for (int off = 0; off < bytes.length; off += 8192) {
+            stream.write(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 8192))));
+        }
+        stream.end();
+        io.vertx.core.buffer.Buffer chunked = stream.result().result();
+        assertThat(chunked.length()).isEqualTo(bytes.length);
+        assertThat(chunked.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(body);
+        List<String> metrics = List.of("oWaiting", "oLongestWaiting");
+        List<QueueStat> tree = GenesysObservationMapper.map(json(body), BASE, metrics);
+        assertThat(tree).hasSize(1400);
+        try (com.fasterxml.jackson.core.JsonParser p = VendorCalls.parser(chunked)) {
+            assertThat(GenesysObservationMapper.map(p, BASE, metrics)).isEqualTo(tree);
+        }
+        assertThat(streamed(body, metrics)).isEqualTo(tree);
+        // extraMetrics (the mapper's own compact map) behaves and encodes as the LinkedHashMap it replaces
+        for (QueueStat r : tree) {
+            Map<String, Double> copy = new java.util.LinkedHashMap<>(r.getExtraMetrics());
+            QueueStat plain = QueueStat.newBuilder(r).setExtraMetrics(copy).build();
+            assertThat(r).isEqualTo(plain);
+            assertThat(r.getExtraMetrics()).isEqualTo(copy).hasSameHashCodeAs(copy);
+            assertThat(new java.util.ArrayList<>(r.getExtraMetrics().keySet())).containsExactlyElementsOf(copy.keySet());
+            assertThat(avro(r)).isEqualTo(avro(plain));
+        }
+    }
+
+    private static byte[] avro(QueueStat r) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(QueueStat.class).write(r, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
     @Test
     void aChangedShapeIsNamed() throws Exception {
         assertThat(GenesysObservationMapper.map(json("{}"), BASE, List.of())).isEmpty();
