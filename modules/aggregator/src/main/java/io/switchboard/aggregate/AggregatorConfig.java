@@ -171,9 +171,8 @@ public record AggregatorConfig(
             .doc("num.standby.replicas: warm copies of each store on other instances, served while the owner is away.");
     public static final ConfigKey<Duration> COMMIT_INTERVAL = ConfigKey.duration("aggregator.streams.commitInterval")
             .defaultValue(Duration.ofMillis(500)).check(Checks.positive())
-            .doc("commit.interval.ms: how often the exactly-once transaction commits: changed queue states are written to the"
-                    + " store (and seen by the query API) just before, and the outputs on the topics become visible with it."
-                    + " Every commit has a fixed cost, see docs/aggregator.md.");
+            .doc("commit.interval.ms: how often the exactly-once transaction commits (and outputs on the topics become visible;"
+                    + " the query API reads the stores and does not wait for it). Every commit has a fixed cost, see docs/aggregator.md.");
     public static final ConfigKey<Duration> GRACE_1M = graceKey(WindowSize.ONE_MINUTE);
     public static final ConfigKey<Duration> RETENTION_1M = retentionKey(WindowSize.ONE_MINUTE);
     public static final ConfigKey<Duration> GRACE_15M = graceKey(WindowSize.FIFTEEN_MINUTES);

@@ -23,7 +23,6 @@ import io.switchboard.aggregate.internal.StoreSerdes;
 import io.switchboard.aggregate.internal.TenantPartial;
 import io.switchboard.aggregate.internal.TenantSummaryProcessor;
 import io.switchboard.aggregate.internal.WindowAggregate;
-import io.switchboard.aggregate.internal.WriteBehindStore;
 import io.switchboard.core.Topics;
 import io.switchboard.events.aggregate.QueueAlert;
 import io.switchboard.events.aggregate.QueueSnapshot;
@@ -125,12 +124,12 @@ public final class AggregatorTopology {
         Serde<TenantSummary> tenants = AvroSerdes.specific(TenantSummary.class, serdeConfig, false);
 
         StreamsBuilder builder = new StreamsBuilder();
-        // The queue state is written behind: a queue updated several times within one commit interval (one
-        // record per media type and poll, interval records) is encoded, written to RocksDB and its changelog,
-        // and its snapshot sent, once per commit, just before Streams commits (WriteBehindStore).
-        // The final windows have no cache either: each is written once.
-        builder.addStateStore(WriteBehindStore.builder(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), keys, QueueState.serde())));
+        // The queue state has Streams' record cache: a queue updated several times within one commit interval
+        // (one record per media type and poll, interval records) goes to RocksDB and its changelog once per
+        // commit, and its snapshot leaves with that write (QueueStatProcessor listens to the cache's flushes).
+        // The final windows have none: each is written once.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), keys, QueueState.serde())
+                .withCachingEnabled());
         for (WindowSize size : WindowSize.values()) {
             AggregatorConfig.WindowSettings w = config.windows().get(size);
             builder.addStateStore(Stores.windowStoreBuilder(

@@ -144,7 +144,7 @@ class AggregatorIT {
             Reply doc = f.get(port, "/api/openapi.json");
             assertThat(doc.json().getString("openapi")).startsWith("3.0");
 
-            // a snapshot per queue and commit: the write-behind state folds q-1's records of one commit into one
+            // a snapshot per queue and commit: the record cache folds q-1's records of one commit into one
             await().atMost(WAIT).untilAsserted(() -> assertThat(f.readAll(f.prefix + ".dashboard.queue-snapshots").stream()
                     .map(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).distinct())
                     .containsExactlyInAnyOrder("genesys-eu/q-1", "genesys-eu/q-2", "cxone-us/skill-1"));

@@ -6,17 +6,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 import io.switchboard.aggregate.AggregatorConfig;
@@ -34,10 +35,9 @@ import io.switchboard.events.poll.QueueStat;
  * {@code tenantSummary.interval} (wall clock) it also forwards, for each tenant whose queues changed,
  * a {@link TenantPartial} (key = credential id): the roll-up of the tenant's queues in this task.
  *
- * <p>States and snapshots are written once per queue and commit: a changed state stays an object until
- * Streams flushes {@code queue-state} before it commits ({@link WriteBehindStore}); then it is encoded,
- * written to the store and its changelog, and its snapshot forwarded, all in the same transaction as the
- * records that changed it.
+ * <p>Snapshots leave once per queue and commit: the queue state's store has Streams' record cache, and
+ * the snapshot of a changed queue is forwarded when the cache writes its state to the store and the
+ * changelog (before every commit, or on eviction), so it is in the same transaction as the state.
  *
  * <p>Windows that can still change (their end plus grace not reached) live in the queue's state, so
  * a record updates one store entry; a window moves to its window store ({@code queue-windows-<size>})
@@ -91,18 +91,13 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     };
 
     /**
-     * States changed since they were last written, in the order they last changed: written to
-     * {@code queue-state} (and its changelog), and their snapshots to the snapshot topic, once per commit
-     * ({@link #writeUnwritten}).
+     * Queues whose snapshot is due: written to the snapshot topic when the record cache of
+     * {@code queue-state} hands their entry on (at the latest when the task commits; see {@link #onStateFlushed}).
      */
-    private final Map<String, Unwritten> unwritten = new java.util.LinkedHashMap<>();
-
-    /** A changed state, the context of the record (or punctuation) that last changed it, and whether its snapshot changed. */
-    private record Unwritten(QueueState state, ProcessorRecordContext recordContext, boolean snapshotDue) {
-    }
-
-    private InternalProcessorContext<String, Object> internal;
-    private ProcessorNode<?, ?, ?, ?> self;
+    private final java.util.Set<String> snapshotDue = new java.util.HashSet<>();
+    private final Deserializer<QueueState> stateDecoder = QueueState.serde().deserializer();
+    /** Whether snapshots leave with the cache flush (false only when the store has no record cache). */
+    private boolean snapshotsOnFlush;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, QueueState> queues;
@@ -126,9 +121,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         // (re)initialised after a failure or a move: the store is the truth, forget every decoded copy
         recent.clear();
         queuesByTenant.clear();
-        unwritten.clear();
+        snapshotDue.clear();
         this.queues = context.getStateStore(AggregatorTopology.QUEUE_STORE);
-        writeBehind();
+        this.snapshotsOnFlush = listenToStateFlushes();
         for (WindowSize size : WindowSize.values()) {
             windows.put(size, context.getStateStore(AggregatorTopology.windowStore(size)));
         }
@@ -154,11 +149,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     /** The state of a queue of this task: the decoded copy when there is one, else from the store. */
     private QueueState stateOf(String key) {
         QueueState state = recent.get(key);
-        if (state == null) {
-            Unwritten changed = unwritten.get(key);
-            state = changed != null ? changed.state : queues.get(key);
-        }
-        return state;
+        return state != null ? state : queues.get(key);
     }
 
     @Override
@@ -174,7 +165,10 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long now = context.currentSystemTimeMs();
 
-        QueueState state = stateOf(key);
+        QueueState state = recent.get(key);
+        if (state == null) {
+            state = queues.get(key);
+        }
         if (state == null) {
             state = QueueState.first(key, stat);
         }
@@ -184,7 +178,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         boolean moved = moveFinalWindows(key, state, streamTime);
         if (!changed) {
             if (moved) {
-                save(key, state, false);
+                save(key, state);
             }
             return;
         }
@@ -192,92 +186,66 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         state.stale = now - state.updatedAt > staleAfterMs;
         QueueState.Totals totals = state.totals(staleAfterMs);
         List<QueueAlert> raised = alerts.evaluate(state, totals, stat.getObservedAt().toEpochMilli(), now, false);
-        save(key, state, true);
+        snapshotDue(key);
+        save(key, state);
         emit(key, state, totals, raised, record.timestamp(), now);
     }
 
     /**
-     * Hooks {@link #writeUnwritten} to the flush of {@code queue-state} ({@link WriteBehindStore}), which
-     * Streams runs before it commits the task's transaction: a queue changed n times within one commit
-     * interval (a poll brings one record per media type and the all-media one) is encoded, written to
-     * RocksDB and its changelog, and its snapshot sent, once instead of n times, in the same transaction
-     * as the records that changed it.
+     * Hands the snapshots of {@code queue-state}'s record cache entries on as the cache writes them to
+     * the store and its changelog: when the task commits (Streams flushes the caches before it ends the
+     * transaction, so the snapshots are in the same transaction as the state and the input offsets) or
+     * when the cache evicts an entry. A queue updated n times within one commit interval then costs one
+     * changelog record and one snapshot instead of n of each. The DSL's cached KTables forward the same
+     * way; Kafka Streams has no public API for it, so this uses its internal listener (Kafka 4.3).
+     * Returns false (snapshots forwarded per record) when the store has no cache.
      */
-    @SuppressWarnings("unchecked")
-    private void writeBehind() {
-        if (!(context instanceof InternalProcessorContext<?, ?> ctx) || !(queues instanceof WrappedStateStore<?, ?, ?> store)) {
-            throw new IllegalStateException("the queue aggregator needs Kafka Streams' own processor context and stores");
+    private boolean listenToStateFlushes() {
+        if (!(queues instanceof WrappedStateStore<?, ?, ?> wrapped) || !(context instanceof InternalProcessorContext<?, ?> internal)) {
+            return false;
         }
-        WriteBehindStore<QueueState> writeBehind = store instanceof WriteBehindStore<?> w ? (WriteBehindStore<QueueState>) w
-                : store.findInner(WriteBehindStore.class);
-        if (writeBehind == null) {
-            throw new IllegalStateException(AggregatorTopology.QUEUE_STORE + " must be a WriteBehindStore (see AggregatorTopology)");
+        CachingKeyValueStore caching = wrapped.findInner(CachingKeyValueStore.class);
+        if (caching == null) {
+            return false;
         }
-        this.internal = (InternalProcessorContext<String, Object>) ctx;
-        this.self = internal.currentNode();
-        writeBehind.beforeFlush(this::writeUnwritten);
-    }
-
-    /** Writes every changed state to the store and sends the changed snapshots; Streams flushes the store right after. */
-    private void writeUnwritten() {
-        if (unwritten.isEmpty()) {
-            return;
-        }
-        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
-        ProcessorRecordContext previousContext = internal.recordContext();
-        internal.setCurrentNode(self); // the store flushes at commit, outside any processor
-        try {
-            long now = context.currentSystemTimeMs();
-            for (Map.Entry<String, Unwritten> e : unwritten.entrySet()) {
-                write(e.getKey(), e.getValue(), now);
+        ProcessorNode<?, ?, ?, ?> self = internal.currentNode();
+        return caching.setFlushListener(flushed -> {
+            ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+            internal.setCurrentNode(self); // the cache flushes at commit, outside any processor
+            try {
+                onStateFlushed(new String(flushed.key(), java.nio.charset.StandardCharsets.UTF_8), flushed.value().newValue,
+                        flushed.timestamp());
+            } finally {
+                internal.setCurrentNode(previous);
             }
-            unwritten.clear();
-        } finally {
-            internal.setRecordContext(previousContext);
-            internal.setCurrentNode(previousNode);
+        }, false);
+    }
+
+    private void onStateFlushed(String key, byte[] value, long timestamp) {
+        if (value == null || !snapshotDue.remove(key)) {
+            return; // a put that changed no snapshot (windows moved to their stores)
+        }
+        QueueState state = recent.get(key); // the decoded copy is the value just flushed (every change is put)
+        if (state == null) {
+            state = stateDecoder.deserialize(AggregatorTopology.QUEUE_STORE, value);
+        }
+        long now = context.currentSystemTimeMs();
+        context.forward(new Record<>(key, (Object) state.toSnapshot(now, state.totals(staleAfterMs)), timestamp),
+                AggregatorTopology.SNAPSHOT_ROUTE);
+    }
+
+    /** Before the put: a cache without room flushes the entry during the put itself. */
+    private void snapshotDue(String key) {
+        if (snapshotsOnFlush) {
+            snapshotDue.add(key);
         }
     }
 
-    private void write(String key, Unwritten u, long now) {
-        internal.setRecordContext(u.recordContext); // the changelog record carries the changing record's time, as from a cache
-        queues.put(key, u.state);
-        if (u.snapshotDue) {
-            context.forward(new Record<>(key, (Object) u.state.toSnapshot(now, u.state.totals(staleAfterMs)), u.recordContext.timestamp()),
-                    AggregatorTopology.SNAPSHOT_ROUTE);
-        }
-    }
-
-    /**
-     * Writes the longest-unwritten state once more than {@link #UNWRITTEN_LIMIT} wait: a poll's records for one
-     * queue arrive side by side, so a short queue keeps all the folding-together there is, and the writes (and the
-     * broker's work on them) go on while records are processed instead of piling up for the commit.
-     */
-    private void writeEldestIfFull() {
-        if (unwritten.size() <= UNWRITTEN_LIMIT) {
-            return;
-        }
-        var eldest = unwritten.entrySet().iterator();
-        Map.Entry<String, Unwritten> e = eldest.next();
-        eldest.remove();
-        ProcessorRecordContext current = internal.recordContext();
-        try {
-            write(e.getKey(), e.getValue(), context.currentSystemTimeMs());
-        } finally {
-            internal.setRecordContext(current);
-        }
-    }
-
-    /** Changed states kept as objects per task before the eldest is written ahead of the commit. */
-    static final int UNWRITTEN_LIMIT = 1_000;
-
-    /** Keeps the changed state for the next flush; {@code snapshotDue}: its snapshot changed too. */
-    private void save(String key, QueueState state, boolean snapshotDue) {
-        Unwritten before = unwritten.remove(key); // (re)inserted last: the order is the order of last change
-        unwritten.put(key, new Unwritten(state, internal.recordContext(), snapshotDue || (before != null && before.snapshotDue)));
+    private void save(String key, QueueState state) {
+        queues.put(key, state);
         if (recent.put(key, state) == null) {
             index(key, state.credentialId);
         }
-        writeEldestIfFull();
     }
 
     private static void validate(String key, String expected, QueueStat stat) {
@@ -464,6 +432,9 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             }
             context.forward(new Record<>(key, (Object) alert, timestamp), AggregatorTopology.ALERT_ROUTE);
         }
+        if (!snapshotsOnFlush) {
+            context.forward(new Record<>(key, (Object) state.toSnapshot(now, totals), timestamp), AggregatorTopology.SNAPSHOT_ROUTE);
+        }
         dirtyTenants.add(state.credentialId);
     }
 
@@ -523,11 +494,12 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
             }
         }
         for (KeyValue<String, QueueState> kv : movedOnly) {
-            save(kv.key, kv.value, false);
+            save(kv.key, kv.value);
         }
         for (int i = 0; i < changed.size(); i++) {
             KeyValue<String, QueueState> kv = changed.get(i);
-            save(kv.key, kv.value, true);
+            snapshotDue(kv.key);
+            save(kv.key, kv.value);
             emit(kv.key, kv.value, kv.value.totals(staleAfterMs), changedAlerts.get(i), timestamp, timestamp);
         }
     }
