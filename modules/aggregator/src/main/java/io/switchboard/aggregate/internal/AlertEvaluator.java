@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.switchboard.aggregate.AlertRule;
 import io.switchboard.events.aggregate.QueueAlert;
@@ -114,11 +113,22 @@ final class AlertEvaluator {
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        return v == Math.rint(v) ? String.valueOf((long) v) : oneDecimal(v);
     }
 
     private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", v);
+        return oneDecimal(v) + "%";
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.1f", v)}, without a Formatter per alert: half-up from the shortest decimal that
+     * reads back as {@code v}, as Formatter rounds.
+     */
+    static String oneDecimal(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        return java.math.BigDecimal.valueOf(v).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     /** 192000 ms as 3m12s. */

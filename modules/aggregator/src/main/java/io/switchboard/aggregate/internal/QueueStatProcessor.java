@@ -62,7 +62,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
     private final long staleAfterMs;
     private final AlertEvaluator alerts;
     private final Map<WindowSize, Long> graceMs = new EnumMap<>(WindowSize.class);
-    private final java.util.Set<String> dirtyTenants = new java.util.TreeSet<>();
+    /** Tenants whose queues changed since the partials were last sent (a hash set: added to for every record; sorted when sent). */
+    private final java.util.Set<String> dirtyTenants = new java.util.HashSet<>();
     /** Decoded states of recently seen queues, so a record does not decode its queue's state again. */
     private final Map<String, QueueState> recent = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -159,8 +160,8 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         if (stat == null) {
             return; // a tombstone on queue-stats carries nothing to fold
         }
-        String key = stat.getCredentialId() + "/" + stat.getQueueId();
-        validate(record.key(), key, stat);
+        String key = queueKey(record.key(), stat);
+        validate(key, stat);
         String media = stat.getMediaType() == null ? QueueState.ALL_MEDIA : stat.getMediaType();
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
         long now = context.currentSystemTimeMs();
@@ -248,11 +249,26 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         }
     }
 
-    private static void validate(String key, String expected, QueueStat stat) {
-        if (key != null && !key.equals(expected)) {
-            throw new InvalidQueueStatException("QueueStat for " + expected + " arrived under key '" + key + "'; pollers must key"
-                    + " switchboard.queue-stats by credentialId/queueId so one queue stays in one partition");
+    /**
+     * The queue's key, credentialId/queueId: the record's key when it is that (as pollers write it; checked without
+     * building the string again), else an error naming what the key should have been.
+     */
+    private static String queueKey(String key, QueueStat stat) {
+        String credentialId = stat.getCredentialId();
+        String queueId = stat.getQueueId();
+        if (key == null) {
+            return credentialId + "/" + queueId;
         }
+        int slash = credentialId.length();
+        if (key.length() != slash + 1 + queueId.length() || !key.startsWith(credentialId) || key.charAt(slash) != '/'
+                || !key.endsWith(queueId)) {
+            throw new InvalidQueueStatException("QueueStat for " + credentialId + "/" + queueId + " arrived under key '" + key
+                    + "'; pollers must key switchboard.queue-stats by credentialId/queueId so one queue stays in one partition");
+        }
+        return key;
+    }
+
+    private static void validate(String expected, QueueStat stat) {
         boolean hasStart = stat.getIntervalStart() != null;
         boolean hasEnd = stat.getIntervalEnd() != null;
         if (hasStart != hasEnd) {
@@ -446,6 +462,7 @@ public final class QueueStatProcessor implements Processor<String, QueueStat, St
         String source = context.taskId().toString();
         List<String> tenants = new ArrayList<>(dirtyTenants);
         dirtyTenants.clear();
+        tenants.sort(null); // the same order on every run
         for (String tenant : tenants) {
             List<QueueState> states = new ArrayList<>();
             for (String key : queuesByTenant.getOrDefault(tenant, java.util.Collections.emptySortedSet())) {
