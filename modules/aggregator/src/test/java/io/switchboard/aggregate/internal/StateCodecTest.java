@@ -155,6 +155,35 @@ class StateCodecTest {
     }
 
     @Test
+    void aWindowWrittenAfterEveryChangeWritesWhatAWindowWrittenOnceWrites() {
+        // the window keeps its encoding across records that do not change it;
+        // after every step its bytes must be those of the same window folded from scratch and written once
+        var serde = QueueState.serde(); // the queue state writes its open windows in the compact form, with that cache
+        java.util.Random random = new java.util.Random(20261202);
+        WindowAggregate written = new WindowAggregate();
+        QueueState state = busyState();
+        state.live(WindowSize.ONE_HOUR).put(T0.toEpochMilli(), written);
+        java.util.List<java.util.function.Consumer<WindowAggregate>> steps = new java.util.ArrayList<>();
+        String[] media = {"voice", "chat", QueueState.ALL_MEDIA, "email"};
+        for (int i = 0; i < 400; i++) {
+            String m = media[random.nextInt(media.length)];
+            long t = T0.toEpochMilli() + (random.nextInt(10) == 0 ? random.nextInt(3_600) * 1_000L : (i / 3) * 10_000L); // mostly a steady cadence
+            long p = i;
+            java.util.function.Consumer<WindowAggregate> step = random.nextInt(8) == 0
+                    ? w -> w.addInterval(m + "|" + (t / 900_000 * 900_000) + "|" + (t / 900_000 * 900_000 + 900_000),
+                            new WindowAggregate.Interval(p, p, p, null, 1L, 2L, 3L, null, 4L, 5L, 6L, p % 2 == 0 ? 97.5 : null))
+                    : w -> w.addObservation(t, m, new WindowAggregate.Observation(p, null, p * 10, 3L, p % 4));
+            steps.add(step);
+            step.accept(written);
+            WindowAggregate once = new WindowAggregate();
+            steps.forEach(s -> s.accept(once));
+            QueueState fresh = busyState();
+            fresh.live(WindowSize.ONE_HOUR).put(T0.toEpochMilli(), once);
+            assertThat(serde.serializer().serialize("t", state)).as("after step %d", i).isEqualTo(serde.serializer().serialize("t", fresh));
+        }
+    }
+
+    @Test
     void stateWrittenInTheFixedWidthFormatStillReadsAndTheCompactOneIsLessThanHalfItsSize() throws Exception {
         QueueState s = busyState();
         byte[] fixed = FixedWidthFormat.encode(s);
