@@ -20,7 +20,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import io.switchboard.registry.InvalidPayloadException;
 import io.switchboard.registry.SchemaRegistryClient;
 import io.switchboard.registry.SchemaResolutionException;
-import io.switchboard.registry.serde.internal.CompiledRecordReader;
 import io.switchboard.registry.serde.internal.SharedClients;
 import io.switchboard.registry.serde.internal.WireFormat;
 
@@ -33,8 +32,6 @@ import io.switchboard.registry.serde.internal.WireFormat;
  * {@link AvroSerdes#specific}, records are read into the generated class using its schema as the
  * reader schema, so a consumer built against v2 reads v1 records and back (Avro schema resolution).
  * Otherwise records come back as {@link org.apache.avro.generic.GenericRecord} in the writer schema.
- * A record written with the generated class's own schema is read by a {@link CompiledRecordReader}
- * (field readers chosen once per schema, the same values as Avro's reader).
  *
  * <p>Bad bytes throw a typed exception: {@link InvalidPayloadException} (wrong magic byte, too short,
  * truncated or trailing Avro), {@link io.switchboard.registry.SchemaNotFoundException} (unknown id),
@@ -186,9 +183,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     + readerName + ": " + why + ". Evolve the schema compatibly (new reader fields need defaults) or read with a"
                     + " matching class.");
         }
-        // a record of the reader's own schema (the usual case) is read by the compiled reader; evolution needs Avro's resolution
-        DatumReader<?> compiled = specific ? CompiledRecordReader.of(writer, reader, model) : null;
-        DatumReader<?> datumReader = compiled != null ? compiled : specific ? new SpecificDatumReader<>(writer, reader, model)
+        DatumReader<?> datumReader = specific ? new SpecificDatumReader<>(writer, reader, model)
                 : new GenericDatumReader<>(writer, reader, GenericData.get());
         return new Reader(id, writer, (DatumReader<Object>) datumReader, null);
     }
