@@ -109,7 +109,7 @@ public final class AggregatorTopology {
      * {@code queue-state}: each queue's state stays in it between its polls, so a queue's records within a
      * commit cost one store write, one changelog record and one snapshot. Pollers visit every queue in turn,
      * and a cache smaller than all the queues' states evicts each one just before it is needed again: in
-     * AggregatorBenchmark with 50,000 queues, 10 MiB cost 61.0 CPU µs per record against 43.9 with the
+     * AggregatorBenchmark with 50,000 queues, 10 MiB cost 61.0 CPU µs per record against 41.4 with the
      * states held (see docs/aggregator.md). The cache is on the heap, shared by the instance's stream threads.
      */
     public static Map<String, Object> streamsDefaults() {
